@@ -1,0 +1,220 @@
+// Backend: the IP Helper-style API every MIB table reads and writes through; implemented by
+// platform/linux (rtnetlink) and platform/sim (in-memory), later platform/win (iphlpapi).
+#pragma once
+
+#include "platform/rows.h"
+#include "platform/status.h"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <utility>
+#include <string>
+#include <vector>
+
+namespace ipmibd::platform {
+
+// ----------------------------------------------------------------------------------------------
+// Change notifications (NotifyRouteChange2 and friends).
+//
+// Unlike IP Helper, which calls back on a worker thread, callbacks here run only inside
+// Backend::dispatch(), on the caller's thread: the agent is single-threaded (Net-SNMP is not
+// thread-safe). Changes arrive in batches, in the order the backend learned them, so a consumer
+// can apply a burst of 100k route changes in one go.
+enum class ChangeKind : std::uint8_t { Add, Delete, ParameterChange };
+std::string_view toString(ChangeKind);
+
+template <class Row> struct Change {
+  ChangeKind kind;
+  Row row; // for Delete: the row as last known
+};
+template <class Row> using ChangeCallback = std::function<void(std::span<const Change<Row>>)>;
+
+// A registration; destroying (or cancel()ing) it cancels the registration (CancelMibChangeNotify2).
+// It must not outlive the backend that issued it.
+class Subscription {
+public:
+  Subscription() = default;
+  explicit Subscription(std::function<void()> cancel) : cancel_(std::move(cancel)) {}
+  Subscription(Subscription&& other) noexcept : cancel_(std::exchange(other.cancel_, {})) {}
+  Subscription& operator=(Subscription&& other) noexcept;
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+  ~Subscription() { cancel(); }
+  void cancel();
+  bool active() const { return bool(cancel_); }
+
+private:
+  std::function<void()> cancel_;
+};
+
+// System-wide per-family settings (ipForwarding/ipDefaultTTL, ipv6IpForwarding/ipv6IpDefaultHopLimit);
+// IP Helper keeps these in MIB_IPSTATS (GetIpStatisticsEx / SetIpStatisticsEx).
+struct IpGlobalSettings {
+  Family family = Family::Unspecified;
+  bool forwarding = false;
+  std::uint32_t defaultHopLimit = 64;
+  friend bool operator==(const IpGlobalSettings&, const IpGlobalSettings&) = default;
+};
+
+// What a backend reports about itself (for ipmibd's own MIB objects and the CLI).
+struct BackendStats {
+  std::uint64_t resyncs = 0;   // full re-dumps after a lost notification stream (netlink overrun)
+  Timestamp lastResync{};
+  std::uint64_t eventsDelivered = 0;
+};
+
+// The API. Every call is synchronous and returns a Result whose status is one of the codes listed
+// at the call; `message` carries the backend's own words (the kernel's extended ack) when it has
+// any. A Family argument of Unspecified means both IPv4 and IPv6. "Key fields" of a row are those
+// that Get/Set/Delete match on (see each row in rows.h).
+class Backend {
+public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0; // "linux", "sim"
+
+  // ---- Interfaces (GetIfTable2 / GetIfEntry2) -------------------------------------------------
+  // Success; AccessDenied; GeneralFailure.
+  virtual Result getIfTable2(std::vector<InterfaceRow>& table) = 0;
+  // Key: luid if non-zero, else index. Success; NotFound; InvalidParameter (both zero).
+  virtual Result getIfEntry2(InterfaceRow& row) = 0;
+
+  // ---- IP interfaces (GetIpInterfaceTable / GetIpInterfaceEntry / SetIpInterfaceEntry) ---------
+  // Success; GeneralFailure.
+  virtual Result getIpInterfaceTable(Family family, std::vector<IpInterfaceRow>& table) = 0;
+  // Key: family + interfaceIndex. Success; NotFound; InvalidParameter (family Unspecified).
+  virtual Result getIpInterfaceEntry(IpInterfaceRow& row) = 0;
+  // Writes the writable fields that differ from the current row: enabled, forwardingEnabled,
+  // nlMtu, baseReachableTime, retransmitTime, dadTransmits, curHopLimit, routerDiscoveryEnabled,
+  // advertisingEnabled. Success; NotFound; InvalidParameter (out of range); NotSupported (a field
+  // this backend cannot change for this family); AccessDenied.
+  virtual Result setIpInterfaceEntry(const IpInterfaceRow& row) = 0;
+
+  // ---- IP statistics (ipSystemStatsTable / ipIfStatsTable) ----------------------------------
+  // Rows with interfaceIndex 0 are system-wide. Success; GeneralFailure.
+  virtual Result getIpStatisticsTable(Family family, std::vector<IpStatisticsRow>& table) = 0;
+
+  // ---- Global settings (GetIpStatisticsEx / SetIpStatisticsEx forwarding and TTL) ------------
+  // Key: family (V4 or V6). Success; InvalidParameter.
+  virtual Result getIpGlobalSettings(IpGlobalSettings& settings) = 0;
+  // Success; InvalidParameter (hop limit 0 or > 255); AccessDenied.
+  virtual Result setIpGlobalSettings(const IpGlobalSettings& settings) = 0;
+
+  // ---- Unicast addresses (Get/Create/Set/DeleteUnicastIpAddressEntry) -------------------------
+  virtual Result getUnicastIpAddressTable(Family family, std::vector<UnicastAddressRow>& table) = 0;
+  // Key: address + interfaceIndex. Success; NotFound.
+  virtual Result getUnicastIpAddressEntry(UnicastAddressRow& row) = 0;
+  // onLinkPrefixLength 0xff means a host prefix (/32, /128). Success; AlreadyExists; NotFound (no
+  // such interface); InvalidParameter (bad prefix length, family, lifetimes); AccessDenied.
+  virtual Result createUnicastIpAddressEntry(const UnicastAddressRow& row) = 0;
+  // Changes lifetimes, prefix length, skipAsSource. Success; NotFound; InvalidParameter; NotSupported.
+  virtual Result setUnicastIpAddressEntry(const UnicastAddressRow& row) = 0;
+  // Success; NotFound.
+  virtual Result deleteUnicastIpAddressEntry(const UnicastAddressRow& row) = 0;
+
+  // ---- Neighbors (GetIpNetTable2 / Create/Set/DeleteIpNetEntry2 / FlushIpNetTable2) -----------
+  virtual Result getIpNetTable2(Family family, std::vector<NeighborRow>& table) = 0;
+  // Key: address + interfaceIndex. Success; NotFound.
+  virtual Result getIpNetEntry2(NeighborRow& row) = 0;
+  // Creates a static (Permanent) entry unless state says otherwise. Success; AlreadyExists (an
+  // entry, dynamic or static, exists); NotFound (interface); InvalidParameter (family mismatch,
+  // multicast/zero address, bad physical address length); AccessDenied.
+  virtual Result createIpNetEntry2(const NeighborRow& row) = 0;
+  // Replaces physicalAddress/state of an existing entry. Success; NotFound; InvalidParameter.
+  virtual Result setIpNetEntry2(const NeighborRow& row) = 0;
+  // Success; NotFound.
+  virtual Result deleteIpNetEntry2(const NeighborRow& row) = 0;
+  // Removes dynamic entries of one interface (0 = all). Success; NotFound (interface).
+  virtual Result flushIpNetTable2(Family family, InterfaceIndex interfaceIndex) = 0;
+
+  // ---- Routes (GetIpForwardTable2 / Create/Set/DeleteIpForwardEntry2 / GetBestRoute2) ----------
+  // Rows of the route tables this backend was configured to export (main by default).
+  virtual Result getIpForwardTable2(Family family, std::vector<RouteRow>& table) = 0;
+  // Key: see RouteRow. Success; NotFound.
+  virtual Result getIpForwardEntry2(RouteRow& row) = 0;
+  // Success; AlreadyExists; NotFound (interface); InvalidParameter (family mismatch, next hop on
+  // a type that takes none, non-canonical prefix); NetworkUnreachable (gateway not on a connected
+  // network); AccessDenied.
+  virtual Result createIpForwardEntry2(const RouteRow& row) = 0;
+  // Changes type/metric/protocol/interface of the route identified by `key`'s key fields to
+  // `row` as one atomic replace where the kernel allows it. Success; NotFound; InvalidParameter;
+  // NetworkUnreachable; AlreadyExists (the new key collides with another route).
+  virtual Result setIpForwardEntry2(const RouteRow& key, const RouteRow& row) = 0;
+  // Success; NotFound.
+  virtual Result deleteIpForwardEntry2(const RouteRow& row) = 0;
+  // Longest-prefix match in the exported tables. Success; NetworkUnreachable (no route);
+  // InvalidParameter.
+  virtual Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
+                               IpAddress& bestSourceAddress) = 0;
+
+  // ---- Interface conversions (ConvertInterface…) ---------------------------------------------
+  // Success; NotFound. Implemented over getIfEntry2/getIfTable2; backends may override.
+  virtual Result convertInterfaceIndexToLuid(InterfaceIndex index, InterfaceLuid& luid);
+  virtual Result convertInterfaceLuidToIndex(InterfaceLuid luid, InterfaceIndex& index);
+  virtual Result convertInterfaceLuidToName(InterfaceLuid luid, std::string& name);
+  virtual Result convertInterfaceNameToLuid(const std::string& name, InterfaceLuid& luid);
+  virtual Result convertInterfaceLuidToAlias(InterfaceLuid luid, std::string& alias);
+  virtual Result convertInterfaceAliasToLuid(const std::string& alias, InterfaceLuid& luid);
+
+  // ---- Change notifications --------------------------------------------------------------------
+  Subscription notifyRouteChange2(Family family, ChangeCallback<RouteRow> callback);
+  Subscription notifyUnicastIpAddressChange(Family family, ChangeCallback<UnicastAddressRow> callback);
+  Subscription notifyIpInterfaceChange(Family family, ChangeCallback<IpInterfaceRow> callback);
+  // Beyond IP Helper:
+  Subscription notifyIpNetChange(Family family, ChangeCallback<NeighborRow> callback);
+  Subscription notifyInterfaceChange(ChangeCallback<InterfaceRow> callback);
+
+  // ---- Event loop integration ------------------------------------------------------------------
+  // A descriptor to poll for readability (-1 if none), and the next time dispatch() has timed
+  // work (scripted changes, timers), if any.
+  virtual int eventDescriptor() const = 0;
+  virtual std::optional<Timestamp> nextDeadline() const = 0;
+  // Reads pending kernel messages / runs due timers and delivers the resulting notifications.
+  // Works for at most about `budget` and returns true when work remains (call again soon).
+  virtual bool dispatch(std::chrono::milliseconds budget) = 0;
+
+  virtual BackendStats stats() const = 0;
+
+protected:
+  // Backends deliver changes through these; they filter by family and call each subscriber.
+  void publish(std::span<const Change<RouteRow>> changes);
+  void publish(std::span<const Change<UnicastAddressRow>> changes);
+  void publish(std::span<const Change<IpInterfaceRow>> changes);
+  void publish(std::span<const Change<NeighborRow>> changes);
+  void publish(std::span<const Change<InterfaceRow>> changes);
+  // True when anyone listens for that kind: backends may skip building change lists otherwise.
+  bool hasRouteSubscribers() const { return !routeSubscribers_.empty(); }
+  bool hasAddressSubscribers() const { return !addressSubscribers_.empty(); }
+  bool hasIpInterfaceSubscribers() const { return !ipInterfaceSubscribers_.empty(); }
+  bool hasNeighborSubscribers() const { return !neighborSubscribers_.empty(); }
+  bool hasInterfaceSubscribers() const { return !interfaceSubscribers_.empty(); }
+
+private:
+  template <class Row> struct Subscriber {
+    Family family;
+    ChangeCallback<Row> callback;
+  };
+  template <class Row> using Subscribers = std::map<std::uint64_t, Subscriber<Row>>;
+  template <class Row>
+  Subscription subscribe(Subscribers<Row>& list, Family family, ChangeCallback<Row> callback);
+  template <class Row> void deliver(Subscribers<Row>& list, std::span<const Change<Row>> changes);
+
+  std::uint64_t nextSubscriptionId_ = 1;
+  Subscribers<RouteRow> routeSubscribers_;
+  Subscribers<UnicastAddressRow> addressSubscribers_;
+  Subscribers<IpInterfaceRow> ipInterfaceSubscribers_;
+  Subscribers<NeighborRow> neighborSubscribers_;
+  Subscribers<InterfaceRow> interfaceSubscribers_;
+};
+
+// Family of a row, for filtering.
+inline Family familyOf(const RouteRow& r) { return r.destinationPrefix.family(); }
+inline Family familyOf(const UnicastAddressRow& r) { return r.address.family(); }
+inline Family familyOf(const IpInterfaceRow& r) { return r.family; }
+inline Family familyOf(const NeighborRow& r) { return r.address.family(); }
+inline Family familyOf(const InterfaceRow&) { return Family::Unspecified; }
+
+} // namespace ipmibd::platform

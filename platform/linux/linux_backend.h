@@ -1,0 +1,96 @@
+// LinuxBackend: the IP Helper-style API over rtnetlink (libmnl) and /proc/sys.
+//
+// Kernel contract (the narrow part of Linux this backend relies on):
+// - Reads: RTM_GETLINK (with IFLA_AF_SPEC for per-family IP settings and IPv6 statistics),
+//   RTM_GETADDR, RTM_GETNEIGH, RTM_GETROUTE dumps; /proc/net/snmp, /proc/net/snmp6 and a few
+//   /proc/sys/net values for system-wide statistics and settings.
+// - Writes: RTM_NEWADDR/DELADDR, RTM_NEWNEIGH/DELNEIGH, RTM_NEWROUTE/DELROUTE (NLM_F_EXCL on
+//   create, NLM_F_REPLACE on set), RTM_SETLINK (MTU), and /proc/sys/net for per-interface and
+//   global settings rtnetlink cannot change.
+// - Events: one socket subscribed to RTNLGRP_LINK, IPV4_IFADDR, IPV6_IFADDR, IPV4_ROUTE,
+//   IPV6_ROUTE, NEIGH (and IPV6_IFINFO). The same decoders serve dumps and events. On ENOBUFS
+//   (events lost) the backend re-dumps everything and diffs against its last known state
+//   (mark and sweep), publishing exactly the missed add/delete/change events.
+// Everything runs on the caller's thread; notifications are delivered only from dispatch().
+#pragma once
+
+#include "platform/backend.h"
+#include "platform/linux/netlink_socket.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ipmibd::platform::linux_backend {
+
+struct LinuxOptions {
+  std::string netns;                                 // named namespace to serve; empty = our own
+  std::vector<std::uint32_t> routeTables{kMainRouteTable}; // kernel tables exported as routes
+  int eventReceiveBuffer = 8 << 20;                  // SO_RCVBUF(FORCE) of the event socket
+};
+
+class LinuxBackend final : public Backend {
+public:
+  // Opens the sockets (in options.netns) and loads the initial state. Null with `error` set when
+  // the namespace or netlink is unavailable.
+  static std::unique_ptr<LinuxBackend> open(LinuxOptions options, Result& error);
+  ~LinuxBackend() override;
+
+  std::string_view name() const override { return "linux"; }
+
+  Result getIfTable2(std::vector<InterfaceRow>& table) override;
+  Result getIfEntry2(InterfaceRow& row) override;
+  Result getIpInterfaceTable(Family family, std::vector<IpInterfaceRow>& table) override;
+  Result getIpInterfaceEntry(IpInterfaceRow& row) override;
+  Result setIpInterfaceEntry(const IpInterfaceRow& row) override;             // linux_writes.cpp
+  Result getIpStatisticsTable(Family family, std::vector<IpStatisticsRow>& table) override;
+  Result getIpGlobalSettings(IpGlobalSettings& settings) override;
+  Result setIpGlobalSettings(const IpGlobalSettings& settings) override;      // linux_writes.cpp
+
+  Result getUnicastIpAddressTable(Family family, std::vector<UnicastAddressRow>& table) override;
+  Result getUnicastIpAddressEntry(UnicastAddressRow& row) override;
+  Result createUnicastIpAddressEntry(const UnicastAddressRow& row) override;  // linux_writes.cpp
+  Result setUnicastIpAddressEntry(const UnicastAddressRow& row) override;     // linux_writes.cpp
+  Result deleteUnicastIpAddressEntry(const UnicastAddressRow& row) override;  // linux_writes.cpp
+
+  Result getIpNetTable2(Family family, std::vector<NeighborRow>& table) override;
+  Result getIpNetEntry2(NeighborRow& row) override;
+  Result createIpNetEntry2(const NeighborRow& row) override;                  // linux_writes.cpp
+  Result setIpNetEntry2(const NeighborRow& row) override;                     // linux_writes.cpp
+  Result deleteIpNetEntry2(const NeighborRow& row) override;                  // linux_writes.cpp
+  Result flushIpNetTable2(Family family, InterfaceIndex interfaceIndex) override; // linux_writes.cpp
+
+  Result getIpForwardTable2(Family family, std::vector<RouteRow>& table) override;
+  Result getIpForwardEntry2(RouteRow& row) override;
+  Result createIpForwardEntry2(const RouteRow& row) override;                 // linux_writes.cpp
+  Result setIpForwardEntry2(const RouteRow& key, const RouteRow& row) override; // linux_writes.cpp
+  Result deleteIpForwardEntry2(const RouteRow& row) override;                 // linux_writes.cpp
+  Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute, IpAddress& bestSourceAddress) override;
+
+  int eventDescriptor() const override;
+  std::optional<Timestamp> nextDeadline() const override { return std::nullopt; }
+  bool dispatch(std::chrono::milliseconds budget) override;
+  BackendStats stats() const override { return stats_; }
+
+  const LinuxOptions& options() const { return options_; }
+
+private:
+  explicit LinuxBackend(LinuxOptions options);
+
+  LinuxOptions options_;
+  std::unique_ptr<NetlinkSocket> requestSocket_; // requests and dumps (no multicast groups)
+  std::unique_ptr<NetlinkSocket> eventSocket_;   // multicast events only
+  BackendStats stats_;
+
+  // ---- read side state (linux_backend.cpp) -----------------------------------------------------
+  // Last known state, kept so an overrun can be repaired by diffing a fresh dump against it.
+  std::map<InterfaceIndex, InterfaceRow> links_;
+  std::map<std::pair<Family, InterfaceIndex>, IpInterfaceRow> ipInterfaces_;
+  std::map<std::pair<IpAddress, InterfaceIndex>, UnicastAddressRow> addresses_;
+  std::map<std::pair<IpAddress, InterfaceIndex>, NeighborRow> neighbors_;
+  std::map<RouteKey, RouteRow> routes_;
+  bool resyncNeeded_ = false;
+};
+
+} // namespace ipmibd::platform::linux_backend

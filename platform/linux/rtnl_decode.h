@@ -1,0 +1,43 @@
+// Pure rtnetlink message parsers: one function per object kind, feeding both full dumps and live
+// events (as BIRD's krt does). They never trust the message: truncated or malformed input yields
+// nullopt / false, never a crash (fuzzed in tests/fuzz).
+#pragma once
+
+#include "platform/rows.h"
+
+#include <optional>
+#include <vector>
+
+struct nlmsghdr;
+
+namespace ipmibd::platform::linux_backend {
+
+// RTM_NEWLINK / RTM_DELLINK -> InterfaceRow (name, alias, type from ARPHRD, MTU, address, flags,
+// operstate, IFLA_STATS64 counters). The LUID is InterfaceLuid::make(type, ifindex).
+std::optional<InterfaceRow> decodeLink(const nlmsghdr& message);
+
+// RTM_NEWLINK (AF_UNSPEC dump with IFLA_AF_SPEC) -> the per-family IP interface rows it carries
+// (IFLA_INET_CONF for IPv4, IFLA_INET6_CONF/CACHEINFO/TOKEN for IPv6). Appends 0..2 rows.
+void decodeIpInterfaces(const nlmsghdr& message, std::vector<IpInterfaceRow>& out);
+
+// RTM_NEWLINK IFLA_AF_SPEC/AF_INET6/IFLA_INET6_STATS -> per-interface IPv6 statistics.
+std::optional<IpStatisticsRow> decodeInet6Statistics(const nlmsghdr& message);
+
+// RTM_NEWADDR / RTM_DELADDR -> UnicastAddressRow. `now` anchors IFA_CACHEINFO timestamps.
+// Multicast/anycast addresses are not unicast rows (nullopt).
+std::optional<UnicastAddressRow> decodeAddress(const nlmsghdr& message, Timestamp now);
+
+// RTM_NEWNEIGH / RTM_DELNEIGH -> NeighborRow (IPv4/IPv6 only; bridge FDB entries are nullopt).
+std::optional<NeighborRow> decodeNeighbor(const nlmsghdr& message, Timestamp now);
+
+// RTM_NEWROUTE / RTM_DELROUTE -> one RouteRow per next hop (RTA_MULTIPATH expanded), appended to
+// `out`. Returns false for malformed or non-IPv4/IPv6 messages (nothing appended). RTM_F_CLONED
+// cache entries are skipped (returns true, nothing appended).
+bool decodeRoute(const nlmsghdr& message, std::vector<RouteRow>& out);
+
+// Kernel rtm_protocol <-> RouteProtocol (IANAipRouteProtocol): kernel/boot -> Local/NetMgmt, static
+// -> NetMgmt, ra -> Icmp, dhcp -> Dhcp, zebra/bird/... by the routing protocol they carry where known.
+RouteProtocol routeProtocolFromKernel(std::uint8_t protocol);
+std::uint8_t kernelProtocolFromRoute(RouteProtocol protocol);
+
+} // namespace ipmibd::platform::linux_backend

@@ -16,6 +16,7 @@
 
 #include "platform/backend.h"
 #include "platform/linux/netlink_socket.h"
+#include "platform/linux/rtnl_decode.h"
 
 #include <map>
 #include <memory>
@@ -69,7 +70,8 @@ public:
   Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute, IpAddress& bestSourceAddress) override;
 
   int eventDescriptor() const override;
-  std::optional<Timestamp> nextDeadline() const override { return std::nullopt; }
+  // Timed work: the periodic IP interface refresh (sysctl changes raise no netlink events).
+  std::optional<Timestamp> nextDeadline() const override;
   bool dispatch(std::chrono::milliseconds budget) override;
   BackendStats stats() const override { return stats_; }
 
@@ -91,6 +93,68 @@ private:
   std::map<std::pair<IpAddress, InterfaceIndex>, NeighborRow> neighbors_;
   std::map<RouteKey, RouteRow> routes_;
   bool resyncNeeded_ = false;
+
+  // ---- read side helpers (linux_backend.cpp) ---------------------------------------------------
+public:
+  // For the write side: IP interface fields changed through /proc/sys raise no event, so a
+  // successful setIpInterfaceEntry calls this and the next dispatch() re-reads and reports them.
+  void scheduleIpInterfaceRefresh() { ipInterfacesRefreshNeeded_ = true; }
+
+private:
+  struct Snapshot;
+  struct IpInterfaceContext;
+  template <class Row> struct Pending {
+    std::vector<Change<Row>> changes;
+  };
+
+  // Dumps through requestSocket_. `table`/`oif` are kernel-side route filters (0 = none).
+  Result dumpLinks(std::vector<InterfaceRow>* links, std::vector<IpInterfaceRow>* ipInterfaces,
+                   std::vector<IpStatisticsRow>* inet6Statistics);
+  Result dumpNeighborParms(std::vector<NeighborParms>& out);
+  Result dumpAddresses(Family family, InterfaceIndex index, std::vector<UnicastAddressRow>& out);
+  Result dumpNeighbors(Family family, InterfaceIndex index, std::vector<NeighborRow>& out);
+  Result dumpRoutes(Family family, std::uint32_t table, InterfaceIndex oif, std::vector<RouteRow>& out);
+  Result loadSnapshot(Snapshot& snapshot);
+  Result loadIpInterfaces(std::vector<InterfaceRow>& links, std::vector<IpInterfaceRow>& ipInterfaces);
+
+  bool exportsTable(std::uint32_t table) const;
+  // True when no kernel event is waiting and no repair is pending: the caches are then exact.
+  bool cacheIsCurrent() const;
+  InterfaceLuid luidOf(InterfaceIndex index) const;
+  template <class Row> void fillLuids(std::vector<Row>& rows);
+  void completeIpInterface(IpInterfaceRow& row, const IpInterfaceContext& context) const;
+
+  // Caches <- fresh state (mark and sweep), recording the differences when someone listens.
+  void reconcileAll(Snapshot& snapshot, bool initial);
+  void reconcileLinks(std::vector<InterfaceRow>& fresh, bool initial);
+  void reconcileIpInterfaces(std::vector<IpInterfaceRow>& fresh, bool initial);
+  void reconcileAddresses(std::vector<UnicastAddressRow>& fresh);
+  void reconcileNeighbors(std::vector<NeighborRow>& fresh);
+  void reconcileRoutes(std::vector<RouteRow>& fresh);
+  Result resync();
+  Result refreshIpInterfaces();
+  Result refreshRoutes();
+
+  void handleEvent(const nlmsghdr& message);
+  void handleLinkEvent(const nlmsghdr& message);
+  void handleRouteEvent(const nlmsghdr& message);
+  void removeLinkDependents(InterfaceIndex index);
+  void updateLinkLocalIdentifier(InterfaceIndex index);
+  void publishPending();
+
+  std::map<std::pair<Family, InterfaceIndex>, NeighborParms> neighborParms_;
+  // The IPv6 interface identifier the link message itself implies (token / EUI-64), per index.
+  std::map<InterfaceIndex, PhysicalAddress> decodedIdentifiers_;
+  Pending<InterfaceRow> pendingLinks_;
+  Pending<IpInterfaceRow> pendingIpInterfaces_;
+  Pending<UnicastAddressRow> pendingAddresses_;
+  Pending<NeighborRow> pendingNeighbors_;
+  Pending<RouteRow> pendingRoutes_;
+  std::vector<RouteRow> decodeScratch_;
+  Timestamp batchNow_{};
+  Timestamp nextIpInterfaceRefresh_{};
+  bool ipInterfacesRefreshNeeded_ = false;
+  bool routesRefreshNeeded_ = false;
 };
 
 } // namespace ipmibd::platform::linux_backend

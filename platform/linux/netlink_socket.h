@@ -38,6 +38,9 @@ public:
   // Sends one request (flags must include NLM_F_REQUEST; NLM_F_ACK is added) and waits for its ack.
   // Failure carries statusFromErrno() and the kernel's extended-ack message when present.
   Result request(nlmsghdr* message);
+  // The same, for requests the kernel answers with data before the ack (RTM_GETROUTE for one
+  // destination, RTM_GETLINK / RTM_GETNEIGH for one object): `onReply` sees each reply message.
+  Result request(nlmsghdr* message, const std::function<void(const nlmsghdr&)>& onReply);
   // Sends a dump request (NLM_F_DUMP is added) and calls `onMessage` for every reply message until
   // NLMSG_DONE. A dump interrupted by concurrent changes (NLM_F_DUMP_INTR) is retried, up to a few
   // times, from the start (onRestart is called first so the caller can discard partial results).

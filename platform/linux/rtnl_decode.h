@@ -35,6 +35,30 @@ std::optional<NeighborRow> decodeNeighbor(const nlmsghdr& message, Timestamp now
 // cache entries are skipped (returns true, nothing appended).
 bool decodeRoute(const nlmsghdr& message, std::vector<RouteRow>& out);
 
+// The kernel's answer to RTM_GETROUTE for one destination without RTM_F_FIB_MATCH: the way it would
+// send a packet (IPv4 marks it RTM_F_CLONED, so decodeRoute skips it). Used for GetBestRoute2's
+// source address; nullopt when malformed.
+struct RouteLookup {
+  RouteType type = RouteType::Unicast;
+  std::uint32_t table = 0;
+  InterfaceIndex interfaceIndex = 0;
+  IpAddress gateway;         // none when on-link
+  IpAddress preferredSource; // RTA_PREFSRC: the source address the kernel would choose
+};
+std::optional<RouteLookup> decodeRouteLookup(const nlmsghdr& message);
+
+// RTM_NEWNEIGHTBL (RTM_GETNEIGHTBL dump): the per-interface neighbour parameters that IPv4 keeps
+// nowhere else in rtnetlink (ARP reachable/retransmit times) and IPv6's base reachable time.
+// Table-wide default parameters (no NDTPA_IFINDEX) come back with interfaceIndex 0.
+struct NeighborParms {
+  Family family = Family::Unspecified;
+  InterfaceIndex interfaceIndex = 0;
+  std::uint32_t reachableTime = 0;     // ms, the current randomized value
+  std::uint32_t baseReachableTime = 0; // ms
+  std::uint32_t retransmitTime = 0;    // ms
+};
+std::optional<NeighborParms> decodeNeighborParms(const nlmsghdr& message);
+
 // Kernel rtm_protocol <-> RouteProtocol (IANAipRouteProtocol): kernel/boot -> Local/NetMgmt, static
 // -> NetMgmt, ra -> Icmp, dhcp -> Dhcp, zebra/bird/... by the routing protocol they carry where known.
 RouteProtocol routeProtocolFromKernel(std::uint8_t protocol);

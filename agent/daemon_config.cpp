@@ -1,0 +1,122 @@
+// Parsers for ipmibd.conf's directives: strict, so a typo is an error and never a silent default.
+#include "agent/daemon_config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <sstream>
+
+namespace ipmibd::agent {
+namespace {
+
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  for (std::string w; in >> w;)
+    out.push_back(w);
+  return out;
+}
+
+template <class T> std::optional<T> parseNumber(std::string_view text) {
+  T value{};
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::optional<std::string> applyBackend(DaemonConfig& config, std::string_view arguments,
+                                        const std::filesystem::path& baseDirectory) {
+  const auto w = words(arguments);
+  if (!std::holds_alternative<std::monostate>(config.backend))
+    return "backend given more than once (one backend per daemon)";
+  if (w.empty()) return "backend needs a type: `backend linux [netns NAME]` or `backend sim FILE`";
+  if (w[0] == "linux") {
+    LinuxBackendSpec spec;
+    if (w.size() == 3 && w[1] == "netns")
+      spec.netns = w[2];
+    else if (w.size() != 1)
+      return "usage: backend linux [netns NAME]";
+    config.backend = spec;
+    return std::nullopt;
+  }
+  if (w[0] == "sim") {
+    if (w.size() != 2) return "usage: backend sim FILE";
+    // Resolved now: the daemon chdir()s to / when it detaches, and SIGHUP re-reads later.
+    config.backend = SimBackendSpec{std::filesystem::absolute(baseDirectory / w[1]).lexically_normal()};
+    return std::nullopt;
+  }
+  return "unknown backend '" + w[0] + "' (expected linux or sim)";
+}
+
+std::optional<std::string> applyRouteTable(DaemonConfig& config, std::string_view arguments,
+                                           const std::filesystem::path&) {
+  const auto w = words(arguments);
+  if (w.size() != 1)
+    return "usage: routeTable N (a kernel route table id 1-4294967295, main, local, default)";
+  std::optional<std::uint32_t> id;
+  if (w[0] == "main")
+    id = 254;
+  else if (w[0] == "local")
+    id = 255;
+  else if (w[0] == "default")
+    id = 253;
+  else
+    id = parseNumber<std::uint32_t>(w[0]);
+  if (!id || *id == 0)
+    return "routeTable: '" + w[0] + "' is not a route table id (1-4294967295, main, local, default)";
+  if (std::ranges::find(config.routeTables, *id) != config.routeTables.end())
+    return "routeTable " + std::to_string(*id) + " listed twice";
+  config.routeTables.push_back(*id);
+  return std::nullopt;
+}
+
+std::optional<std::string> applyAgentxPriority(DaemonConfig& config, std::string_view arguments,
+                                               const std::filesystem::path&) {
+  const auto w = words(arguments);
+  if (config.agentxPriority) return "agentxPriority given more than once";
+  const auto value = w.size() == 1 ? parseNumber<int>(w[0]) : std::nullopt;
+  if (!value || *value < 1 || *value > 255)
+    return "usage: agentxPriority N (1-255, lower number = higher priority; default 127)";
+  config.agentxPriority = *value;
+  return std::nullopt;
+}
+
+std::optional<std::string> applyAgentxContext(DaemonConfig& config, std::string_view arguments,
+                                              const std::filesystem::path&) {
+  const auto w = words(arguments);
+  if (config.agentxContext) return "agentxContext given more than once";
+  if (w.size() != 1 || w[0].size() > 255) return "usage: agentxContext NAME (one word, up to 255 characters)";
+  config.agentxContext = w[0];
+  return std::nullopt;
+}
+
+constexpr Directive kDirectives[] = {
+    {"backend", "linux [netns NAME] | sim FILE", applyBackend},
+    {"routeTable", "N | main | local | default", applyRouteTable},
+    {"agentxPriority", "N (1-255, lower = higher priority)", applyAgentxPriority},
+    {"agentxContext", "NAME", applyAgentxContext},
+};
+
+} // namespace
+
+std::vector<std::uint32_t> DaemonConfig::effectiveRouteTables() const {
+  if (routeTables.empty()) return {254};
+  return routeTables;
+}
+
+std::span<const Directive> directives() { return kDirectives; }
+
+std::optional<std::string> validate(const DaemonConfig& config) {
+  if (std::holds_alternative<std::monostate>(config.backend))
+    return "no backend configured: add `backend linux [netns NAME]` or `backend sim FILE` to ipmibd.conf";
+  return std::nullopt;
+}
+
+std::string describe(const BackendSpec& backend) {
+  if (const auto* spec = std::get_if<LinuxBackendSpec>(&backend))
+    return spec->netns.empty() ? "linux" : "linux (netns " + spec->netns + ")";
+  if (const auto* sim = std::get_if<SimBackendSpec>(&backend)) return "sim (" + sim->scenario.string() + ")";
+  return "none";
+}
+
+} // namespace ipmibd::agent

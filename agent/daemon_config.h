@@ -1,0 +1,57 @@
+// DaemonConfig: ipmibd.conf's own directives and their parsers (pure; Net-SNMP feeds the lines).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace ipmibd::agent {
+
+struct LinuxBackendSpec {
+  std::string netns; // named network namespace (ip netns); empty = the daemon's own
+  friend bool operator==(const LinuxBackendSpec&, const LinuxBackendSpec&) = default;
+};
+struct SimBackendSpec {
+  std::filesystem::path scenario; // absolute after parsing
+  friend bool operator==(const SimBackendSpec&, const SimBackendSpec&) = default;
+};
+// No default backend on purpose: serving the wrong data source silently is worse than not starting.
+using BackendSpec = std::variant<std::monostate, LinuxBackendSpec, SimBackendSpec>;
+
+inline constexpr int kDefaultAgentxPriority = 127; // RFC 2741 default; lower number wins
+
+struct DaemonConfig {
+  BackendSpec backend;
+  std::vector<std::uint32_t> routeTables; // as listed; empty means "main" only
+  std::optional<int> agentxPriority;
+  std::optional<std::string> agentxContext;
+
+  std::vector<std::uint32_t> effectiveRouteTables() const;
+  int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }
+  std::string effectiveContext() const { return agentxContext.value_or(""); }
+  friend bool operator==(const DaemonConfig&, const DaemonConfig&) = default;
+};
+
+// One ipmibd.conf directive. `apply` gets the text after the token and returns an error message
+// (without file/line: the caller's config system adds those) or nullopt when the line is fine.
+struct Directive {
+  std::string_view token;
+  std::string_view help; // shown by Net-SNMP's config help and in conf/ipmibd.conf
+  std::optional<std::string> (*apply)(DaemonConfig& config, std::string_view arguments,
+                                      const std::filesystem::path& baseDirectory);
+};
+// Every directive ipmibd understands. Later directives (writeAccess, notifications) are added here.
+std::span<const Directive> directives();
+
+// Whole-file checks that no single line can make (a missing `backend`).
+std::optional<std::string> validate(const DaemonConfig& config);
+
+// "linux", "linux (netns blue)", "sim (/path/demo.scn)" for logs.
+std::string describe(const BackendSpec& backend);
+
+} // namespace ipmibd::agent

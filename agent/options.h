@@ -1,0 +1,34 @@
+// Options: ipmibd's command line, parsed without touching Net-SNMP so it can be unit-tested.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ipmibd::agent {
+
+// The switches follow snmpd's so operators can reuse their habits (-f, -L, -c, -C, -D, -p, -x).
+struct Options {
+  std::string masterAddress;            // -x: AgentX master socket; empty = Net-SNMP's default
+  bool foreground = false;              // -f
+  std::vector<std::string> logSpecs;    // -L: normalized snmp_log_options() arguments, in order
+  std::string configFile;               // -c: extra config file(s), comma separated as snmpd
+  bool noDefaultConfigs = false;        // -C
+  std::vector<std::string> debugTokens; // -D: Net-SNMP debug tokens; "ALL" when -D has no value
+  std::string pidFile;                  // -p
+  bool help = false;                    // -h
+  bool version = false;                 // -V
+};
+
+struct ParsedOptions {
+  Options options;
+  std::optional<std::string> error; // set on a usage error; the caller prints usage and exits 1
+};
+
+// Parses argv (argv[0] is the program name). Accepts "-Lf FILE" and "-LfFILE" forms like snmpd.
+ParsedOptions parseOptions(int argc, const char* const* argv);
+
+// The help text for -h and usage errors.
+std::string usageText(const std::string& program);
+
+} // namespace ipmibd::agent

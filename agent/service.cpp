@@ -1,0 +1,50 @@
+// Opens the backend, builds the tables and registers every object with the configured priority/context.
+#include "agent/service.h"
+
+#include "agent/backend_factory.h"
+#include "agent/netsnmp.h"
+
+namespace ipmibd::agent {
+
+std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock& clock, std::string& error) {
+  std::unique_ptr<Service> self(new Service(config));
+  self->backend_ = openBackend(config, error);
+  if (!self->backend_) return nullptr;
+  const auto opened = platform::Clock::now();
+
+  std::vector<std::string> attachErrors;
+  self->tables_ = std::make_unique<TableSet>(*self->backend_, attachErrors);
+  for (const std::string& message : attachErrors)
+    snmp_log(LOG_WARNING, "ipmibd: %s (the table stays empty until the backend reports changes)\n",
+             message.c_str());
+  self->info_ = std::make_unique<AgentInfo>(*self->backend_, *self->tables_, opened);
+
+  const RegistrationOptions options{config.effectivePriority(), config.effectiveContext()};
+  std::vector<const tables::MibObject*> objects = self->tables_->objects();
+  for (const tables::MibObject* object : self->info_->objects())
+    objects.push_back(object);
+  for (const tables::MibObject* object : objects) {
+    auto registration = SubtreeRegistration::create(*object, clock, options, error);
+    if (!registration) return nullptr;
+    self->registrations_.push_back(std::move(registration));
+  }
+  snmp_log(LOG_INFO, "ipmibd: serving %zu subtrees from backend %s (priority %d%s%s)\n",
+           self->registrations_.size(), describe(config.backend).c_str(), options.priority,
+           options.context.empty() ? "" : ", context ", options.context.c_str());
+  return self;
+}
+
+Service::~Service() {
+  registrations_.clear();
+  info_.reset();
+  tables_.reset();
+  backend_.reset();
+}
+
+bool Service::run(std::chrono::milliseconds budget) {
+  const bool backendMore = backend_->dispatch(budget / 2);
+  const bool tablesMore = tables_->applyPending(budget / 2);
+  return backendMore || tablesMore;
+}
+
+} // namespace ipmibd::agent

@@ -1,0 +1,135 @@
+// The Net-SNMP handler behind each registered MibObject: request OIDs in, varbinds out.
+#include "agent/subtree_handler.h"
+
+#include "agent/netsnmp.h"
+#include "agent/request_oid.h"
+#include "agent/varbind_value.h"
+
+#include <cstring>
+#include <span>
+#include <variant>
+
+namespace ipmibd::agent {
+namespace {
+
+// Every varbind of one PDU sees the same clock (a walk of ages stays consistent), even though
+// Net-SNMP calls each registration's handler separately and, for GETNEXT, repeatedly.
+tables::RequestContext contextFor(netsnmp_agent_request_info* reqinfo, UptimeClock& clock) {
+  static const void* lastSession = nullptr;
+  static long lastRequestId = -1;
+  static tables::RequestContext last{platform::Timestamp{}, platform::Timestamp{}};
+  const void* session = reqinfo != nullptr ? reqinfo->asp : nullptr;
+  const long requestId = (reqinfo != nullptr && reqinfo->asp != nullptr && reqinfo->asp->pdu != nullptr)
+                             ? reqinfo->asp->pdu->reqid
+                             : -1;
+  if (session == nullptr || session != lastSession || requestId != lastRequestId) {
+    last = clock.contextForRequest();
+    lastSession = session;
+    lastRequestId = requestId;
+  }
+  return last;
+}
+
+std::span<const unsigned long> nameOf(const netsnmp_variable_list* varbind) {
+  static_assert(std::is_same_v<oid, unsigned long>, "request_oid.h assumes Net-SNMP's LP64 oid");
+  return {varbind->name, varbind->name_length};
+}
+
+void answerGet(const tables::MibObject& object, const tables::RequestContext& context,
+               netsnmp_agent_request_info* reqinfo, netsnmp_request_info* request) {
+  netsnmp_variable_list* varbind = request->requestvb;
+  const auto requested = exactOid(nameOf(varbind));
+  if (!requested) {
+    // Not a valid SNMP OID at all; inside our subtree it can only be a missing instance.
+    netsnmp_set_request_error(reqinfo, request, SNMP_NOSUCHINSTANCE);
+    return;
+  }
+  const tables::GetResult result = object.getOid(*requested, context);
+  if (const auto* value = std::get_if<tables::Value>(&result)) {
+    if (!setVarbindValue(varbind, *value)) netsnmp_set_request_error(reqinfo, request, SNMP_ERR_GENERR);
+  } else if (std::holds_alternative<tables::NoSuchObject>(result)) {
+    netsnmp_set_request_error(reqinfo, request, SNMP_NOSUCHOBJECT);
+  } else {
+    netsnmp_set_request_error(reqinfo, request, SNMP_NOSUCHINSTANCE);
+  }
+}
+
+void answerGetNext(const tables::MibObject& object, const tables::RequestContext& context,
+                   netsnmp_agent_request_info* reqinfo, netsnmp_request_info* request) {
+  netsnmp_variable_list* varbind = request->requestvb;
+  const auto start = nextStart(nameOf(varbind), request->inclusive != 0);
+  if (!start) return;
+  std::optional<tables::VarBind> next;
+  if (start->inclusive) {
+    tables::GetResult exact = object.getOid(start->from, context);
+    if (auto* value = std::get_if<tables::Value>(&exact))
+      next = tables::VarBind{start->from, std::move(*value)};
+  }
+  if (!next) next = object.getNextOid(start->from, context);
+  // Exhausted: leave the varbind untouched (ASN_NULL) so the agent framework moves on to the
+  // next registered subtree; in a subagent it answers endOfMibView to the master, which then
+  // asks the next registration. Setting SNMP_ENDOFMIBVIEW here would end a walk early.
+  if (!next) return;
+  const std::vector<oid> name = toNetSnmp(next->oid);
+  if (snmp_set_var_objid(varbind, name.data(), name.size()) != 0 || !setVarbindValue(varbind, next->value))
+    netsnmp_set_request_error(reqinfo, request, SNMP_ERR_GENERR);
+}
+
+int handle(netsnmp_mib_handler* handler, netsnmp_handler_registration*, netsnmp_agent_request_info* reqinfo,
+           netsnmp_request_info* requests) {
+  auto* self = static_cast<SubtreeRegistration*>(handler->myvoid);
+  const tables::RequestContext context = contextFor(reqinfo, self->clock());
+  for (netsnmp_request_info* request = requests; request != nullptr; request = request->next) {
+    if (request->processed) continue;
+    switch (reqinfo->mode) {
+    case MODE_GET: answerGet(self->object(), context, reqinfo, request); break;
+    case MODE_GETNEXT: answerGetNext(self->object(), context, reqinfo, request); break;
+    default:
+      // Registered HANDLER_CAN_RONLY, so SETs should be refused before reaching us.
+      netsnmp_set_request_error(reqinfo, request, SNMP_ERR_NOTWRITABLE);
+      break;
+    }
+  }
+  return SNMP_ERR_NOERROR;
+}
+
+} // namespace
+
+std::unique_ptr<SubtreeRegistration> SubtreeRegistration::create(const tables::MibObject& object,
+                                                                 UptimeClock& clock,
+                                                                 const RegistrationOptions& options,
+                                                                 std::string& error) {
+  std::unique_ptr<SubtreeRegistration> self(new SubtreeRegistration(object, clock));
+  const std::string name(object.name());
+  netsnmp_mib_handler* handler = netsnmp_create_handler(name.c_str(), handle);
+  if (handler == nullptr) {
+    error = "cannot create a handler for " + name;
+    return nullptr;
+  }
+  handler->myvoid = self.get();
+  const std::vector<oid> base = toNetSnmp(object.base());
+  netsnmp_handler_registration* reg =
+      netsnmp_handler_registration_create(name.c_str(), handler, base.data(), base.size(), HANDLER_CAN_RONLY);
+  if (reg == nullptr) {
+    netsnmp_handler_free(handler);
+    error = "cannot create a registration for " + name;
+    return nullptr;
+  }
+  reg->priority = options.priority;
+  if (!options.context.empty()) reg->contextName = strdup(options.context.c_str());
+  // netsnmp_register_handler() frees `reg` (and the handler) itself when it fails.
+  const int rc = netsnmp_register_handler(reg);
+  if (rc != MIB_REGISTERED_OK) {
+    error = "cannot register " + name + " at " + object.base().toString() + " (Net-SNMP error " +
+            std::to_string(rc) + ")";
+    return nullptr;
+  }
+  self->registration_ = reg;
+  return self;
+}
+
+SubtreeRegistration::~SubtreeRegistration() {
+  if (registration_ != nullptr) netsnmp_unregister_handler(registration_);
+}
+
+} // namespace ipmibd::agent

@@ -1,0 +1,45 @@
+// TableSet: every table unit ipmibd serves, attached to one backend, behind one small interface.
+#pragma once
+
+#include "platform/backend.h"
+#include "tables/mib_object.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ipmibd::agent {
+
+// The agent only needs to attach units, feed them time, list their MibObjects for registration
+// and report their sizes (IPMIBD-MIB); the units' own types stay behind a small type erasure.
+class TableSet {
+public:
+  struct UnitStatus {
+    std::string_view name; // the unit's conceptual table, e.g. "inetCidrRouteTable"
+    std::size_t rows = 0;
+    std::size_t pending = 0; // queued initial rows and changes not yet applied
+    bool loading = false;    // still applying the initial dump
+  };
+
+  // Creates every unit and attaches it to `backend` (subscribe, then queue the initial dump).
+  // Units whose attach fails stay registered but empty; the failures are returned as messages.
+  explicit TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors);
+  ~TableSet();
+  TableSet(const TableSet&) = delete;
+  TableSet& operator=(const TableSet&) = delete;
+
+  // Applies queued work across all units for at most about `budget`; true while work remains.
+  bool applyPending(std::chrono::steady_clock::duration budget);
+  // The objects to register, each unit's in OID order.
+  std::vector<const tables::MibObject*> objects() const;
+  std::vector<UnitStatus> status() const;
+
+  class Unit; // one table unit, type-erased (table_set.cpp)
+
+private:
+  std::vector<std::unique_ptr<Unit>> units_;
+};
+
+} // namespace ipmibd::agent

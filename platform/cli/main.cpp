@@ -1,0 +1,343 @@
+// ipmibd-platform: prints the platform tables of the Linux or simulated backend, and with --watch
+// follows their change notifications, so the platform layer can be inspected without SNMP.
+#include "platform/cli/format.h"
+#include "platform/linux/linux_backend.h"
+#include "platform/sim/sim_backend.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+namespace {
+
+using namespace ipmibd::platform;
+namespace cli = ipmibd::platform::cli;
+
+constexpr std::string_view kUsage =
+    R"(usage: ipmibd-platform [options] [TABLE]
+
+Prints the IP Helper-style platform tables as the MIB layer sees them.
+
+TABLE is one of: interfaces ipinterfaces addresses neighbors routes stats settings all
+(default: all)
+
+options:
+  --backend linux|sim   which backend to read (default: linux)
+  --netns NAME          linux: serve the named network namespace (default: our own)
+  --scenario FILE       sim: the scenario file to load (required with --backend sim)
+  --table N             route table to show (repeatable; default: main). linux: also exported
+  --watch               after printing, stay running and print every change notification
+                        ("+" add, "-" delete, "~" change) until interrupted
+  --help                this text
+)";
+
+const std::set<std::string, std::less<>> kTables = {"interfaces", "ipinterfaces", "addresses", "neighbors",
+                                                    "routes",     "stats",        "settings",  "all"};
+
+struct Options {
+  std::string backend = "linux";
+  std::string netns;
+  std::string scenario;
+  std::vector<std::uint32_t> routeTables;
+  bool watch = false;
+  std::string table = "all";
+};
+
+// Parsed command line, or an error message (empty when --help was asked for).
+struct ParseResult {
+  std::optional<Options> options;
+  std::string error;
+  bool help = false;
+};
+
+ParseResult parseArguments(int argc, char** argv) {
+  ParseResult result;
+  Options options;
+  bool tableSeen = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    // Options taking a value accept both "--opt value" and "--opt=value".
+    auto value = [&](std::string_view name) -> std::optional<std::string> {
+      if (arg == name) {
+        if (i + 1 >= argc) return std::nullopt;
+        return std::string(argv[++i]);
+      }
+      return std::string(arg.substr(name.size() + 1));
+    };
+    auto matches = [&](std::string_view name) {
+      return arg == name || (arg.starts_with(name) && arg.size() > name.size() && arg[name.size()] == '=');
+    };
+    if (arg == "--help" || arg == "-h") {
+      result.help = true;
+      return result;
+    } else if (arg == "--watch") {
+      options.watch = true;
+    } else if (matches("--backend") || matches("--netns") || matches("--scenario") || matches("--table")) {
+      const std::string name(arg.substr(0, arg.find('=')));
+      auto v = value(name);
+      if (!v) {
+        result.error = name + " needs a value";
+        return result;
+      }
+      if (name == "--backend") {
+        if (*v != "linux" && *v != "sim") {
+          result.error = "unknown backend '" + *v + "' (linux or sim)";
+          return result;
+        }
+        options.backend = *v;
+      } else if (name == "--netns") {
+        options.netns = *v;
+      } else if (name == "--scenario") {
+        options.scenario = *v;
+      } else {
+        std::uint32_t table = 0;
+        auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), table);
+        if (ec != std::errc() || end != v->data() + v->size()) {
+          result.error = "--table wants a table number, got '" + *v + "'";
+          return result;
+        }
+        options.routeTables.push_back(table);
+      }
+    } else if (!arg.starts_with("-") && kTables.contains(arg) && !tableSeen) {
+      options.table = std::string(arg);
+      tableSeen = true;
+    } else if (!arg.starts_with("-") && !tableSeen) {
+      result.error = "unknown table '" + std::string(arg) + "'";
+      return result;
+    } else {
+      result.error = "unexpected argument '" + std::string(arg) + "'";
+      return result;
+    }
+  }
+  if (options.backend == "sim" && options.scenario.empty()) {
+    result.error = "--backend sim needs --scenario FILE";
+    return result;
+  }
+  if (options.backend == "sim" && !options.netns.empty()) {
+    result.error = "--netns only applies to --backend linux";
+    return result;
+  }
+  if (options.backend == "linux" && !options.scenario.empty()) {
+    result.error = "--scenario only applies to --backend sim";
+    return result;
+  }
+  result.options = options;
+  return result;
+}
+
+std::unique_ptr<Backend> openBackend(const Options& options, Result& error) {
+  if (options.backend == "sim") {
+    std::ifstream in(options.scenario);
+    if (!in) {
+      error = Result::failure(Status::NotFound, "cannot read scenario '" + options.scenario +
+                                                    "': " + std::strerror(errno));
+      return nullptr;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    return sim::SimBackend::fromScenario(text.str(), options.scenario, error);
+  }
+  linux_backend::LinuxOptions linuxOptions;
+  linuxOptions.netns = options.netns;
+  if (!options.routeTables.empty()) linuxOptions.routeTables = options.routeTables;
+  return linux_backend::LinuxBackend::open(linuxOptions, error);
+}
+
+// Prints one section; a failing Get is reported and makes the exit status non-zero.
+class Printer {
+public:
+  Printer(Backend& backend, const Options& options) : backend_(backend), options_(options) {}
+
+  bool refreshNames() {
+    std::vector<InterfaceRow> interfaces;
+    if (!check("interfaces", backend_.getIfTable2(interfaces))) return false;
+    names_ = cli::interfaceNames(interfaces);
+    return true;
+  }
+  const cli::InterfaceNames& names() const { return names_; }
+
+  bool print(std::string_view what) {
+    const bool all = what == "all";
+    bool ok = true;
+    if (all || what == "interfaces") ok &= printInterfaces();
+    if (all || what == "ipinterfaces") ok &= printIpInterfaces();
+    if (all || what == "addresses") ok &= printAddresses();
+    if (all || what == "neighbors") ok &= printNeighbors();
+    if (all || what == "routes") ok &= printRoutes();
+    if (all || what == "stats") ok &= printStatistics();
+    if (all || what == "settings") ok &= printSettings();
+    return ok;
+  }
+
+private:
+  bool check(std::string_view what, const Result& result) {
+    if (result.ok()) return true;
+    std::cerr << "ipmibd-platform: reading " << what << " failed: " << result.toString() << "\n";
+    return false;
+  }
+  void section(std::string_view title, const cli::TextTable& table) {
+    std::cout << "# " << title << "\n" << table.render() << "\n";
+  }
+
+  bool printInterfaces() {
+    std::vector<InterfaceRow> rows;
+    if (!check("interfaces", backend_.getIfTable2(rows))) return false;
+    section("interfaces", cli::interfacesTable(rows));
+    return true;
+  }
+  bool printIpInterfaces() {
+    std::vector<IpInterfaceRow> rows;
+    if (!check("ip interfaces", backend_.getIpInterfaceTable(Family::Unspecified, rows))) return false;
+    section("ip interfaces", cli::ipInterfacesTable(rows, names_));
+    return true;
+  }
+  bool printAddresses() {
+    std::vector<UnicastAddressRow> rows;
+    if (!check("addresses", backend_.getUnicastIpAddressTable(Family::Unspecified, rows))) return false;
+    section("addresses", cli::addressesTable(rows, names_));
+    return true;
+  }
+  bool printNeighbors() {
+    std::vector<NeighborRow> rows;
+    if (!check("neighbors", backend_.getIpNetTable2(Family::Unspecified, rows))) return false;
+    section("neighbors", cli::neighborsTable(rows, names_));
+    return true;
+  }
+  bool printRoutes() {
+    std::vector<RouteRow> rows;
+    if (!check("routes", backend_.getIpForwardTable2(Family::Unspecified, rows))) return false;
+    // The simulator has no export option, so --table also filters what is shown.
+    if (!options_.routeTables.empty())
+      std::erase_if(rows, [&](const RouteRow& r) {
+        return std::find(options_.routeTables.begin(), options_.routeTables.end(), r.table) ==
+               options_.routeTables.end();
+      });
+    section("routes", cli::routesTable(rows, names_));
+    return true;
+  }
+  bool printStatistics() {
+    std::vector<IpStatisticsRow> rows;
+    if (!check("statistics", backend_.getIpStatisticsTable(Family::Unspecified, rows))) return false;
+    section("statistics", cli::statisticsTable(rows, names_));
+    return true;
+  }
+  bool printSettings() {
+    std::vector<IpGlobalSettings> rows;
+    for (Family family : {Family::V4, Family::V6}) {
+      IpGlobalSettings settings;
+      settings.family = family;
+      if (!check("global settings", backend_.getIpGlobalSettings(settings))) return false;
+      rows.push_back(settings);
+    }
+    section("global settings", cli::settingsTable(rows));
+    return true;
+  }
+
+  Backend& backend_;
+  const Options& options_;
+  cli::InterfaceNames names_;
+};
+
+volatile std::sig_atomic_t stopRequested = 0;
+extern "C" void onStopSignal(int) { stopRequested = 1; }
+
+// Subscribes to every notification kind and prints each change as one line, until SIGINT/SIGTERM.
+int watch(Backend& backend, Printer& printer) {
+  // Without SA_RESTART so poll() returns EINTR and the loop sees the stop request promptly.
+  struct sigaction action {};
+  action.sa_handler = onStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+
+  // Interface names are needed to print other rows, so keep them current from link changes; a
+  // deleted link keeps its name until its last dependent rows (routes, addresses) were printed.
+  cli::InterfaceNames names = printer.names();
+  auto line = [](ChangeKind kind, const std::string& text) {
+    std::cout << cli::changeMarker(kind) << ' ' << text << '\n';
+  };
+  auto links = backend.notifyInterfaceChange([&](std::span<const Change<InterfaceRow>> changes) {
+    for (const auto& c : changes) {
+      names[c.row.index] = c.row.name;
+      line(c.kind, cli::describe(c.row));
+    }
+  });
+  auto ipInterfaces =
+      backend.notifyIpInterfaceChange(Family::Unspecified, [&](std::span<const Change<IpInterfaceRow>> changes) {
+        for (const auto& c : changes) line(c.kind, cli::describe(c.row, names));
+      });
+  auto addresses = backend.notifyUnicastIpAddressChange(
+      Family::Unspecified, [&](std::span<const Change<UnicastAddressRow>> changes) {
+        for (const auto& c : changes) line(c.kind, cli::describe(c.row, names));
+      });
+  auto neighbors =
+      backend.notifyIpNetChange(Family::Unspecified, [&](std::span<const Change<NeighborRow>> changes) {
+        for (const auto& c : changes) line(c.kind, cli::describe(c.row, names));
+      });
+  auto routes = backend.notifyRouteChange2(Family::Unspecified, [&](std::span<const Change<RouteRow>> changes) {
+    for (const auto& c : changes) line(c.kind, cli::describe(c.row, names));
+  });
+  std::cout << "# watching (interrupt to stop)" << std::endl;
+
+  while (!stopRequested) {
+    // Drain first: dispatch() reports remaining work, which must not wait for the descriptor.
+    while (!stopRequested && backend.dispatch(std::chrono::milliseconds(50))) {
+    }
+    std::cout.flush();
+    if (stopRequested) break;
+
+    int timeoutMs = -1;
+    if (auto deadline = backend.nextDeadline()) {
+      const auto wait = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+      timeoutMs = int(std::clamp<long long>(wait.count(), 0, 60'000));
+    }
+    pollfd fd{backend.eventDescriptor(), POLLIN, 0};
+    const int ready = poll(&fd, fd.fd >= 0 ? 1 : 0, timeoutMs);
+    if (ready < 0 && errno != EINTR) {
+      std::cerr << "ipmibd-platform: poll: " << std::strerror(errno) << "\n";
+      return 1;
+    }
+    if (ready > 0 && (fd.revents & (POLLERR | POLLNVAL))) {
+      std::cerr << "ipmibd-platform: event descriptor failed\n";
+      return 1;
+    }
+  }
+  std::cout.flush();
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = parseArguments(argc, argv);
+  if (parsed.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!parsed.options) {
+    std::cerr << "ipmibd-platform: " << parsed.error << "\n" << kUsage;
+    return 2;
+  }
+  const Options& options = *parsed.options;
+
+  Result error;
+  auto backend = openBackend(options, error);
+  if (!backend) {
+    std::cerr << "ipmibd-platform: cannot open the " << options.backend << " backend: " << error.toString() << "\n";
+    return 1;
+  }
+  Printer printer(*backend, options);
+  if (!printer.refreshNames()) return 1;
+  const bool printed = printer.print(options.table);
+  std::cout.flush();
+  if (!printed) return 1;
+  return options.watch ? watch(*backend, printer) : 0;
+}

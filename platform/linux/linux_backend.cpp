@@ -1,0 +1,1161 @@
+// The read side of LinuxBackend: opening, dumps behind every Get…, GetBestRoute2, statistics and
+// settings, and the event loop that keeps the caches (and subscribers) in step with the kernel.
+#include "platform/linux/linux_backend.h"
+
+#include "platform/linux/netns.h"
+#include "platform/linux/sysctl.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace ipmibd::platform::linux_backend {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Events handled between two publications; bounds both latency and the size of one batch.
+constexpr std::size_t kEventBatch = 4096;
+// Stale events thrown away before a resync's dumps (they predate the dumps); the rest, if the
+// kernel keeps producing, are applied afterwards, which is still consistent.
+constexpr std::size_t kResyncDrainLimit = 1'000'000;
+// rtnetlink raises no event for most /proc/sys changes (accept_ra, hop_limit, neighbour times), so
+// IP interface rows are re-read this often and differences reported.
+constexpr auto kIpInterfaceRefreshInterval = 10s;
+
+// ---- request building ----------------------------------------------------------------------------
+
+// A small aligned buffer for one request.
+struct RequestBuffer {
+  alignas(nlmsghdr) std::array<char, 1024> bytes{};
+  template <class Header> nlmsghdr* start(std::uint16_t type, Header*& header) {
+    bytes.fill(0);
+    nlmsghdr* m = mnl_nlmsg_put_header(bytes.data());
+    m->nlmsg_type = type;
+    m->nlmsg_flags = NLM_F_REQUEST;
+    header = static_cast<Header*>(mnl_nlmsg_put_extra_header(m, sizeof(Header)));
+    return m;
+  }
+};
+
+int familyToAf(Family family) {
+  return family == Family::V4 ? AF_INET : family == Family::V6 ? AF_INET6 : AF_UNSPEC;
+}
+
+// ---- per-row-type policies -------------------------------------------------------------------------
+
+InterfaceIndex keyFor(const InterfaceRow& r) { return r.index; }
+std::pair<Family, InterfaceIndex> keyFor(const IpInterfaceRow& r) { return {r.family, r.interfaceIndex}; }
+std::pair<IpAddress, InterfaceIndex> keyFor(const UnicastAddressRow& r) { return {r.address, r.interfaceIndex}; }
+std::pair<IpAddress, InterfaceIndex> keyFor(const NeighborRow& r) { return {r.address, r.interfaceIndex}; }
+RouteKey keyFor(const RouteRow& r) { return keyOf(r); }
+
+// Sorting a million routes by building RouteKeys per comparison would copy 64 bytes twice per
+// comparison; comparing the fields in place is what keeps reconciliation fast.
+bool keyLess(const RouteRow& a, const RouteRow& b) {
+  return std::tie(a.table, a.destinationPrefix, a.metric, a.nextHop, a.interfaceIndex) <
+         std::tie(b.table, b.destinationPrefix, b.metric, b.nextHop, b.interfaceIndex);
+}
+template <class Row> bool keyLess(const Row& a, const Row& b) { return keyFor(a) < keyFor(b); }
+
+std::uint32_t lifetimeClass(std::uint32_t lifetime) { return lifetime == kInfiniteLifetime ? lifetime : 0; }
+
+// "Same row" for change detection: equal apart from timestamps and the values that move by
+// themselves (counters, remaining lifetimes, the re-randomized reachable time, neighbour ages).
+bool sameRow(InterfaceRow a, InterfaceRow b) {
+  for (auto* r : {&a, &b}) {
+    r->lastChange = {};
+    r->inOctets = r->inUcastPkts = r->inNUcastPkts = r->inDiscards = r->inErrors = r->inUnknownProtos =
+        r->inMulticastPkts = 0;
+    r->outOctets = r->outUcastPkts = r->outNUcastPkts = r->outDiscards = r->outErrors = 0;
+  }
+  return a == b;
+}
+bool sameRow(IpInterfaceRow a, IpInterfaceRow b) {
+  a.lastChange = b.lastChange = {};
+  a.reachableTime = b.reachableTime = 0;
+  return a == b;
+}
+bool sameRow(UnicastAddressRow a, UnicastAddressRow b) {
+  for (auto* r : {&a, &b}) {
+    r->creationTimeStamp = r->lastChange = {};
+    r->validLifetime = lifetimeClass(r->validLifetime);
+    r->preferredLifetime = lifetimeClass(r->preferredLifetime);
+  }
+  return a == b;
+}
+bool sameRow(NeighborRow a, NeighborRow b) {
+  a.lastUpdated = b.lastUpdated = {};
+  a.reachabilityTime = b.reachabilityTime = 0;
+  return a == b;
+}
+bool sameRow(RouteRow a, RouteRow b) {
+  for (auto* r : {&a, &b}) {
+    r->created = {};
+    r->validLifetime = lifetimeClass(r->validLifetime);
+    r->preferredLifetime = lifetimeClass(r->preferredLifetime);
+  }
+  return a == b;
+}
+
+// Timestamps of a row first seen now. Rows present when the backend opened have unknown
+// (default) change times, as RFC 2863 wants for ifLastChange; routes get the open time as their
+// creation, so that Age counts from when the agent learned them.
+void stampNew(InterfaceRow& r, Timestamp now, bool initial) { r.lastChange = initial ? Timestamp{} : now; }
+void stampNew(IpInterfaceRow& r, Timestamp now, bool initial) { r.lastChange = initial ? Timestamp{} : now; }
+void stampNew(UnicastAddressRow&, Timestamp, bool) {} // the kernel's own cstamp/tstamp
+void stampNew(NeighborRow&, Timestamp, bool) {}       // decoded from NDA_CACHEINFO
+void stampNew(RouteRow& r, Timestamp now, bool) { r.created = now; }
+
+// Timestamps of a row that changed (same key, different content).
+void stampChanged(InterfaceRow& r, const InterfaceRow& old, Timestamp now) {
+  r.lastChange = r.operStatus != old.operStatus ? now : old.lastChange;
+}
+void stampChanged(IpInterfaceRow& r, const IpInterfaceRow&, Timestamp now) { r.lastChange = now; }
+void stampChanged(UnicastAddressRow&, const UnicastAddressRow&, Timestamp) {}
+void stampChanged(NeighborRow&, const NeighborRow&, Timestamp) {}
+void stampChanged(RouteRow& r, const RouteRow& old, Timestamp) { r.created = old.created; }
+
+// Timestamps a freshly dumped row takes over from the cache, so reads agree with what
+// subscribers were told.
+void adoptStamps(InterfaceRow& r, const InterfaceRow& c, bool) { r.lastChange = c.lastChange; }
+void adoptStamps(IpInterfaceRow& r, const IpInterfaceRow& c, bool) { r.lastChange = c.lastChange; }
+void adoptStamps(UnicastAddressRow& r, const UnicastAddressRow& c, bool same) {
+  if (same) r.creationTimeStamp = c.creationTimeStamp, r.lastChange = c.lastChange;
+}
+void adoptStamps(NeighborRow& r, const NeighborRow& c, bool same) {
+  if (same) r.lastUpdated = c.lastUpdated;
+}
+
+template <class Row> void sortAndDedupe(std::vector<Row>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return keyLess(a, b); });
+  // Equal keys can occur (IPv4 routes differing only in TOS, repeated next hops): keep the first.
+  rows.erase(std::unique(rows.begin(), rows.end(),
+                         [](const Row& a, const Row& b) { return !keyLess(a, b) && !keyLess(b, a); }),
+             rows.end());
+}
+
+// Mark and sweep as one ordered merge: `fresh` (sorted, unique) becomes the cache content and the
+// differences are appended to `changes` (when not null). Unchanged rows keep their cached copy.
+template <class Key, class Row>
+void reconcileMap(std::map<Key, Row>& cache, std::vector<Row>& fresh, std::vector<Change<Row>>* changes,
+                  Timestamp now, bool initial) {
+  sortAndDedupe(fresh);
+  auto it = cache.begin();
+  for (auto& row : fresh) {
+    Key key = keyFor(row);
+    while (it != cache.end() && it->first < key) {
+      if (changes) changes->push_back({ChangeKind::Delete, std::move(it->second)});
+      it = cache.erase(it);
+    }
+    if (it != cache.end() && it->first == key) {
+      if (!sameRow(it->second, row)) {
+        stampChanged(row, it->second, now);
+        it->second = row;
+        if (changes) changes->push_back({ChangeKind::ParameterChange, row});
+      }
+      ++it;
+    } else {
+      stampNew(row, now, initial);
+      if (changes) changes->push_back({ChangeKind::Add, row});
+      cache.emplace_hint(it, std::move(key), std::move(row));
+    }
+  }
+  while (it != cache.end()) {
+    if (changes) changes->push_back({ChangeKind::Delete, std::move(it->second)});
+    it = cache.erase(it);
+  }
+}
+
+// One event's row: Add, ParameterChange, or nothing when only volatile values moved.
+template <class Key, class Row>
+void applyRow(std::map<Key, Row>& cache, Row row, std::vector<Change<Row>>* changes, Timestamp now) {
+  Key key = keyFor(row);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    stampNew(row, now, false);
+    if (changes) changes->push_back({ChangeKind::Add, row});
+    cache.emplace(std::move(key), std::move(row));
+    return;
+  }
+  if (sameRow(it->second, row)) return;
+  stampChanged(row, it->second, now);
+  if (changes) changes->push_back({ChangeKind::ParameterChange, row});
+  it->second = std::move(row);
+}
+
+template <class Key, class Row>
+void removeRow(std::map<Key, Row>& cache, const Key& key, std::vector<Change<Row>>* changes) {
+  auto it = cache.find(key);
+  if (it == cache.end()) return;
+  if (changes) changes->push_back({ChangeKind::Delete, std::move(it->second)});
+  cache.erase(it);
+}
+
+// Fresh rows for a Get… call take the cached timestamps of the rows the cache knows.
+template <class Key, class Row> void adoptCachedStamps(std::vector<Row>& rows, const std::map<Key, Row>& cache,
+                                                       Timestamp now) {
+  for (auto& row : rows) {
+    auto it = cache.find(keyFor(row));
+    if (it != cache.end())
+      adoptStamps(row, it->second, sameRow(it->second, row));
+    else
+      stampNew(row, now, false);
+  }
+}
+
+// The same for a million routes: one ordered merge instead of a lookup per row.
+void adoptCachedRouteStamps(std::vector<RouteRow>& rows, const std::map<RouteKey, RouteRow>& cache, Timestamp now) {
+  sortAndDedupe(rows);
+  auto it = cache.begin();
+  for (auto& row : rows) {
+    const RouteKey key = keyOf(row);
+    while (it != cache.end() && it->first < key) ++it;
+    if (it != cache.end() && it->first == key)
+      row.created = it->second.created;
+    else
+      row.created = now;
+  }
+}
+
+PhysicalAddress identifierOf(const IpAddress& linkLocal) {
+  return PhysicalAddress(linkLocal.data() + 8, linkLocal.data() + 16);
+}
+
+// /proc/net/snmp: pairs of "Ip: Name1 Name2 ..." / "Ip: v1 v2 ..." lines -> "Ip.Name" = value;
+// /proc/net/snmp6: "Ip6Name value" lines -> "Ip6Name" = value.
+std::map<std::string, std::uint64_t> parseSnmp(const std::string& content) {
+  std::map<std::string, std::uint64_t> out;
+  std::istringstream in(content);
+  std::string names, values;
+  while (std::getline(in, names) && std::getline(in, values)) {
+    std::istringstream n(names), v(values);
+    std::string prefix, prefix2, name, value;
+    n >> prefix;
+    v >> prefix2;
+    if (prefix != prefix2 || prefix.empty()) continue;
+    prefix.pop_back(); // the ':'
+    while (n >> name && v >> value) {
+      try {
+        out[prefix + "." + name] = std::stoull(value);
+      } catch (...) { // negative values (Forwarding 2, ...) are settings, not counters
+      }
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::uint64_t> parseSnmp6(const std::string& content) {
+  std::map<std::string, std::uint64_t> out;
+  std::istringstream in(content);
+  std::string name;
+  std::uint64_t value;
+  while (in >> name >> value) out[name] = value;
+  return out;
+}
+
+} // namespace
+
+// ---- construction ---------------------------------------------------------------------------------
+
+struct LinuxBackend::Snapshot {
+  std::vector<InterfaceRow> links;
+  std::vector<IpInterfaceRow> ipInterfaces;
+  std::vector<NeighborParms> parms;
+  std::vector<UnicastAddressRow> addresses;
+  std::vector<NeighborRow> neighbors;
+  std::vector<RouteRow> routes;
+};
+
+struct LinuxBackend::IpInterfaceContext {
+  std::map<std::pair<Family, InterfaceIndex>, NeighborParms> parms;
+  std::map<InterfaceIndex, PhysicalAddress> linkLocalIdentifiers;
+};
+
+LinuxBackend::LinuxBackend(LinuxOptions options) : options_(std::move(options)) {}
+LinuxBackend::~LinuxBackend() = default;
+
+std::unique_ptr<LinuxBackend> LinuxBackend::open(LinuxOptions options, Result& error) {
+  std::unique_ptr<LinuxBackend> backend(new LinuxBackend(std::move(options)));
+  {
+    // Netlink sockets belong to the namespace they were created in; the scope only has to cover
+    // their creation.
+    NetnsScope scope(backend->options_.netns);
+    if (!scope.result().ok()) {
+      error = scope.result();
+      return nullptr;
+    }
+    static constexpr std::array<unsigned, 9> groups{
+        RTNLGRP_LINK,       RTNLGRP_IPV4_IFADDR,  RTNLGRP_IPV6_IFADDR,  RTNLGRP_IPV4_ROUTE,  RTNLGRP_IPV6_ROUTE,
+        RTNLGRP_NEIGH,      RTNLGRP_IPV6_IFINFO,  RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF};
+    // Subscribe before the initial dump: a change made meanwhile is then queued, not lost.
+    backend->eventSocket_ = NetlinkSocket::open(groups, backend->options_.eventReceiveBuffer, error);
+    if (!backend->eventSocket_) return nullptr;
+    backend->requestSocket_ = NetlinkSocket::open({}, 0, error);
+    if (!backend->requestSocket_) return nullptr;
+  }
+  Snapshot snapshot;
+  if (auto r = backend->loadSnapshot(snapshot); !r.ok()) {
+    error = r;
+    return nullptr;
+  }
+  backend->batchNow_ = Clock::now();
+  backend->reconcileAll(snapshot, true);
+  backend->nextIpInterfaceRefresh_ = backend->batchNow_ + kIpInterfaceRefreshInterval;
+  error = Result::success();
+  return backend;
+}
+
+int LinuxBackend::eventDescriptor() const { return eventSocket_ ? eventSocket_->fd() : -1; }
+
+std::optional<Timestamp> LinuxBackend::nextDeadline() const {
+  if (ipInterfacesRefreshNeeded_ || routesRefreshNeeded_) return Clock::now();
+  return nextIpInterfaceRefresh_;
+}
+
+bool LinuxBackend::exportsTable(std::uint32_t table) const {
+  return std::find(options_.routeTables.begin(), options_.routeTables.end(), table) != options_.routeTables.end();
+}
+
+bool LinuxBackend::cacheIsCurrent() const {
+  if (resyncNeeded_ || routesRefreshNeeded_ || ipInterfacesRefreshNeeded_) return false;
+  pollfd fd{eventDescriptor(), POLLIN, 0};
+  // Anything readable (or an overrun error) means the cache may lag behind the kernel.
+  return ::poll(&fd, 1, 0) == 0;
+}
+
+InterfaceLuid LinuxBackend::luidOf(InterfaceIndex index) const {
+  auto it = links_.find(index);
+  return it != links_.end() ? it->second.luid : InterfaceLuid{};
+}
+
+template <class Row> void LinuxBackend::fillLuids(std::vector<Row>& rows) {
+  bool missing = false;
+  for (auto& row : rows) {
+    if (row.interfaceIndex == 0) continue;
+    row.luid = luidOf(row.interfaceIndex);
+    missing = missing || row.luid.value == 0;
+  }
+  if (!missing) return;
+  // A link the cache has not heard of yet (its event is still queued): ask the kernel.
+  std::vector<InterfaceRow> links;
+  if (!dumpLinks(&links, nullptr, nullptr).ok()) return;
+  std::map<InterfaceIndex, InterfaceLuid> luids;
+  for (const auto& link : links) luids[link.index] = link.luid;
+  for (auto& row : rows)
+    if (row.interfaceIndex != 0 && row.luid.value == 0)
+      if (auto it = luids.find(row.interfaceIndex); it != luids.end()) row.luid = it->second;
+}
+
+// ---- dumps --------------------------------------------------------------------------------------------
+
+Result LinuxBackend::dumpLinks(std::vector<InterfaceRow>* links, std::vector<IpInterfaceRow>* ipInterfaces,
+                               std::vector<IpStatisticsRow>* inet6Statistics) {
+  RequestBuffer buffer;
+  ifinfomsg* header;
+  nlmsghdr* request = buffer.start(RTM_GETLINK, header);
+  header->ifi_family = AF_UNSPEC;
+  auto clear = [&] {
+    if (links) links->clear();
+    if (ipInterfaces) ipInterfaces->clear();
+    if (inet6Statistics) inet6Statistics->clear();
+  };
+  clear();
+  return requestSocket_->dump(
+      request,
+      [&](const nlmsghdr& m) {
+        if (links)
+          if (auto row = decodeLink(m)) links->push_back(std::move(*row));
+        if (ipInterfaces) decodeIpInterfaces(m, *ipInterfaces);
+        if (inet6Statistics)
+          if (auto row = decodeInet6Statistics(m)) inet6Statistics->push_back(std::move(*row));
+      },
+      clear);
+}
+
+Result LinuxBackend::dumpNeighborParms(std::vector<NeighborParms>& out) {
+  RequestBuffer buffer;
+  ndtmsg* header;
+  nlmsghdr* request = buffer.start(RTM_GETNEIGHTBL, header);
+  header->ndtm_family = AF_UNSPEC;
+  out.clear();
+  return requestSocket_->dump(
+      request,
+      [&](const nlmsghdr& m) {
+        if (auto p = decodeNeighborParms(m); p && p->interfaceIndex != 0) out.push_back(*p);
+      },
+      [&] { out.clear(); });
+}
+
+Result LinuxBackend::dumpAddresses(Family family, InterfaceIndex index, std::vector<UnicastAddressRow>& out) {
+  RequestBuffer buffer;
+  ifaddrmsg* header;
+  nlmsghdr* request = buffer.start(RTM_GETADDR, header);
+  header->ifa_family = std::uint8_t(familyToAf(family));
+  header->ifa_index = index; // a kernel-side filter with strict checking
+  out.clear();
+  const Timestamp now = Clock::now();
+  return requestSocket_->dump(
+      request,
+      [&](const nlmsghdr& m) {
+        auto row = decodeAddress(m, now);
+        if (row && (index == 0 || row->interfaceIndex == index)) out.push_back(std::move(*row));
+      },
+      [&] { out.clear(); });
+}
+
+Result LinuxBackend::dumpNeighbors(Family family, InterfaceIndex index, std::vector<NeighborRow>& out) {
+  RequestBuffer buffer;
+  ndmsg* header;
+  nlmsghdr* request = buffer.start(RTM_GETNEIGH, header);
+  header->ndm_family = std::uint8_t(familyToAf(family));
+  if (index != 0) mnl_attr_put_u32(request, NDA_IFINDEX, index);
+  out.clear();
+  const Timestamp now = Clock::now();
+  return requestSocket_->dump(
+      request,
+      [&](const nlmsghdr& m) {
+        auto row = decodeNeighbor(m, now);
+        if (row && (index == 0 || row->interfaceIndex == index)) out.push_back(std::move(*row));
+      },
+      [&] { out.clear(); });
+}
+
+Result LinuxBackend::dumpRoutes(Family family, std::uint32_t table, InterfaceIndex oif, std::vector<RouteRow>& out) {
+  if (family == Family::Unspecified) {
+    out.clear();
+    std::vector<RouteRow> v6;
+    if (auto r = dumpRoutes(Family::V4, table, oif, out); !r.ok()) return r;
+    if (auto r = dumpRoutes(Family::V6, table, oif, v6); !r.ok()) return r;
+    out.insert(out.end(), std::make_move_iterator(v6.begin()), std::make_move_iterator(v6.end()));
+    return Result::success();
+  }
+  // With one table to look at, the kernel filters (strict dump checking): a main table of a
+  // million routes is not walked for a table of ten.
+  if (table == 0 && options_.routeTables.size() == 1) table = options_.routeTables.front();
+  RequestBuffer buffer;
+  rtmsg* header;
+  nlmsghdr* request = buffer.start(RTM_GETROUTE, header);
+  header->rtm_family = std::uint8_t(familyToAf(family));
+  if (table != 0) mnl_attr_put_u32(request, RTA_TABLE, table);
+  if (oif != 0) mnl_attr_put_u32(request, RTA_OIF, oif);
+  out.clear();
+  const std::size_t reserve = routes_.size() + 1024;
+  if (out.capacity() < reserve) out.reserve(reserve);
+  auto r = requestSocket_->dump(
+      request,
+      [&](const nlmsghdr& m) {
+        const std::size_t before = out.size();
+        if (!decodeRoute(m, out) || out.size() == before) return;
+        const std::uint32_t t = out[before].table;
+        if ((table != 0 && t != table) || !exportsTable(t)) out.resize(before);
+      },
+      [&] { out.clear(); });
+  // A filtered per-family dump of a table that does not exist (yet) is an error to the kernel.
+  if (!r.ok() && r.status == Status::NotFound && table != 0) return Result::success();
+  return r;
+}
+
+Result LinuxBackend::loadIpInterfaces(std::vector<InterfaceRow>& links, std::vector<IpInterfaceRow>& ipInterfaces) {
+  if (auto r = dumpLinks(&links, &ipInterfaces, nullptr); !r.ok()) return r;
+  std::vector<NeighborParms> parms;
+  if (auto r = dumpNeighborParms(parms); !r.ok()) return r;
+  std::vector<UnicastAddressRow> addresses;
+  if (auto r = dumpAddresses(Family::V6, 0, addresses); !r.ok()) return r;
+  IpInterfaceContext context;
+  for (const auto& p : parms) context.parms[{p.family, p.interfaceIndex}] = p;
+  for (const auto& a : addresses)
+    if (a.address.isV6LinkLocal()) context.linkLocalIdentifiers.emplace(a.interfaceIndex, identifierOf(a.address));
+  for (auto& row : ipInterfaces) completeIpInterface(row, context);
+  return Result::success();
+}
+
+Result LinuxBackend::loadSnapshot(Snapshot& s) {
+  if (auto r = dumpLinks(&s.links, &s.ipInterfaces, nullptr); !r.ok()) return r;
+  if (auto r = dumpNeighborParms(s.parms); !r.ok()) return r;
+  if (auto r = dumpAddresses(Family::Unspecified, 0, s.addresses); !r.ok()) return r;
+  if (auto r = dumpNeighbors(Family::Unspecified, 0, s.neighbors); !r.ok()) return r;
+  return dumpRoutes(Family::Unspecified, 0, 0, s.routes);
+}
+
+// IPv4 keeps its reachable/retransmit times only in the ARP table's per-device parameters, and IPv6
+// its base reachable time only in the ND table's; one RTM_GETNEIGHTBL dump brings both (cheaper and
+// namespace-safe compared to reading /proc/sys/net/ipv4/neigh/IF/* per interface).
+void LinuxBackend::completeIpInterface(IpInterfaceRow& row, const IpInterfaceContext& context) const {
+  if (auto it = context.parms.find({row.family, row.interfaceIndex}); it != context.parms.end()) {
+    const NeighborParms& p = it->second;
+    row.baseReachableTime = p.baseReachableTime;
+    if (row.family == Family::V4 || row.reachableTime == 0) row.reachableTime = p.reachableTime;
+    if (row.family == Family::V4 || row.retransmitTime == 0) row.retransmitTime = p.retransmitTime;
+  }
+  // Without a token or EUI-64 (stable-privacy or random generation, links without a MAC) the
+  // link-local address shows the identifier in use.
+  if (row.family == Family::V6 && row.interfaceIdentifier.empty())
+    if (auto it = context.linkLocalIdentifiers.find(row.interfaceIndex); it != context.linkLocalIdentifiers.end())
+      row.interfaceIdentifier = it->second;
+}
+
+// ---- reconciliation ----------------------------------------------------------------------------------
+
+void LinuxBackend::reconcileLinks(std::vector<InterfaceRow>& fresh, bool initial) {
+  reconcileMap(links_, fresh, hasInterfaceSubscribers() ? &pendingLinks_.changes : nullptr, batchNow_, initial);
+}
+void LinuxBackend::reconcileIpInterfaces(std::vector<IpInterfaceRow>& fresh, bool initial) {
+  decodedIdentifiers_.clear();
+  reconcileMap(ipInterfaces_, fresh, hasIpInterfaceSubscribers() ? &pendingIpInterfaces_.changes : nullptr,
+               batchNow_, initial);
+}
+void LinuxBackend::reconcileAddresses(std::vector<UnicastAddressRow>& fresh) {
+  fillLuids(fresh);
+  reconcileMap(addresses_, fresh, hasAddressSubscribers() ? &pendingAddresses_.changes : nullptr, batchNow_, false);
+}
+void LinuxBackend::reconcileNeighbors(std::vector<NeighborRow>& fresh) {
+  fillLuids(fresh);
+  reconcileMap(neighbors_, fresh, hasNeighborSubscribers() ? &pendingNeighbors_.changes : nullptr, batchNow_, false);
+}
+void LinuxBackend::reconcileRoutes(std::vector<RouteRow>& fresh) {
+  fillLuids(fresh);
+  reconcileMap(routes_, fresh, hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr, batchNow_, false);
+}
+
+void LinuxBackend::reconcileAll(Snapshot& s, bool initial) {
+  neighborParms_.clear();
+  for (const auto& p : s.parms) neighborParms_[{p.family, p.interfaceIndex}] = p;
+  reconcileLinks(s.links, initial);
+  reconcileAddresses(s.addresses);
+  IpInterfaceContext context;
+  context.parms = neighborParms_;
+  for (const auto& a : s.addresses)
+    if (a.address.isV6LinkLocal()) context.linkLocalIdentifiers.emplace(a.interfaceIndex, identifierOf(a.address));
+  std::map<InterfaceIndex, PhysicalAddress> decoded;
+  for (auto& row : s.ipInterfaces) {
+    if (row.family == Family::V6) decoded[row.interfaceIndex] = row.interfaceIdentifier;
+    completeIpInterface(row, context);
+  }
+  reconcileIpInterfaces(s.ipInterfaces, initial);
+  decodedIdentifiers_ = std::move(decoded);
+  reconcileNeighbors(s.neighbors);
+  reconcileRoutes(s.routes);
+}
+
+Result LinuxBackend::resync() {
+  // Queued events predate the dumps below: reading them first only costs time.
+  bool more = true;
+  std::size_t discarded = 0;
+  while (more && discarded < kResyncDrainLimit) {
+    auto r = eventSocket_->receiveEvents([&](const nlmsghdr&) { ++discarded; }, kEventBatch, more);
+    if (!r.ok() && r.status != Status::NoMemory) break;
+    if (r.status == Status::NoMemory) more = true;
+  }
+  Snapshot snapshot;
+  if (auto r = loadSnapshot(snapshot); !r.ok()) return r;
+  batchNow_ = Clock::now();
+  reconcileAll(snapshot, false);
+  resyncNeeded_ = routesRefreshNeeded_ = ipInterfacesRefreshNeeded_ = false;
+  ++stats_.resyncs;
+  stats_.lastResync = batchNow_;
+  return Result::success();
+}
+
+Result LinuxBackend::refreshIpInterfaces() {
+  std::vector<InterfaceRow> links;
+  std::vector<IpInterfaceRow> ipInterfaces;
+  std::vector<NeighborParms> parms;
+  if (auto r = dumpLinks(&links, &ipInterfaces, nullptr); !r.ok()) return r;
+  if (auto r = dumpNeighborParms(parms); !r.ok()) return r;
+  neighborParms_.clear();
+  for (const auto& p : parms) neighborParms_[{p.family, p.interfaceIndex}] = p;
+  reconcileLinks(links, false);
+  IpInterfaceContext context;
+  context.parms = neighborParms_;
+  for (const auto& [key, a] : addresses_)
+    if (a.address.isV6LinkLocal()) context.linkLocalIdentifiers.emplace(a.interfaceIndex, identifierOf(a.address));
+  std::map<InterfaceIndex, PhysicalAddress> decoded;
+  for (auto& row : ipInterfaces) {
+    if (row.family == Family::V6) decoded[row.interfaceIndex] = row.interfaceIdentifier;
+    completeIpInterface(row, context);
+  }
+  reconcileIpInterfaces(ipInterfaces, false);
+  decodedIdentifiers_ = std::move(decoded);
+  ipInterfacesRefreshNeeded_ = false;
+  return Result::success();
+}
+
+Result LinuxBackend::refreshRoutes() {
+  std::vector<RouteRow> routes;
+  if (auto r = dumpRoutes(Family::Unspecified, 0, 0, routes); !r.ok()) return r;
+  reconcileRoutes(routes);
+  routesRefreshNeeded_ = false;
+  return Result::success();
+}
+
+// ---- events --------------------------------------------------------------------------------------------
+
+void LinuxBackend::handleEvent(const nlmsghdr& m) {
+  switch (m.nlmsg_type) {
+  case RTM_NEWLINK:
+  case RTM_DELLINK: handleLinkEvent(m); break;
+  case RTM_NEWADDR:
+  case RTM_DELADDR: {
+    auto row = decodeAddress(m, batchNow_);
+    if (!row) break;
+    row->luid = luidOf(row->interfaceIndex);
+    const bool linkLocal = row->address.isV6LinkLocal();
+    const InterfaceIndex index = row->interfaceIndex;
+    auto* changes = hasAddressSubscribers() ? &pendingAddresses_.changes : nullptr;
+    if (m.nlmsg_type == RTM_NEWADDR)
+      applyRow(addresses_, std::move(*row), changes, batchNow_);
+    else
+      removeRow(addresses_, keyFor(*row), changes);
+    if (linkLocal) updateLinkLocalIdentifier(index);
+    break;
+  }
+  case RTM_NEWNEIGH:
+  case RTM_DELNEIGH: {
+    auto row = decodeNeighbor(m, batchNow_);
+    if (!row) break;
+    row->luid = luidOf(row->interfaceIndex);
+    auto* changes = hasNeighborSubscribers() ? &pendingNeighbors_.changes : nullptr;
+    if (m.nlmsg_type == RTM_NEWNEIGH)
+      applyRow(neighbors_, std::move(*row), changes, batchNow_);
+    else
+      removeRow(neighbors_, keyFor(*row), changes);
+    break;
+  }
+  case RTM_NEWROUTE:
+  case RTM_DELROUTE: handleRouteEvent(m); break;
+  case RTM_NEWNETCONF:
+  case RTM_DELNETCONF:
+    // Forwarding and friends changed; the link dump carries every devconf value.
+    ipInterfacesRefreshNeeded_ = true;
+    break;
+  default: break;
+  }
+}
+
+void LinuxBackend::handleLinkEvent(const nlmsghdr& m) {
+  if (m.nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return;
+  ifinfomsg header;
+  std::memcpy(&header, mnl_nlmsg_get_payload(&m), sizeof header);
+  if (header.ifi_index <= 0) return;
+  const auto index = InterfaceIndex(header.ifi_index);
+  auto* ipChanges = hasIpInterfaceSubscribers() ? &pendingIpInterfaces_.changes : nullptr;
+  std::vector<IpInterfaceRow> rows;
+
+  if (header.ifi_family == AF_INET6) {
+    // RTNLGRP_IPV6_IFINFO: IPv6 settings only (RA flags, token, ...).
+    decodeIpInterfaces(m, rows);
+  } else if (header.ifi_family == AF_UNSPEC) {
+    if (m.nlmsg_type == RTM_DELLINK) {
+      removeRow(links_, index, hasInterfaceSubscribers() ? &pendingLinks_.changes : nullptr);
+      removeLinkDependents(index);
+      return;
+    }
+    auto link = decodeLink(m);
+    if (!link) return;
+    auto old = links_.find(index);
+    // Taking a link down flushes its routes without RTM_DELROUTE (IPv4 and IPv6 alike).
+    if (old != links_.end() && old->second.adminStatus == AdminStatus::Up && link->adminStatus == AdminStatus::Down)
+      routesRefreshNeeded_ = true;
+    applyRow(links_, std::move(*link), hasInterfaceSubscribers() ? &pendingLinks_.changes : nullptr, batchNow_);
+    decodeIpInterfaces(m, rows);
+    // The families a full link message carries are all the link has (IPv6 goes away below 1280 MTU).
+    for (Family family : {Family::V4, Family::V6})
+      if (std::none_of(rows.begin(), rows.end(), [&](const IpInterfaceRow& r) { return r.family == family; }))
+        removeRow(ipInterfaces_, std::pair{family, index}, ipChanges);
+  } else {
+    return; // AF_BRIDGE port events and the like
+  }
+
+  IpInterfaceContext context;
+  for (Family family : {Family::V4, Family::V6})
+    if (auto it = neighborParms_.find({family, index}); it != neighborParms_.end()) context.parms.insert(*it);
+  for (const auto& [key, a] : addresses_)
+    if (a.interfaceIndex == index && a.address.isV6LinkLocal()) {
+      context.linkLocalIdentifiers.emplace(index, identifierOf(a.address));
+      break;
+    }
+  for (auto& row : rows) {
+    if (row.family == Family::V6) decodedIdentifiers_[index] = row.interfaceIdentifier;
+    completeIpInterface(row, context);
+    applyRow(ipInterfaces_, std::move(row), ipChanges, batchNow_);
+  }
+}
+
+void LinuxBackend::updateLinkLocalIdentifier(InterfaceIndex index) {
+  auto row = ipInterfaces_.find({Family::V6, index});
+  if (row == ipInterfaces_.end()) return;
+  PhysicalAddress identifier;
+  if (auto d = decodedIdentifiers_.find(index); d != decodedIdentifiers_.end()) identifier = d->second;
+  if (identifier.empty())
+    for (const auto& [key, a] : addresses_)
+      if (a.interfaceIndex == index && a.address.isV6LinkLocal()) {
+        identifier = identifierOf(a.address);
+        break;
+      }
+  if (identifier == row->second.interfaceIdentifier) return;
+  IpInterfaceRow changed = row->second;
+  changed.interfaceIdentifier = identifier;
+  applyRow(ipInterfaces_, std::move(changed), hasIpInterfaceSubscribers() ? &pendingIpInterfaces_.changes : nullptr,
+           batchNow_);
+}
+
+// The kernel removes a deleted link's addresses, neighbours and routes; it reports the addresses and
+// neighbours, but IPv4 and IPv6 both flush routes silently. Everything still cached for the link is
+// reported deleted here.
+void LinuxBackend::removeLinkDependents(InterfaceIndex index) {
+  for (Family family : {Family::V4, Family::V6}) {
+    removeRow(ipInterfaces_, std::pair{family, index},
+              hasIpInterfaceSubscribers() ? &pendingIpInterfaces_.changes : nullptr);
+    neighborParms_.erase({family, index});
+  }
+  decodedIdentifiers_.erase(index);
+  auto sweep = [index](auto& cache, auto* changes) {
+    for (auto it = cache.begin(); it != cache.end();) {
+      if (it->second.interfaceIndex == index) {
+        if (changes) changes->push_back({ChangeKind::Delete, std::move(it->second)});
+        it = cache.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  };
+  sweep(addresses_, hasAddressSubscribers() ? &pendingAddresses_.changes : nullptr);
+  sweep(neighbors_, hasNeighborSubscribers() ? &pendingNeighbors_.changes : nullptr);
+  auto* routeChanges = hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr;
+  auto sameRoute = [](const RouteKey& a, const RouteKey& b) {
+    return a.table == b.table && a.destination == b.destination && a.metric == b.metric;
+  };
+  for (auto it = routes_.begin(); it != routes_.end();) {
+    if (it->second.interfaceIndex != index) {
+      ++it;
+      continue;
+    }
+    // A multipath route with a leg on this link may vanish entirely (IPv4) or lose that leg
+    // (IPv6); only a re-dump tells which.
+    if ((it != routes_.begin() && sameRoute(std::prev(it)->first, it->first)) ||
+        (std::next(it) != routes_.end() && sameRoute(std::next(it)->first, it->first)))
+      routesRefreshNeeded_ = true;
+    if (routeChanges) routeChanges->push_back({ChangeKind::Delete, std::move(it->second)});
+    it = routes_.erase(it);
+  }
+}
+
+void LinuxBackend::handleRouteEvent(const nlmsghdr& m) {
+  decodeScratch_.clear();
+  if (!decodeRoute(m, decodeScratch_)) return;
+  std::erase_if(decodeScratch_, [this](const RouteRow& r) { return !exportsTable(r.table); });
+  if (decodeScratch_.empty()) return;
+  for (auto& row : decodeScratch_) row.luid = luidOf(row.interfaceIndex);
+  auto* changes = hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr;
+  if (m.nlmsg_type == RTM_DELROUTE) {
+    for (const auto& row : decodeScratch_) removeRow(routes_, keyOf(row), changes);
+    return;
+  }
+  if (m.nlmsg_flags & NLM_F_REPLACE) {
+    // A replaced route's next hops that the new one lacks are gone without a delete message.
+    const RouteRow& first = decodeScratch_.front();
+    auto it = routes_.lower_bound(RouteKey{first.table, first.destinationPrefix, first.metric, IpAddress{}, 0});
+    while (it != routes_.end() && it->first.table == first.table &&
+           it->first.destination == first.destinationPrefix && it->first.metric == first.metric) {
+      const bool kept = std::any_of(decodeScratch_.begin(), decodeScratch_.end(),
+                                    [&](const RouteRow& r) { return keyOf(r) == it->first; });
+      if (kept) {
+        ++it;
+        continue;
+      }
+      if (changes) changes->push_back({ChangeKind::Delete, std::move(it->second)});
+      it = routes_.erase(it);
+    }
+  }
+  for (auto& row : decodeScratch_) applyRow(routes_, std::move(row), changes, batchNow_);
+}
+
+void LinuxBackend::publishPending() {
+  auto flush = [this](auto& pending) {
+    if (pending.changes.empty()) return;
+    // Moved out first: a callback may read the backend, which must not see a half-published list.
+    auto changes = std::move(pending.changes);
+    pending.changes.clear();
+    stats_.eventsDelivered += changes.size();
+    publish(std::span<const typename decltype(changes)::value_type>(changes));
+  };
+  flush(pendingLinks_);
+  flush(pendingIpInterfaces_);
+  flush(pendingAddresses_);
+  flush(pendingNeighbors_);
+  flush(pendingRoutes_);
+}
+
+bool LinuxBackend::dispatch(std::chrono::milliseconds budget) {
+  const Timestamp deadline = Clock::now() + budget;
+  do {
+    batchNow_ = Clock::now();
+    if (batchNow_ >= nextIpInterfaceRefresh_) {
+      ipInterfacesRefreshNeeded_ = true;
+      nextIpInterfaceRefresh_ = batchNow_ + kIpInterfaceRefreshInterval;
+    }
+    if (resyncNeeded_) {
+      const Result r = resync();
+      publishPending();
+      if (!r.ok()) {
+        // Retried at the next deadline rather than in a tight loop.
+        nextIpInterfaceRefresh_ = batchNow_ + 1s;
+        return false;
+      }
+    }
+    bool more = false;
+    const Result r = eventSocket_->receiveEvents([this](const nlmsghdr& m) { handleEvent(m); }, kEventBatch, more);
+    if (r.status == Status::NoMemory) {
+      // Events were lost: what was read so far is applied and published, then everything re-dumped.
+      resyncNeeded_ = true;
+      publishPending();
+      continue;
+    }
+    if (ipInterfacesRefreshNeeded_) refreshIpInterfaces();
+    if (routesRefreshNeeded_) refreshRoutes();
+    publishPending();
+    if (!more) return resyncNeeded_;
+  } while (Clock::now() < deadline);
+  return true;
+}
+
+// ---- Get… ------------------------------------------------------------------------------------------------
+
+Result LinuxBackend::getIfTable2(std::vector<InterfaceRow>& table) {
+  if (auto r = dumpLinks(&table, nullptr, nullptr); !r.ok()) return r;
+  adoptCachedStamps(table, links_, Clock::now());
+  std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  return Result::success();
+}
+
+Result LinuxBackend::getIfEntry2(InterfaceRow& row) {
+  InterfaceIndex index = row.index;
+  if (row.luid.value != 0) index = InterfaceIndex((row.luid.value >> 24) & 0xffffff);
+  if (index == 0) return Result::failure(Status::InvalidParameter, "neither LUID nor index given");
+  RequestBuffer buffer;
+  ifinfomsg* header;
+  nlmsghdr* request = buffer.start(RTM_GETLINK, header);
+  header->ifi_family = AF_UNSPEC;
+  header->ifi_index = int(index);
+  std::optional<InterfaceRow> found;
+  auto r = requestSocket_->request(request, [&](const nlmsghdr& m) {
+    if (auto link = decodeLink(m)) found = std::move(*link);
+  });
+  if (!r.ok() && r.status != Status::NotFound) return r;
+  if (!found || (row.luid.value != 0 && found->luid != row.luid))
+    return Result::failure(Status::NotFound, "no interface " + std::to_string(index));
+  std::vector<InterfaceRow> one{std::move(*found)};
+  adoptCachedStamps(one, links_, Clock::now());
+  row = std::move(one.front());
+  return Result::success();
+}
+
+Result LinuxBackend::getIpInterfaceTable(Family family, std::vector<IpInterfaceRow>& table) {
+  std::vector<InterfaceRow> links;
+  if (auto r = loadIpInterfaces(links, table); !r.ok()) return r;
+  if (family != Family::Unspecified) std::erase_if(table, [&](const auto& r) { return r.family != family; });
+  adoptCachedStamps(table, ipInterfaces_, Clock::now());
+  std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return keyFor(a) < keyFor(b); });
+  return Result::success();
+}
+
+Result LinuxBackend::getIpInterfaceEntry(IpInterfaceRow& row) {
+  if (row.family == Family::Unspecified) return Result::failure(Status::InvalidParameter, "family unspecified");
+  std::vector<IpInterfaceRow> table;
+  if (auto r = getIpInterfaceTable(row.family, table); !r.ok()) return r;
+  for (auto& candidate : table)
+    if (candidate.interfaceIndex == row.interfaceIndex) {
+      row = std::move(candidate);
+      return Result::success();
+    }
+  return Result::failure(Status::NotFound, "no " + std::string(toString(row.family)) + " interface " +
+                                               std::to_string(row.interfaceIndex));
+}
+
+Result LinuxBackend::getIpStatisticsTable(Family family, std::vector<IpStatisticsRow>& table) {
+  table.clear();
+  auto readProc = [&](const char* path, std::string& content) -> Result {
+    // /proc/<pid>/net follows the namespace of the thread group leader, thread-self that of the
+    // calling thread, which is the one NetnsScope moved.
+    NetnsScope scope(options_.netns);
+    if (!scope.result().ok()) return scope.result();
+    std::ifstream in(path);
+    if (!in) return Result::failure(Status::GeneralFailure, std::string("cannot read ") + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    content = text.str();
+    return Result::success();
+  };
+  auto get = [](const std::map<std::string, std::uint64_t>& m, const std::string& key) -> std::optional<std::uint64_t> {
+    auto it = m.find(key);
+    return it == m.end() ? std::nullopt : std::optional(it->second);
+  };
+  if (family != Family::V6) {
+    std::string content;
+    if (auto r = readProc("/proc/thread-self/net/snmp", content); !r.ok()) return r;
+    const auto c = parseSnmp(content);
+    IpStatisticsRow row;
+    row.family = Family::V4;
+    row.inReceives = get(c, "Ip.InReceives");
+    row.inOctets = get(c, "IpExt.InOctets");
+    row.inHdrErrors = get(c, "Ip.InHdrErrors");
+    row.inNoRoutes = get(c, "IpExt.InNoRoutes");
+    row.inAddrErrors = get(c, "Ip.InAddrErrors");
+    row.inUnknownProtos = get(c, "Ip.InUnknownProtos");
+    row.inTruncatedPkts = get(c, "IpExt.InTruncatedPkts");
+    // Linux counts a forwarded datagram once, as ForwDatagrams.
+    row.inForwDatagrams = row.outForwDatagrams = get(c, "Ip.ForwDatagrams");
+    row.reasmReqds = get(c, "Ip.ReasmReqds");
+    row.reasmOKs = get(c, "Ip.ReasmOKs");
+    row.reasmFails = get(c, "Ip.ReasmFails");
+    row.inDiscards = get(c, "Ip.InDiscards");
+    row.inDelivers = get(c, "Ip.InDelivers");
+    row.outRequests = get(c, "Ip.OutRequests");
+    row.outNoRoutes = get(c, "Ip.OutNoRoutes");
+    row.outDiscards = get(c, "Ip.OutDiscards");
+    row.outFragOKs = get(c, "Ip.FragOKs");
+    row.outFragFails = get(c, "Ip.FragFails");
+    row.outFragCreates = get(c, "Ip.FragCreates");
+    if (row.outFragOKs && row.outFragFails) row.outFragReqds = *row.outFragOKs + *row.outFragFails;
+    row.outTransmits = get(c, "Ip.OutTransmits"); // Linux 6.3+
+    row.outOctets = get(c, "IpExt.OutOctets");
+    row.inMcastPkts = get(c, "IpExt.InMcastPkts");
+    row.inMcastOctets = get(c, "IpExt.InMcastOctets");
+    row.outMcastPkts = get(c, "IpExt.OutMcastPkts");
+    row.outMcastOctets = get(c, "IpExt.OutMcastOctets");
+    row.inBcastPkts = get(c, "IpExt.InBcastPkts");
+    row.outBcastPkts = get(c, "IpExt.OutBcastPkts");
+    table.push_back(row);
+    // Per-interface IPv4 counters do not exist in Linux: there are no per-interface IPv4 rows.
+  }
+  if (family != Family::V4) {
+    std::string content;
+    if (auto r = readProc("/proc/thread-self/net/snmp6", content); !r.ok()) return r;
+    const auto c = parseSnmp6(content);
+    IpStatisticsRow row;
+    row.family = Family::V6;
+    row.inReceives = get(c, "Ip6InReceives");
+    row.inOctets = get(c, "Ip6InOctets");
+    row.inHdrErrors = get(c, "Ip6InHdrErrors");
+    row.inNoRoutes = get(c, "Ip6InNoRoutes");
+    row.inAddrErrors = get(c, "Ip6InAddrErrors");
+    row.inUnknownProtos = get(c, "Ip6InUnknownProtos");
+    row.inTruncatedPkts = get(c, "Ip6InTruncatedPkts");
+    row.inForwDatagrams = row.outForwDatagrams = get(c, "Ip6OutForwDatagrams");
+    row.reasmReqds = get(c, "Ip6ReasmReqds");
+    row.reasmOKs = get(c, "Ip6ReasmOKs");
+    row.reasmFails = get(c, "Ip6ReasmFails");
+    row.inDiscards = get(c, "Ip6InDiscards");
+    row.inDelivers = get(c, "Ip6InDelivers");
+    row.outRequests = get(c, "Ip6OutRequests");
+    row.outNoRoutes = get(c, "Ip6OutNoRoutes");
+    row.outDiscards = get(c, "Ip6OutDiscards");
+    row.outFragOKs = get(c, "Ip6FragOKs");
+    row.outFragFails = get(c, "Ip6FragFails");
+    row.outFragCreates = get(c, "Ip6FragCreates");
+    if (row.outFragOKs && row.outFragFails) row.outFragReqds = *row.outFragOKs + *row.outFragFails;
+    row.outTransmits = get(c, "Ip6OutTransmits");
+    row.outOctets = get(c, "Ip6OutOctets");
+    row.inMcastPkts = get(c, "Ip6InMcastPkts");
+    row.inMcastOctets = get(c, "Ip6InMcastOctets");
+    row.outMcastPkts = get(c, "Ip6OutMcastPkts");
+    row.outMcastOctets = get(c, "Ip6OutMcastOctets");
+    table.push_back(row);
+    std::vector<IpStatisticsRow> perInterface;
+    if (auto r = dumpLinks(nullptr, nullptr, &perInterface); !r.ok()) return r;
+    std::sort(perInterface.begin(), perInterface.end(),
+              [](const auto& a, const auto& b) { return a.interfaceIndex < b.interfaceIndex; });
+    table.insert(table.end(), perInterface.begin(), perInterface.end());
+  }
+  return Result::success();
+}
+
+Result LinuxBackend::getIpGlobalSettings(IpGlobalSettings& settings) {
+  const bool v4 = settings.family == Family::V4;
+  if (!v4 && settings.family != Family::V6) return Result::failure(Status::InvalidParameter, "family unspecified");
+  const auto forwarding = readSysctl(options_.netns, v4 ? "net/ipv4/ip_forward" : "net/ipv6/conf/all/forwarding");
+  const auto hopLimit = readSysctl(options_.netns, v4 ? "net/ipv4/ip_default_ttl" : "net/ipv6/conf/default/hop_limit");
+  if (!forwarding || !hopLimit) return Result::failure(Status::GeneralFailure, "cannot read /proc/sys/net settings");
+  settings.forwarding = *forwarding != 0;
+  settings.defaultHopLimit = std::uint32_t(*hopLimit);
+  return Result::success();
+}
+
+Result LinuxBackend::getUnicastIpAddressTable(Family family, std::vector<UnicastAddressRow>& table) {
+  if (auto r = dumpAddresses(family, 0, table); !r.ok()) return r;
+  fillLuids(table);
+  adoptCachedStamps(table, addresses_, Clock::now());
+  std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return keyFor(a) < keyFor(b); });
+  return Result::success();
+}
+
+Result LinuxBackend::getUnicastIpAddressEntry(UnicastAddressRow& row) {
+  IpAddress address = row.address;
+  InterfaceIndex index = row.interfaceIndex;
+  if (address.isUnspecified()) return Result::failure(Status::InvalidParameter, "no address given");
+  if (address.isV6LinkLocal()) {
+    if (index == 0) index = address.scopeId();
+    address = address.withScope(index);
+  }
+  std::vector<UnicastAddressRow> table;
+  if (auto r = dumpAddresses(address.family(), index, table); !r.ok()) return r;
+  for (auto& candidate : table)
+    if (candidate.address == address && (index == 0 || candidate.interfaceIndex == index)) {
+      std::vector<UnicastAddressRow> one{std::move(candidate)};
+      fillLuids(one);
+      adoptCachedStamps(one, addresses_, Clock::now());
+      row = std::move(one.front());
+      return Result::success();
+    }
+  return Result::failure(Status::NotFound, "no address " + address.toString() + " on interface " +
+                                               std::to_string(index));
+}
+
+Result LinuxBackend::getIpNetTable2(Family family, std::vector<NeighborRow>& table) {
+  if (auto r = dumpNeighbors(family, 0, table); !r.ok()) return r;
+  fillLuids(table);
+  adoptCachedStamps(table, neighbors_, Clock::now());
+  std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return keyFor(a) < keyFor(b); });
+  return Result::success();
+}
+
+Result LinuxBackend::getIpNetEntry2(NeighborRow& row) {
+  IpAddress address = row.address;
+  if (address.isUnspecified()) return Result::failure(Status::InvalidParameter, "no address given");
+  if (address.isV6LinkLocal()) address = address.withScope(row.interfaceIndex);
+  std::vector<NeighborRow> table;
+  if (auto r = dumpNeighbors(address.family(), row.interfaceIndex, table); !r.ok()) return r;
+  for (auto& candidate : table)
+    if (candidate.address == address && candidate.interfaceIndex == row.interfaceIndex) {
+      std::vector<NeighborRow> one{std::move(candidate)};
+      fillLuids(one);
+      adoptCachedStamps(one, neighbors_, Clock::now());
+      row = std::move(one.front());
+      return Result::success();
+    }
+  return Result::failure(Status::NotFound, "no neighbor " + address.toString() + " on interface " +
+                                               std::to_string(row.interfaceIndex));
+}
+
+Result LinuxBackend::getIpForwardTable2(Family family, std::vector<RouteRow>& table) {
+  if (auto r = dumpRoutes(family, 0, 0, table); !r.ok()) return r;
+  fillLuids(table);
+  adoptCachedRouteStamps(table, routes_, Clock::now()); // also sorts by key
+  return Result::success();
+}
+
+Result LinuxBackend::getIpForwardEntry2(RouteRow& row) {
+  const Family family = row.destinationPrefix.family();
+  if (family == Family::Unspecified) return Result::failure(Status::InvalidParameter, "no destination given");
+  if (!exportsTable(row.table))
+    return Result::failure(Status::NotFound, "table " + std::to_string(row.table) + " is not exported");
+  // Key normalization: "none" next hop = on-link; a link-local next hop is scoped to its interface;
+  // kUnspecifiedMetric matches any metric.
+  IpAddress nextHop = row.nextHop.isUnspecified() ? IpAddress::zero(family) : row.nextHop;
+  if (nextHop.isV6LinkLocal() && nextHop.scopeId() == 0) nextHop = nextHop.withScope(row.interfaceIndex);
+  auto matches = [&](const RouteRow& r) {
+    return r.table == row.table && r.destinationPrefix == row.destinationPrefix &&
+           (row.metric == kUnspecifiedMetric || r.metric == row.metric) && r.nextHop == nextHop &&
+           r.interfaceIndex == row.interfaceIndex;
+  };
+  if (cacheIsCurrent()) {
+    auto it = routes_.lower_bound(RouteKey{row.table, row.destinationPrefix, 0, IpAddress{}, 0});
+    for (; it != routes_.end() && it->first.table == row.table && it->first.destination == row.destinationPrefix; ++it)
+      if (matches(it->second)) {
+        row = it->second;
+        return Result::success();
+      }
+    return Result::failure(Status::NotFound, "no route " + row.destinationPrefix.toString());
+  }
+  std::vector<RouteRow> table;
+  if (auto r = dumpRoutes(family, row.table, row.interfaceIndex, table); !r.ok()) return r;
+  std::erase_if(table, [&](const RouteRow& r) { return !matches(r); });
+  if (table.empty()) return Result::failure(Status::NotFound, "no route " + row.destinationPrefix.toString());
+  fillLuids(table);
+  adoptCachedRouteStamps(table, routes_, Clock::now());
+  row = table.front();
+  return Result::success();
+}
+
+Result LinuxBackend::getBestRoute2(const IpAddress& destination, RouteRow& bestRoute, IpAddress& bestSourceAddress) {
+  if (destination.isUnspecified()) return Result::failure(Status::InvalidParameter, "no destination given");
+  const int af = familyToAf(destination.family());
+  auto ask = [&](bool fibMatch, const std::function<void(const nlmsghdr&)>& onReply) {
+    RequestBuffer buffer;
+    rtmsg* header;
+    nlmsghdr* request = buffer.start(RTM_GETROUTE, header);
+    header->rtm_family = std::uint8_t(af);
+    header->rtm_dst_len = std::uint8_t(destination.size() * 8);
+    if (fibMatch) header->rtm_flags = RTM_F_FIB_MATCH;
+    mnl_attr_put(request, RTA_DST, destination.size(), destination.data());
+    if (destination.scopeId() != 0) mnl_attr_put_u32(request, RTA_OIF, destination.scopeId());
+    return requestSocket_->request(request, onReply);
+  };
+
+  // First the kernel's own answer (policy routing included): the way out and the source address;
+  // then the forwarding entry that answer came from.
+  std::optional<RouteLookup> lookup;
+  ask(false, [&](const nlmsghdr& m) {
+    if (!lookup) lookup = decodeRouteLookup(m);
+  });
+  if (lookup && exportsTable(lookup->table)) {
+    std::vector<RouteRow> rows;
+    ask(true, [&](const nlmsghdr& m) { decodeRoute(m, rows); });
+    if (!rows.empty()) {
+      auto chosen = std::find_if(rows.begin(), rows.end(), [&](const RouteRow& r) {
+        return r.interfaceIndex == lookup->interfaceIndex &&
+               (lookup->gateway.isUnspecified() || r.nextHop == lookup->gateway);
+      });
+      std::vector<RouteRow> one{chosen != rows.end() ? *chosen : rows.front()};
+      fillLuids(one);
+      adoptCachedRouteStamps(one, routes_, Clock::now());
+      bestRoute = one.front();
+      bestSourceAddress = lookup->preferredSource.isUnspecified() ? IpAddress::zero(destination.family())
+                                                                  : lookup->preferredSource;
+      return Result::success();
+    }
+  }
+
+  // The kernel found nothing usable (no route, a reject route, or a table not exported): longest
+  // match over the exported tables, which also answers with blackhole/unreachable routes.
+  std::vector<RouteRow> candidates;
+  if (cacheIsCurrent()) {
+    for (const auto& [key, r] : routes_)
+      if (r.destinationPrefix.contains(destination)) candidates.push_back(r);
+  } else {
+    std::vector<RouteRow> all;
+    if (auto r = dumpRoutes(destination.family(), 0, 0, all); !r.ok()) return r;
+    fillLuids(all);
+    adoptCachedRouteStamps(all, routes_, Clock::now());
+    for (auto& r : all)
+      if (r.destinationPrefix.contains(destination)) candidates.push_back(std::move(r));
+  }
+  std::erase_if(candidates, [](const RouteRow& r) {
+    return r.type == RouteType::Local || r.type == RouteType::Broadcast || r.type == RouteType::Multicast ||
+           r.type == RouteType::Anycast || r.type == RouteType::Throw;
+  });
+  if (candidates.empty())
+    return Result::failure(Status::NetworkUnreachable, "no route to " + destination.toString());
+  auto best = std::min_element(candidates.begin(), candidates.end(), [](const RouteRow& a, const RouteRow& b) {
+    return std::tie(b.destinationPrefix.length, a.metric) < std::tie(a.destinationPrefix.length, b.metric);
+  });
+  bestRoute = *best;
+  bestSourceAddress =
+      best->preferredSource.isUnspecified() ? IpAddress::zero(destination.family()) : best->preferredSource;
+  return Result::success();
+}
+
+} // namespace ipmibd::platform::linux_backend

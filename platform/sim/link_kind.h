@@ -1,0 +1,23 @@
+// LinkKind: the kinds of link a simulation can create (`ip link add NAME type KIND`).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace ipmibd::platform::sim {
+
+// Ether stands for a physical NIC and Loopback for an extra loopback device; neither exists as an
+// iproute2 link type, they let scenarios model hosts that veth/dummy alone cannot.
+enum class LinkKind : std::uint8_t { Ether, Dummy, Veth, Loopback };
+
+inline std::string_view toString(LinkKind kind) {
+  switch (kind) {
+  case LinkKind::Ether: return "ether";
+  case LinkKind::Dummy: return "dummy";
+  case LinkKind::Veth: return "veth";
+  case LinkKind::Loopback: return "loopback";
+  }
+  return "?";
+}
+
+} // namespace ipmibd::platform::sim

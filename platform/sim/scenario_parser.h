@@ -1,0 +1,139 @@
+// Scenario parser: turns iproute2-style scenario text into commands, without touching any state.
+//
+// One statement per line; `#` starts a comment; blank lines are fine. The commands are a subset of
+// `ip` syntax, so the same strings also work as `ip -n NS <command>` against Linux:
+//   [ip] [-4|-6] [-n NS]  link add [name] NAME [mtu N] [address MAC] type {ether|dummy|loopback|veth peer
+//   [name] PEER}
+//                         link set [dev] NAME [up|down] [mtu N] [address MAC] [alias TEXT]
+//                         link {del|delete} [dev] NAME
+//                         addr {add|del} PREFIX dev NAME [nodad] [valid_lft N|forever] [preferred_lft
+//                         N|forever]
+//                              [broadcast|brd ADDR]
+//                         route {add|replace|change|del} [TYPE] PREFIX|default [via ADDR] [dev NAME] [metric
+//                         N]
+//                              [proto NAME|N] [table N|main|local] [src ADDR] [onlink]
+//                              [nexthop via ADDR dev NAME [weight N] [onlink] ...]
+//                         neigh {add|replace|change|del} ADDR [lladdr MAC] dev NAME [nud STATE] [router]
+//   sysctl [-w] [-q] KEY=VALUE
+//   every DURATION {route flap ROUTE-ARGS | neigh cycle ADDR dev NAME [lladdr MAC] | COMMAND}
+//   at DURATION COMMAND
+// `ether` and `loopback` link types are simulator-only (iproute2 has no such kinds); iproute2 wants
+// link options before `type`, the parser also takes them after it. Durations: 500ms, 2s, 1m, 1h, or
+// plain seconds. Names are not resolved here: unknown devices are reported when a command is applied.
+#pragma once
+
+#include "platform/rows.h"
+#include "platform/sim/link_kind.h"
+#include "platform/status.h"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace ipmibd::platform::sim {
+
+struct LinkAddCommand {
+  std::string name;
+  LinkKind kind = LinkKind::Ether;
+  std::string peer; // veth
+  std::optional<std::uint32_t> mtu;
+  std::optional<PhysicalAddress> address;
+};
+
+struct LinkSetCommand {
+  std::string name;
+  std::optional<bool> up;
+  std::optional<std::uint32_t> mtu;
+  std::optional<PhysicalAddress> address;
+  std::optional<std::string> alias;
+};
+
+struct LinkDeleteCommand {
+  std::string name;
+};
+
+struct AddressCommand {
+  bool add = true;
+  IpPrefix prefix; // the address with its prefix length
+  std::string device;
+  bool nodad = false; // accepted for `ip` compatibility; the simulator has no DAD
+  std::optional<std::uint32_t> validLifetime, preferredLifetime;
+  std::optional<IpAddress> broadcast;
+};
+
+struct NextHopArgs {
+  std::optional<IpAddress> via;
+  std::string device;
+  std::uint8_t weight = 1;
+  bool onlink = false;
+};
+
+enum class Verb : std::uint8_t { Add, Replace, Change, Delete };
+
+struct RouteCommand {
+  Verb verb = Verb::Add;
+  std::optional<RouteType> type;
+  IpPrefix destination;
+  std::vector<NextHopArgs> nextHops; // one (maybe empty) for single-path routes
+  bool multipath = false;
+  std::optional<std::uint32_t> metric;
+  std::optional<std::uint8_t> protocol;
+  std::optional<std::uint32_t> table;
+  std::optional<IpAddress> source;
+};
+
+struct NeighborCommand {
+  Verb verb = Verb::Add;
+  IpAddress address;
+  std::optional<PhysicalAddress> lladdr;
+  std::string device;
+  std::optional<NeighborState> state;
+  bool router = false;
+};
+
+struct SysctlCommand {
+  std::string key; // dotted: net.ipv4.ip_forward
+  long long value = 0;
+};
+
+using Command = std::variant<LinkAddCommand, LinkSetCommand, LinkDeleteCommand, AddressCommand, RouteCommand,
+                             NeighborCommand, SysctlCommand>;
+
+// Alternately deletes and adds the route (whichever undoes the current state).
+struct RouteFlap {
+  RouteCommand route;
+};
+// Moves a neighbor through reachable -> stale -> delay -> reachable; creates it (reachable) when
+// missing and an lladdr is known.
+struct NeighborCycle {
+  IpAddress address;
+  std::string device;
+  std::optional<PhysicalAddress> lladdr;
+};
+using FeedAction = std::variant<Command, RouteFlap, NeighborCycle>;
+
+struct TimerStatement {
+  std::chrono::milliseconds time{0}; // period (every) or offset from load (at)
+  bool repeat = false;
+  FeedAction action;
+};
+
+using Statement = std::variant<Command, TimerStatement>;
+
+struct ScenarioLine {
+  int number = 0;
+  Statement statement;
+};
+
+// One line: Success with nullopt for a blank or comment line, InvalidParameter with the reason for a
+// line that is not a valid statement.
+Result parseLine(std::string_view line, std::optional<Statement>& statement);
+
+// Every line of a scenario; the first bad one is reported as "ORIGIN:LINE: reason".
+Result parseScenario(std::string_view text, std::string_view origin, std::vector<ScenarioLine>& lines);
+
+} // namespace ipmibd::platform::sim

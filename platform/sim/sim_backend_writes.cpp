@@ -1,0 +1,128 @@
+// SimBackend's writes: each API row becomes the kernel request the Linux backend would send, after any
+// injected fault has had its say.
+#include "platform/sim/route_protocol.h"
+#include "platform/sim/sim_backend.h"
+
+namespace ipmibd::platform::sim {
+
+Result SimBackend::setIpInterfaceEntry(const IpInterfaceRow& row) {
+  if (auto fault = faults_.take(Operation::SetIpInterface)) return *fault;
+  IpInterfaceRow wanted = row;
+  wanted.interfaceIndex = indexOf(row.interfaceIndex, row.luid);
+  return kernel_.setIpInterface(wanted);
+}
+
+Result SimBackend::setIpGlobalSettings(const IpGlobalSettings& settings) {
+  if (auto fault = faults_.take(Operation::SetGlobal)) return *fault;
+  return kernel_.setGlobalSettings(settings);
+}
+
+Result SimBackend::createUnicastIpAddressEntry(const UnicastAddressRow& row) {
+  if (auto fault = faults_.take(Operation::CreateAddress)) return *fault;
+  // Origins and skipAsSource have no Linux equivalent: the kernel reports its own view of them.
+  AddressRequest request;
+  request.address = row.address;
+  request.interfaceIndex = indexOf(row.interfaceIndex, row.luid);
+  request.prefixLength = row.onLinkPrefixLength;
+  request.validLifetime = row.validLifetime;
+  request.preferredLifetime = row.preferredLifetime;
+  request.broadcast = row.broadcast;
+  return kernel_.addAddress(request);
+}
+
+Result SimBackend::setUnicastIpAddressEntry(const UnicastAddressRow& row) {
+  if (auto fault = faults_.take(Operation::SetAddress)) return *fault;
+  const InterfaceIndex index = indexOf(row.interfaceIndex, row.luid);
+  const auto address = SimKernel::scopedFor(row.address, index);
+  const AddressEntry* entry = address ? kernel_.address({*address, index}) : nullptr;
+  if (!entry) return Result::failure(Status::NotFound, "no such address");
+  const unsigned maxLength = row.address.isV4() ? 32 : 128;
+  const unsigned length = row.onLinkPrefixLength == 0xff ? maxLength : row.onLinkPrefixLength;
+  // Linux keys addresses by prefix length too: it cannot change in place.
+  if (length != entry->row.onLinkPrefixLength)
+    return Result::failure(Status::NotSupported, "the prefix length of an address cannot change");
+  if (row.skipAsSource != entry->row.skipAsSource)
+    return Result::failure(Status::NotSupported, "Linux has no skip-as-source flag");
+  return kernel_.setAddressLifetimes({*address, index}, row.validLifetime, row.preferredLifetime);
+}
+
+Result SimBackend::deleteUnicastIpAddressEntry(const UnicastAddressRow& row) {
+  if (auto fault = faults_.take(Operation::DeleteAddress)) return *fault;
+  return kernel_.deleteAddress({row.address, indexOf(row.interfaceIndex, row.luid)});
+}
+
+Result SimBackend::createIpNetEntry2(const NeighborRow& row) {
+  if (auto fault = faults_.take(Operation::CreateNeighbor)) return *fault;
+  NeighborRow wanted = row;
+  wanted.interfaceIndex = indexOf(row.interfaceIndex, row.luid);
+  return kernel_.writeNeighbor(wanted, WriteMode::Create);
+}
+
+Result SimBackend::setIpNetEntry2(const NeighborRow& row) {
+  if (auto fault = faults_.take(Operation::SetNeighbor)) return *fault;
+  NeighborRow wanted = row;
+  wanted.interfaceIndex = indexOf(row.interfaceIndex, row.luid);
+  return kernel_.writeNeighbor(wanted, WriteMode::Change);
+}
+
+Result SimBackend::deleteIpNetEntry2(const NeighborRow& row) {
+  if (auto fault = faults_.take(Operation::DeleteNeighbor)) return *fault;
+  return kernel_.deleteNeighbor({row.address, indexOf(row.interfaceIndex, row.luid)});
+}
+
+Result SimBackend::flushIpNetTable2(Family family, InterfaceIndex interfaceIndex) {
+  if (auto fault = faults_.take(Operation::FlushNeighbors)) return *fault;
+  return kernel_.flushNeighbors(family, interfaceIndex);
+}
+
+RouteKey SimBackend::normalizedKey(const RouteRow& row) const {
+  const Family family = row.destinationPrefix.family();
+  const InterfaceIndex index = indexOf(row.interfaceIndex, row.luid);
+  IpAddress nextHop = row.nextHop.isUnspecified() ? IpAddress::zero(family) : row.nextHop;
+  nextHop = SimKernel::scopedFor(nextHop, index).value_or(nextHop);
+  return {row.table == 0 ? kMainRouteTable : row.table,
+          {row.destinationPrefix.address.withScope(0), row.destinationPrefix.length},
+          SimKernel::effectiveMetric(family, row.metric),
+          nextHop,
+          index};
+}
+
+Result SimBackend::routeRequest(const RouteRow& row, RouteRequest& request) const {
+  const auto protocol = nativeProtocolOf(row.protocol);
+  if (!protocol)
+    return Result::failure(Status::InvalidParameter,
+                           "protocol " + std::string(toString(row.protocol)) + " has no Linux equivalent");
+  request.table = row.table;
+  request.destination = row.destinationPrefix;
+  request.metric = row.metric;
+  request.type = row.type;
+  request.protocol = *protocol;
+  request.preferredSource = row.preferredSource;
+  NextHopSpec hop;
+  hop.gateway = row.nextHop;
+  hop.interfaceIndex = indexOf(row.interfaceIndex, row.luid);
+  hop.weight = row.weight;
+  request.nextHops = {hop};
+  return Result::success();
+}
+
+Result SimBackend::createIpForwardEntry2(const RouteRow& row) {
+  if (auto fault = faults_.take(Operation::CreateRoute)) return *fault;
+  RouteRequest request;
+  if (auto r = routeRequest(row, request); !r.ok()) return r;
+  return kernel_.writeRoute(request, WriteMode::Create);
+}
+
+Result SimBackend::setIpForwardEntry2(const RouteRow& key, const RouteRow& row) {
+  if (auto fault = faults_.take(Operation::SetRoute)) return *fault;
+  RouteRequest request;
+  if (auto r = routeRequest(row, request); !r.ok()) return r;
+  return kernel_.replaceRoute(normalizedKey(key), request);
+}
+
+Result SimBackend::deleteIpForwardEntry2(const RouteRow& row) {
+  if (auto fault = faults_.take(Operation::DeleteRoute)) return *fault;
+  return kernel_.deleteRoute(normalizedKey(row));
+}
+
+} // namespace ipmibd::platform::sim

@@ -1,0 +1,229 @@
+// SimKernel: the simulator's model of the Linux kernel's network state on ordered maps. Every write is
+// validated as the kernel validates it and has the side effects a reader of the kernel would see;
+// each resulting change is queued for dispatch().
+//
+// What is mirrored (kernel defaults: keep_addr_on_down=0, promote_secondaries=0):
+// - Links: indexes count up from lo=1; a veth peer is registered before its partner (lower index);
+//   new links are down. Oper status: up when admin up and, for veth, the peer is up (else
+//   lowerLayerDown). When a link starts running with IPv6 enabled it gets its EUI-64 link-local
+//   address (fe80::/64, scope id = ifindex).
+// - Addresses: IPv4 adds a local route (table 255) always, and while the link is up its prefix route
+//   (table 254, proto kernel, scope link, src, metric 0; table 255 for loopback) unless /32 or
+//   secondary. IPv6 adds, while the link is up, its prefix route (metric 256) and a local route.
+//   Deleting an IPv4 primary deletes its secondaries; removing an IPv4 address removes routes using
+//   it as preferred source, and the last one all IPv4 routes via the link.
+// - Link down: flushes the link's neighbors (permanent ones too), its IPv6 addresses and every route
+//   via it (a multipath route stays while another next hop's link is up); up re-adds IPv4 address
+//   routes. Carrier loss (veth peer down) only changes oper status, as routes are kept "linkdown".
+// - Link delete: the above plus IPv4 addresses, remaining neighbors and routes; deleting either end
+//   of a veth pair deletes both. Every removal is queued as a Delete change.
+// - Routes: a create collides with any route of the same table, prefix and metric (NLM_F_EXCL);
+//   replace swaps that route; IPv6 metric 0 means 1024.
+// Not modelled: broadcast/multicast/anycast routes of the local table, DAD (addresses are valid at
+// once), RA/SLAAC, neighbor state machines, TOS, policy rules.
+#pragma once
+
+#include "platform/backend.h"
+#include "platform/sim/change_queue.h"
+#include "platform/sim/link_kind.h"
+#include "platform/sim/sim_clock.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ipmibd::platform::sim {
+
+struct LinkSpec {
+  std::string name;
+  LinkKind kind = LinkKind::Ether;
+  std::string peerName; // veth only
+  std::optional<std::uint32_t> mtu;
+  std::optional<PhysicalAddress> address;
+};
+
+struct Link {
+  InterfaceRow row; // counters are derived at read time (interfaceView)
+  LinkKind kind = LinkKind::Ether;
+  InterfaceIndex peer = 0; // the other end of a veth pair
+  IpInterfaceRow ipv4, ipv6;
+  Timestamp created{};
+};
+
+// Who made an address decides its origins: the kernel's own addresses differ from configured ones.
+enum class AddressSource : std::uint8_t { Configured, Loopback, LinkLocal };
+
+struct AddressRequest {
+  IpAddress address;
+  InterfaceIndex interfaceIndex = 0;
+  std::uint8_t prefixLength = 0xff; // 0xff = host prefix (/32, /128)
+  std::uint32_t validLifetime = kInfiniteLifetime;
+  std::uint32_t preferredLifetime = kInfiniteLifetime;
+  IpAddress broadcast;
+  AddressSource source = AddressSource::Configured;
+};
+
+struct AddressEntry {
+  UnicastAddressRow row; // lifetimes as they were at lifetimeStart
+  Timestamp lifetimeStart{};
+};
+
+struct NextHopSpec {
+  IpAddress gateway;                 // none/zero = on-link
+  InterfaceIndex interfaceIndex = 0; // 0 = find the link whose connected network holds the gateway
+  std::uint8_t weight = 1;
+  bool onlink = false; // skip the gateway reachability check (`ip route ... onlink`)
+};
+
+// One route as a single rtnetlink request describes it: several next hops make it multipath.
+struct RouteRequest {
+  std::uint32_t table = kMainRouteTable;
+  IpPrefix destination;
+  std::uint32_t metric = kUnspecifiedMetric;
+  RouteType type = RouteType::Unicast;
+  std::uint8_t protocol = 4; // RTPROT_STATIC
+  IpAddress preferredSource;
+  std::vector<NextHopSpec> nextHops;
+};
+
+struct RouteEntry {
+  RouteRow row;
+  std::uint32_t group = 0; // non-zero: the rows of one multipath route share it
+};
+
+// `ip route del` matching: fields left empty match anything.
+struct RouteSelector {
+  std::uint32_t table = kMainRouteTable;
+  IpPrefix destination;
+  std::optional<std::uint32_t> metric;
+  std::optional<RouteType> type;
+  std::optional<std::uint8_t> protocol;
+  std::optional<IpAddress> gateway;
+  std::optional<InterfaceIndex> interfaceIndex;
+};
+
+// NLM_F_EXCL (Create), NLM_F_REPLACE|NLM_F_CREATE (Replace), NLM_F_REPLACE alone (Change).
+enum class WriteMode : std::uint8_t { Create, Replace, Change };
+
+using AddressKey = std::pair<IpAddress, InterfaceIndex>;
+
+class SimKernel {
+public:
+  // Boots with lo (index 1, up, 127.0.0.1/8 and ::1/128). The boot changes are queued too.
+  SimKernel(const SimClock& clock, ChangeQueue& changes);
+  SimKernel(const SimKernel&) = delete;
+  SimKernel& operator=(const SimKernel&) = delete;
+
+  Timestamp now() const { return clock_.now(); }
+
+  // ---- links (sim_links.cpp)
+  Result addLink(const LinkSpec& spec);
+  Result setLinkUp(InterfaceIndex index, bool up);
+  Result setLinkMtu(InterfaceIndex index, std::uint32_t mtu);
+  Result setLinkAlias(InterfaceIndex index, const std::string& alias);
+  Result setLinkAddress(InterfaceIndex index, const PhysicalAddress& address);
+  Result deleteLink(InterfaceIndex index);
+  const Link* link(InterfaceIndex index) const;
+  const Link* linkByName(std::string_view name) const;
+  const Link* linkByLuid(InterfaceLuid luid) const;
+  const std::map<InterfaceIndex, Link>& links() const { return links_; }
+  InterfaceRow interfaceView(const Link& link) const;
+
+  // ---- IP settings (sim_settings.cpp)
+  // The writable fields of setIpInterfaceEntry, validated as Linux's sysctls validate them.
+  Result setIpInterface(const IpInterfaceRow& wanted);
+  const IpGlobalSettings& globalSettings(Family family) const {
+    return family == Family::V6 ? global6_ : global4_;
+  }
+  Result setGlobalSettings(const IpGlobalSettings& settings);
+
+  // ---- addresses (sim_addresses.cpp)
+  Result addAddress(const AddressRequest& request);
+  Result setAddressLifetimes(const AddressKey& key, std::uint32_t valid, std::uint32_t preferred);
+  Result deleteAddress(const AddressKey& key);
+  const std::map<AddressKey, AddressEntry>& addresses() const { return addresses_; }
+  const AddressEntry* address(const AddressKey& key) const;
+  UnicastAddressRow addressView(const AddressEntry& entry) const; // remaining lifetimes
+  // Deprecates and removes addresses whose lifetimes ran out; the next time that happens.
+  void expireAddresses();
+  std::optional<Timestamp> nextAddressDeadline() const;
+
+  // ---- neighbors (sim_neighbors.cpp)
+  Result writeNeighbor(const NeighborRow& wanted, WriteMode mode);
+  Result deleteNeighbor(const AddressKey& key);
+  // Dynamic entries of one link (0 = all) and family (Unspecified = both).
+  Result flushNeighbors(Family family, InterfaceIndex index);
+  const std::map<AddressKey, NeighborRow>& neighbors() const { return neighbors_; }
+  const NeighborRow* neighbor(const AddressKey& key) const;
+  NeighborRow neighborView(const NeighborRow& row) const; // reachabilityTime
+
+  // ---- routes (sim_routes.cpp)
+  Result writeRoute(const RouteRequest& request, WriteMode mode);
+  // setIpForwardEntry2: the route `old` becomes `request` (one next hop) atomically.
+  Result replaceRoute(const RouteKey& old, const RouteRequest& request);
+  // Exact key. Deleting one row of an IPv4 multipath route deletes the route (the kernel has no
+  // per-next-hop delete for IPv4); an IPv6 one loses just that next hop.
+  Result deleteRoute(const RouteKey& key);
+  // First match in key order; IPv4 multipath as above, IPv6 multipath whole unless a gateway or
+  // device was given.
+  Result deleteRoutes(const RouteSelector& selector);
+  bool hasRoute(const RouteSelector& selector) const;
+  Result bestRoute(const IpAddress& destination, const std::vector<std::uint32_t>& tables, RouteRow& best,
+                   IpAddress& source) const;
+  const std::map<RouteKey, RouteEntry>& routes() const { return routes_; }
+
+  // Row keys carry the interface index as the scope of link-local IPv6 addresses and no scope on
+  // others; nullopt when a given scope names another interface.
+  static std::optional<IpAddress> scopedFor(const IpAddress& address, InterfaceIndex index);
+  // kUnspecifiedMetric -> 0 (IPv4) / 1024 (IPv6); IPv6 also turns 0 into 1024.
+  static std::uint32_t effectiveMetric(Family family, std::uint32_t metric);
+
+private:
+  Link* mutableLink(InterfaceIndex index);
+  InterfaceIndex createLink(const std::string& name, LinkKind kind, std::optional<std::uint32_t> mtu,
+                            std::optional<PhysicalAddress> address);
+  bool carrier(const Link& link) const;
+  void refreshOperStatus(Link& link);
+  void publishLinkEdits(const Link& before, Link& after);
+  void bringUp(Link& link);
+  void takeDown(Link& link);
+  void refreshPeer(InterfaceIndex peer);
+  void startIpv6(Link& link);
+  void stopIpv6(Link& link);
+  void removeLink(InterfaceIndex index);
+
+  std::vector<AddressKey> addressKeysOn(InterfaceIndex index, Family family) const;
+  void addAddressRoutes(const AddressEntry& entry, const Link& link);
+  void removeAddress(const AddressKey& key);
+  bool isLocalAddress(const IpAddress& address) const;
+  void dropNeighborsOf(InterfaceIndex index);
+
+  Result buildRoute(const RouteRequest& request, std::vector<RouteRow>& rows) const;
+  bool onConnectedNetwork(const Link& link, const IpAddress& gateway) const;
+  std::vector<RouteKey> keysWith(std::uint32_t table, const IpPrefix& destination,
+                                 std::uint32_t metric) const;
+  std::vector<RouteKey> groupOf(const RouteKey& key) const;
+  void installRoutes(const std::vector<RouteKey>& replaced, std::vector<RouteRow> rows, std::uint32_t group);
+  void addKernelRoute(RouteRow row);
+  void removeRoute(const RouteKey& key);
+  void removeKernelRoute(const RouteKey& key); // only if the kernel made it (proto kernel)
+  void removeRouteOrGroup(const RouteKey& key, bool wholeGroup);
+  enum class Flush : std::uint8_t { LinkDown, LinkGone };
+  void flushRoutesVia(InterfaceIndex index, Family family, Flush how);
+
+  const SimClock& clock_;
+  ChangeQueue& changes_;
+  InterfaceIndex nextIndex_ = 1;
+  std::uint32_t nextGroup_ = 1;
+  std::map<InterfaceIndex, Link> links_;
+  std::map<AddressKey, AddressEntry> addresses_;
+  std::map<AddressKey, NeighborRow> neighbors_;
+  std::map<RouteKey, RouteEntry> routes_;
+  IpGlobalSettings global4_{Family::V4, false, 64};
+  IpGlobalSettings global6_{Family::V6, false, 64};
+};
+
+} // namespace ipmibd::platform::sim

@@ -1,0 +1,59 @@
+// ChangeQueue: a table unit's pending work (the initial snapshot, then notified change batches),
+// applied in arrival order a budget at a time so a million rows never block request service.
+#pragma once
+
+#include "platform/backend.h"
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <span>
+#include <vector>
+
+namespace ipmibd::tables {
+
+template <class Row> class ChangeQueue {
+public:
+  // The initial table dump, applied as Adds before any change queued afterwards. Call it right
+  // after subscribing: changes delivered later are newer than the dump, and replaying a change
+  // the dump already reflects is harmless (upsert/erase are idempotent).
+  void loadSnapshot(std::vector<Row> rows) {
+    snapshot_ = std::move(rows);
+    snapshotNext_ = 0;
+  }
+  void push(std::span<const platform::Change<Row>> changes) {
+    changes_.insert(changes_.end(), changes.begin(), changes.end());
+  }
+
+  bool empty() const { return snapshotNext_ >= snapshot_.size() && changes_.empty(); }
+  std::size_t pending() const { return (snapshot_.size() - snapshotNext_) + changes_.size(); }
+  bool loadingSnapshot() const { return snapshotNext_ < snapshot_.size(); }
+
+  // Calls apply(ChangeKind, const Row&) for queued work in order until the queue is empty or
+  // `budget` has elapsed (checked every few rows, so one call overruns by at most a few rows'
+  // work). Returns true while work remains.
+  template <class Apply> bool drain(std::chrono::steady_clock::duration budget, Apply&& apply) {
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    std::size_t done = 0;
+    auto timeUp = [&] { return (++done % kCheckEvery) == 0 && std::chrono::steady_clock::now() >= deadline; };
+    while (snapshotNext_ < snapshot_.size()) {
+      apply(platform::ChangeKind::Add, snapshot_[snapshotNext_++]);
+      if (timeUp()) return !empty();
+    }
+    if (!snapshot_.empty()) std::vector<Row>().swap(snapshot_), snapshotNext_ = 0; // give the memory back
+    while (!changes_.empty()) {
+      apply(changes_.front().kind, changes_.front().row);
+      changes_.pop_front();
+      if (timeUp()) return !empty();
+    }
+    return false;
+  }
+
+private:
+  static constexpr std::size_t kCheckEvery = 64;
+  std::vector<Row> snapshot_;
+  std::size_t snapshotNext_ = 0;
+  std::deque<platform::Change<Row>> changes_;
+};
+
+} // namespace ipmibd::tables

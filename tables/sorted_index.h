@@ -1,0 +1,132 @@
+// SortedIndex: the rows of one table kept in SNMP index order, O(log n) exact and GETNEXT lookups.
+#pragma once
+
+#include "tables/index_key.h"
+
+#include <boost/intrusive/set.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <span>
+
+namespace ipmibd::tables {
+
+// Rows are keyed by their encoded instance index (IndexKey); because that encoding preserves the
+// SNMP order, "GETNEXT of anything" is upperBound(encodeIndexKey(requested sub-ids)) whatever the
+// requested sub-ids are (partial, over-long, malformed): no decoding happens on the request path.
+//
+// Memory: one heap block per row holding the tree links (3 pointers, colour packed into the parent
+// pointer), the table's compact Entry and the key bytes inline. No separate key allocation, no
+// per-row std::string. Entries should be small value types (the route table's is 32 bytes).
+//
+// Not thread-safe; the agent is single-threaded.
+template <class Entry> class SortedIndex {
+  using Hook = boost::intrusive::set_base_hook<boost::intrusive::optimize_size<true>,
+                                               boost::intrusive::link_mode<boost::intrusive::normal_link>>;
+
+public:
+  using KeyView = std::span<const std::uint8_t>;
+
+  // One stored row: its key (encoded index) and entry. Pointers stay valid until the row is erased.
+  class Item : public Hook {
+  public:
+    KeyView key() const { return {reinterpret_cast<const std::uint8_t*>(this + 1), keyLength_}; }
+    const Entry& entry() const { return entry_; }
+    Entry& entry() { return entry_; }
+
+  private:
+    friend class SortedIndex;
+    Item(const Entry& entry, std::size_t keyLength) : entry_(entry), keyLength_(std::uint16_t(keyLength)) {}
+    Entry entry_;
+    std::uint16_t keyLength_;
+  };
+
+  SortedIndex() = default;
+  SortedIndex(const SortedIndex&) = delete;
+  SortedIndex& operator=(const SortedIndex&) = delete;
+  ~SortedIndex() { clear(); }
+
+  std::size_t size() const { return set_.size(); }
+  bool empty() const { return set_.empty(); }
+
+  const Item* find(KeyView key) const {
+    auto it = set_.find(key, Less{});
+    return it == set_.end() ? nullptr : &*it;
+  }
+  Item* find(KeyView key) {
+    auto it = set_.find(key, Less{});
+    return it == set_.end() ? nullptr : &*it;
+  }
+  const Item* first() const { return set_.empty() ? nullptr : &*set_.begin(); }
+  // The first row whose key is strictly greater than `key` (GETNEXT), or nullptr.
+  const Item* upperBound(KeyView key) const {
+    auto it = set_.upper_bound(key, Less{});
+    return it == set_.end() ? nullptr : &*it;
+  }
+  const Item* next(const Item* item) const {
+    auto it = set_.iterator_to(*item);
+    ++it;
+    return it == set_.end() ? nullptr : &*it;
+  }
+
+  // Inserts, or replaces the entry of an existing key. Returns true when the key was new.
+  // Keys longer than 65535 bytes cannot occur (128 sub-identifiers take at most 640 bytes).
+  bool upsert(KeyView key, const Entry& entry) {
+    typename Set::insert_commit_data commit;
+    auto [it, fresh] = set_.insert_check(key, Less{}, commit);
+    if (!fresh) {
+      it->entry_ = entry;
+      return false;
+    }
+    void* block = ::operator new(sizeof(Item) + key.size());
+    Item* item = new (block) Item(entry, key.size());
+    if (!key.empty()) std::memcpy(reinterpret_cast<std::uint8_t*>(item + 1), key.data(), key.size());
+    set_.insert_commit(*item, commit);
+    bytes_ += sizeof(Item) + key.size();
+    return true;
+  }
+
+  bool erase(KeyView key) {
+    auto it = set_.find(key, Less{});
+    if (it == set_.end()) return false;
+    Item* item = &*it;
+    set_.erase(it);
+    destroy(item);
+    return true;
+  }
+
+  void clear() {
+    set_.clear_and_dispose([this](Item* item) { destroy(item); });
+  }
+
+  // Bytes requested from the allocator for rows (excludes malloc's own per-block overhead).
+  std::size_t storedBytes() const { return bytes_; }
+
+private:
+  static int compare(KeyView a, KeyView b) {
+    std::size_t n = a.size() < b.size() ? a.size() : b.size();
+    int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
+    if (c != 0) return c;
+    return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+  }
+  struct Less {
+    bool operator()(const Item& a, const Item& b) const { return compare(a.key(), b.key()) < 0; }
+    bool operator()(KeyView a, const Item& b) const { return compare(a, b.key()) < 0; }
+    bool operator()(const Item& a, KeyView b) const { return compare(a.key(), b) < 0; }
+  };
+  using Set = boost::intrusive::set<Item, boost::intrusive::compare<Less>,
+                                    boost::intrusive::constant_time_size<true>>;
+
+  void destroy(Item* item) {
+    bytes_ -= sizeof(Item) + item->keyLength_;
+    item->~Item();
+    ::operator delete(static_cast<void*>(item));
+  }
+
+  Set set_;
+  std::size_t bytes_ = 0;
+};
+
+} // namespace ipmibd::tables

@@ -1,0 +1,100 @@
+// MibTable: the generic conceptual-table engine; a table is an entry OID, a declared column list
+// and a SortedIndex of compact rows, answering GET/GETNEXT in O(log n).
+#pragma once
+
+#include "tables/index_key.h"
+#include "tables/mib_object.h"
+#include "tables/sorted_index.h"
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace ipmibd::tables {
+
+// One column, declared as data (see inet_cidr_route_table.cpp):
+//   {7, "inetCidrRouteIfIndex", Syntax::Integer32, Access::ReadCreate, &ifIndexOf}
+// `get` returns nullopt when the column has no value for this row (the instance does not exist:
+// GET says noSuchInstance, GETNEXT skips it). Index objects that are not-accessible are declared
+// too (with get = nullptr) so the column list mirrors the MIB's SEQUENCE.
+template <class Row> struct Column {
+  using Getter = std::optional<Value> (*)(const Row& row, const RequestContext& context);
+  using Validator = bool (*)(const Value& proposed);
+
+  SubId id;
+  std::string_view name;
+  Syntax syntax;
+  Access access;
+  Getter get = nullptr;
+  // For the SET issue: DEFVAL used when a row is created without this column, and a check of a
+  // proposed value beyond its syntax (enum members, ranges). Unused by GET/GETNEXT.
+  std::optional<Value> defval = std::nullopt;
+  Validator validate = nullptr;
+};
+
+// The engine. `Row` is the table's compact stored entry; rows are added and removed by the table
+// unit through rows(). Columns must be listed in increasing id order and outlive the table.
+template <class Row> class MibTable final : public MibObject {
+public:
+  MibTable(Oid entry, std::string_view name, std::span<const Column<Row>> columns)
+      : entry_(std::move(entry)), name_(name), columns_(columns) {}
+
+  const Oid& base() const override { return entry_; }
+  std::string_view name() const override { return name_; }
+  std::span<const Column<Row>> columns() const { return columns_; }
+  SortedIndex<Row>& rows() { return rows_; }
+  const SortedIndex<Row>& rows() const { return rows_; }
+
+  GetResult get(std::span<const SubId> suffix, const RequestContext& context) const override {
+    if (suffix.empty()) return NoSuchObject{};
+    const Column<Row>* column = findColumn(suffix[0]);
+    if (!column || !isReadable(column->access) || !column->get) return NoSuchObject{};
+    IndexKey key = encodeIndexKey(suffix.subspan(1));
+    const auto* item = rows_.find(key);
+    if (!item) return NoSuchInstance{};
+    std::optional<Value> value = column->get(item->entry(), context);
+    if (!value) return NoSuchInstance{};
+    return std::move(*value);
+  }
+
+  std::optional<VarBind> getNext(std::span<const SubId> suffix,
+                                 const RequestContext& context) const override {
+    // Columns in order; within the requested column start strictly after the requested index,
+    // in every later column from its first row. A requested column id that is not a readable
+    // column (gap, not-accessible index column, beyond the last) starts at the next readable one.
+    for (const Column<Row>& column : columns_) {
+      if (!isReadable(column.access) || !column.get) continue;
+      const typename SortedIndex<Row>::Item* item = nullptr;
+      if (suffix.empty() || column.id > suffix[0]) {
+        item = rows_.first();
+      } else if (column.id == suffix[0]) {
+        item = suffix.size() == 1 ? rows_.first() : rows_.upperBound(encodeIndexKey(suffix.subspan(1)));
+      } else {
+        continue;
+      }
+      for (; item; item = rows_.next(item)) {
+        std::optional<Value> value = column.get(item->entry(), context);
+        if (!value) continue;
+        Oid oid = entry_;
+        oid.append(column.id);
+        appendDecodedIndexKey(item->key(), oid);
+        return VarBind{std::move(oid), std::move(*value)};
+      }
+    }
+    return std::nullopt;
+  }
+
+private:
+  const Column<Row>* findColumn(SubId id) const {
+    for (const Column<Row>& column : columns_)
+      if (column.id == id) return &column;
+    return nullptr;
+  }
+
+  Oid entry_;
+  std::string_view name_;
+  std::span<const Column<Row>> columns_;
+  SortedIndex<Row> rows_;
+};
+
+} // namespace ipmibd::tables

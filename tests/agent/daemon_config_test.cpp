@@ -1,0 +1,73 @@
+// Unit tests of ipmibd.conf directive parsing: strict, no silent defaults.
+#include "agent/daemon_config.h"
+
+#include <catch2/catch.hpp>
+
+using namespace ipmibd::agent;
+
+namespace {
+std::optional<std::string> apply(DaemonConfig& config, std::string_view token, std::string_view args) {
+  for (const Directive& d : directives())
+    if (d.token == token) return d.apply(config, args, "/etc/snmp");
+  FAIL("no directive " << token);
+  return std::nullopt;
+}
+} // namespace
+
+TEST_CASE("config: backend directive", "[agent][config]") {
+  DaemonConfig c;
+  CHECK(validate(c)); // no default backend
+  CHECK_FALSE(apply(c, "backend", "linux"));
+  CHECK(std::get<LinuxBackendSpec>(c.backend).netns.empty());
+  CHECK(apply(c, "backend", "sim x.scn")); // only one backend
+
+  DaemonConfig n;
+  CHECK_FALSE(apply(n, "backend", "linux netns blue"));
+  CHECK(std::get<LinuxBackendSpec>(n.backend).netns == "blue");
+  CHECK_FALSE(validate(n));
+
+  DaemonConfig s;
+  CHECK_FALSE(apply(s, "backend", "sim scenarios/demo.scn"));
+  CHECK(std::get<SimBackendSpec>(s.backend).scenario == "/etc/snmp/scenarios/demo.scn");
+
+  DaemonConfig bad;
+  CHECK(apply(bad, "backend", ""));
+  CHECK(apply(bad, "backend", "windows"));
+  CHECK(apply(bad, "backend", "linux netns"));
+  CHECK(apply(bad, "backend", "linux blue"));
+  CHECK(apply(bad, "backend", "sim"));
+  CHECK(apply(bad, "backend", "sim a b"));
+}
+
+TEST_CASE("config: routeTable directive", "[agent][config]") {
+  DaemonConfig c;
+  CHECK(c.effectiveRouteTables() == std::vector<std::uint32_t>{254});
+  CHECK_FALSE(apply(c, "routeTable", "main"));
+  CHECK_FALSE(apply(c, "routeTable", "100"));
+  CHECK(c.effectiveRouteTables() == std::vector<std::uint32_t>{254, 100});
+  CHECK(apply(c, "routeTable", "254")); // duplicate
+  CHECK(apply(c, "routeTable", "0"));
+  CHECK(apply(c, "routeTable", "-1"));
+  CHECK(apply(c, "routeTable", "4294967296"));
+  CHECK(apply(c, "routeTable", "12abc"));
+  CHECK(apply(c, "routeTable", "1 2"));
+}
+
+TEST_CASE("config: agentxPriority and agentxContext", "[agent][config]") {
+  DaemonConfig c;
+  CHECK(c.effectivePriority() == 127);
+  CHECK(c.effectiveContext().empty());
+  CHECK_FALSE(apply(c, "agentxPriority", "1"));
+  CHECK(c.effectivePriority() == 1);
+  CHECK(apply(c, "agentxPriority", "2")); // twice
+  DaemonConfig d;
+  CHECK(apply(d, "agentxPriority", "0"));
+  CHECK(apply(d, "agentxPriority", "256"));
+  CHECK(apply(d, "agentxPriority", "high"));
+  CHECK_FALSE(apply(d, "agentxContext", "vrf-blue"));
+  CHECK(d.effectiveContext() == "vrf-blue");
+  CHECK(apply(d, "agentxContext", "other"));
+  DaemonConfig e;
+  CHECK(apply(e, "agentxContext", ""));
+  CHECK(apply(e, "agentxContext", "two words"));
+}

@@ -1,0 +1,62 @@
+// Unit tests of ipmibd's command-line parsing (snmpd-compatible switches).
+#include "agent/options.h"
+
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+using ipmibd::agent::parseOptions;
+
+namespace {
+ipmibd::agent::ParsedOptions parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "ipmibd");
+  return parseOptions(static_cast<int>(args.size()), args.data());
+}
+} // namespace
+
+TEST_CASE("options: snmpd-style switches", "[agent][options]") {
+  const auto p =
+      parse({"-f", "-x", "/tmp/x.sock", "-c", "/etc/a.conf", "-C", "-p", "/run/i.pid", "-Dagentx,ipmibd"});
+  REQUIRE_FALSE(p.error);
+  CHECK(p.options.foreground);
+  CHECK(p.options.masterAddress == "/tmp/x.sock");
+  CHECK(p.options.configFile == "/etc/a.conf");
+  CHECK(p.options.noDefaultConfigs);
+  CHECK(p.options.pidFile == "/run/i.pid");
+  CHECK(p.options.debugTokens == std::vector<std::string>{"agentx", "ipmibd"});
+}
+
+TEST_CASE("options: attached values and clusters", "[agent][options]") {
+  const auto p = parse({"-fCxtcp:localhost:705", "-D"});
+  REQUIRE_FALSE(p.error);
+  CHECK(p.options.foreground);
+  CHECK(p.options.noDefaultConfigs);
+  CHECK(p.options.masterAddress == "tcp:localhost:705");
+  CHECK(p.options.debugTokens == std::vector<std::string>{"ALL"});
+}
+
+TEST_CASE("options: -L forms are normalized for snmp_log_options", "[agent][options]") {
+  CHECK(parse({"-Lo"}).options.logSpecs == std::vector<std::string>{"o"});
+  CHECK(parse({"-L", "e"}).options.logSpecs == std::vector<std::string>{"e"});
+  CHECK(parse({"-Lf", "/var/log/ipmibd.log"}).options.logSpecs ==
+        std::vector<std::string>{"f/var/log/ipmibd.log"});
+  CHECK(parse({"-Lf/tmp/x"}).options.logSpecs == std::vector<std::string>{"f/tmp/x"});
+  CHECK(parse({"-Ls", "d"}).options.logSpecs == std::vector<std::string>{"sd"});
+  CHECK(parse({"-LS", "6", "d"}).options.logSpecs == std::vector<std::string>{"S6d"});
+  CHECK(parse({"-LF", "3", "/tmp/f"}).options.logSpecs == std::vector<std::string>{"F3 /tmp/f"});
+  CHECK(parse({"-LF3-6", "/tmp/f"}).options.logSpecs == std::vector<std::string>{"F3-6 /tmp/f"});
+  // -L consumes its file argument, the next switch is still parsed.
+  const auto p = parse({"-Lf", "/tmp/x", "-f"});
+  REQUIRE_FALSE(p.error);
+  CHECK(p.options.foreground);
+}
+
+TEST_CASE("options: usage errors", "[agent][options]") {
+  CHECK(parse({"-x"}).error);
+  CHECK(parse({"-Lf"}).error);
+  CHECK(parse({"-Lq"}).error);
+  CHECK(parse({"-q"}).error);
+  CHECK(parse({"stray"}).error);
+  CHECK(parse({"-h"}).options.help);
+  CHECK(parse({"-V"}).options.version);
+}

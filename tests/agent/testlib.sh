@@ -1,0 +1,67 @@
+# Helpers for the agent integration tests: a private snmpd master on a free loopback port and an
+# ipmibd subagent, both in a unique temporary directory that is removed on exit.
+set -euo pipefail
+
+TESTLIB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../../conf/snmpd-disabled-modules.sh
+. "$TESTLIB_ROOT/conf/snmpd-disabled-modules.sh"
+
+command -v snmpd >/dev/null || { echo "SKIP: snmpd not installed"; exit 77; }
+command -v snmpwalk >/dev/null || { echo "SKIP: snmp tools not installed"; exit 77; }
+
+WORK="$(mktemp -d /tmp/ipmibd-test.XXXXXX)"
+MASTER_PID=""
+AGENT_PID=""
+cleanup() {
+  [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null || true
+  [ -n "$MASTER_PID" ] && kill "$MASTER_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -20 "$f" >&2; }; done
+  exit 1
+}
+
+free_udp_port() {
+  python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_master: snmpd on 127.0.0.1:$PORT with AgentX at $WORK/agentx.sock, IP modules disabled.
+start_master() {
+  PORT="$(free_udp_port)"
+  AGENTX="$WORK/agentx.sock"
+  cat >"$WORK/snmpd.conf" <<CONF
+master agentx
+agentXSocket $AGENTX
+agentXPerms 0600 0700
+rocommunity public 127.0.0.1
+CONF
+  snmpd -f -Lf "$WORK/snmpd.log" -C -c "$WORK/snmpd.conf" -I "-$IPMIBD_SNMPD_DISABLED_MODULES" \
+    -p "$WORK/snmpd.pid" "udp:127.0.0.1:$PORT" &
+  MASTER_PID=$!
+  for _ in $(seq 50); do [ -S "$AGENTX" ] && return 0; sleep 0.1; done
+  fail "snmpd did not create $AGENTX"
+}
+
+# start_agent IPMIBD CONF: runs ipmibd in the foreground against the master, waits for registration.
+start_agent() {
+  "$1" -f -Lf "$WORK/ipmibd.log" -C -c "$2" -x "$AGENTX" &
+  AGENT_PID=$!
+  for _ in $(seq 100); do
+    snmpget -v2c -c public -On -t 1 -r 0 "127.0.0.1:$PORT" 1.3.6.1.4.1.8072.9999.9999.42.1.1.0 2>/dev/null |
+      grep -q ipmibd && return 0
+    kill -0 "$AGENT_PID" 2>/dev/null || fail "ipmibd exited during start-up"
+    sleep 0.1
+  done
+  fail "ipmibd did not register with the master"
+}
+
+snmp() { # snmp TOOL ARGS...: a v2c request to the private master, numeric output
+  local tool="$1"
+  shift
+  "$tool" -v2c -c public -On -t 2 -r 1 "127.0.0.1:$PORT" "$@"
+}

@@ -1,0 +1,153 @@
+// The kernel side of the conformance fixture: a private network namespace with the shared topology,
+// served by LinuxBackend and changed out of band with `ip -n NS ...`.
+#include "platform/linux/linux_backend.h"
+#include "tests/platform/conformance/stack_under_test.h"
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <sstream>
+
+extern char** environ;
+
+namespace ipmibd::conformance {
+namespace {
+
+using platform::Result;
+using platform::Status;
+
+// Runs `ip <args>` and returns its outcome; stderr becomes the failure message so a failing
+// topology step says what iproute2 complained about.
+Result runIp(const std::vector<std::string>& args) {
+  std::vector<std::string> argvStrings{"ip"};
+  argvStrings.insert(argvStrings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argvStrings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  int pipeFds[2];
+  if (pipe2(pipeFds, O_CLOEXEC) != 0) return Result::failure(Status::GeneralFailure, "pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const int spawned = posix_spawnp(&pid, "ip", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipeFds[1]);
+  std::string errors;
+  if (spawned == 0) {
+    char buffer[512];
+    ssize_t n;
+    while ((n = read(pipeFds[0], buffer, sizeof buffer)) > 0) errors.append(buffer, std::size_t(n));
+  }
+  close(pipeFds[0]);
+  if (spawned != 0) return Result::failure(Status::GeneralFailure, "cannot run ip");
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Result::success();
+  while (!errors.empty() && errors.back() == '\n') errors.pop_back();
+  std::string command;
+  for (const auto& a : argvStrings) command += (command.empty() ? "" : " ") + a;
+  return Result::failure(Status::GeneralFailure, command + ": " + errors);
+}
+
+std::vector<std::string> splitWords(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+// Namespaces of earlier runs that died before their destructor ran (a crash, SIGKILL on timeout)
+// would pile up; remove the ones whose creating process no longer exists.
+void removeStaleNamespaces(const std::string& prefix) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/run/netns", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const auto pid = std::atol(name.c_str() + prefix.size());
+    if (pid > 0 && kill(pid_t(pid), 0) != 0 && errno == ESRCH) runIp({"netns", "del", name});
+  }
+}
+
+// Owns the namespace: created in the constructor, deleted in the destructor (also when a test
+// fails by exception), so no test leaves a namespace behind.
+class Namespace {
+public:
+  explicit Namespace(std::string name) : name_(std::move(name)) { created_ = runIp({"netns", "add", name_}); }
+  ~Namespace() {
+    if (created_.ok()) runIp({"netns", "del", name_});
+  }
+  Namespace(const Namespace&) = delete;
+  Namespace& operator=(const Namespace&) = delete;
+  const Result& created() const { return created_; }
+  const std::string& name() const { return name_; }
+
+private:
+  std::string name_;
+  Result created_;
+};
+
+class LinuxStack final : public StackUnderTest {
+public:
+  explicit LinuxStack(std::string name) : namespace_(std::move(name)) {}
+
+  // Builds the topology and opens the backend; a failure here is a broken test environment.
+  Result start() {
+    if (!namespace_.created().ok()) return namespace_.created();
+    // Tests create IPv6 addresses through the API, which has no "nodad": with DAD off they are
+    // usable (preferred) at once, as in the simulator. `default` covers links created later.
+    for (const char* key : {"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"})
+      if (auto r = runIp({"netns", "exec", namespace_.name(), "sysctl", "-qw", key}); !r.ok()) return r;
+    for (const auto& command : topologyCommands())
+      if (auto r = outOfBand(command); !r.ok()) return r;
+    platform::linux_backend::LinuxOptions options;
+    options.netns = namespace_.name();
+    Result error;
+    backend_ = platform::linux_backend::LinuxBackend::open(options, error);
+    if (!backend_) return error.ok() ? Result::failure(Status::GeneralFailure, "open returned null") : error;
+    settle();
+    return Result::success();
+  }
+
+  platform::Backend& backend() override { return *backend_; }
+  bool isKernel() const override { return true; }
+  Result outOfBand(const std::string& ipCommand) override {
+    std::vector<std::string> args{"-n", namespace_.name()};
+    for (auto& w : splitWords(ipCommand)) args.push_back(std::move(w));
+    return runIp(args);
+  }
+
+private:
+  Namespace namespace_; // declared first: destroyed after the backend that lives in it
+  std::unique_ptr<platform::linux_backend::LinuxBackend> backend_;
+};
+
+} // namespace
+
+std::unique_ptr<StackUnderTest> openStack() {
+  if (geteuid() != 0) {
+    WARN("skipped: the Linux conformance run needs root (network namespaces, veth pairs)");
+    return nullptr;
+  }
+  static std::atomic<unsigned> counter{0};
+  const std::string prefix = "ipmibd-conf-";
+  static const bool cleaned = (removeStaleNamespaces(prefix), true);
+  (void)cleaned;
+  auto stack = std::make_unique<LinuxStack>(prefix + std::to_string(getpid()) + "-" + std::to_string(++counter));
+  const auto started = stack->start();
+  INFO("setting up the namespace topology: " << started.toString());
+  REQUIRE(started.ok());
+  return stack;
+}
+
+} // namespace ipmibd::conformance

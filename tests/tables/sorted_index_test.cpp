@@ -1,0 +1,71 @@
+// SortedIndex: exact lookup, GETNEXT (upperBound), upsert/erase, checked against std::map.
+#include "tables/sorted_index.h"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <random>
+
+using namespace ipmibd::tables;
+
+TEST_CASE("SortedIndex finds, replaces, erases and walks in key order", "[sorted_index]") {
+  SortedIndex<int> index;
+  CHECK(index.empty());
+  CHECK(index.first() == nullptr);
+  CHECK(index.upsert(encodeIndexKey(Oid{2, 5}.view()), 25));
+  CHECK(index.upsert(encodeIndexKey(Oid{1}.view()), 1));
+  CHECK(index.upsert(encodeIndexKey(Oid{10}.view()), 10));
+  CHECK_FALSE(index.upsert(encodeIndexKey(Oid{1}.view()), 100)); // replace
+  CHECK(index.size() == 3);
+  CHECK(index.find(encodeIndexKey(Oid{1}.view()))->entry() == 100);
+  CHECK(index.find(encodeIndexKey(Oid{2}.view())) == nullptr);
+
+  CHECK(index.first()->entry() == 100);
+  CHECK(index.upperBound(encodeIndexKey(Oid{1}.view()))->entry() == 25);
+  CHECK(index.upperBound(encodeIndexKey(Oid{2}.view()))->entry() == 25);       // partial index
+  CHECK(index.upperBound(encodeIndexKey(Oid{2, 5, 0}.view()))->entry() == 10); // over-long
+  CHECK(index.upperBound(encodeIndexKey(Oid{10}.view())) == nullptr);
+  CHECK(index.upperBound(encodeIndexKey(Oid{}.view()))->entry() == 100);
+  CHECK(index.next(index.first())->entry() == 25);
+
+  CHECK(index.erase(encodeIndexKey(Oid{2, 5}.view())));
+  CHECK_FALSE(index.erase(encodeIndexKey(Oid{2, 5}.view())));
+  CHECK(index.size() == 2);
+  index.clear();
+  CHECK(index.empty());
+  CHECK(index.storedBytes() == 0);
+}
+
+TEST_CASE("SortedIndex agrees with std::map under random churn", "[sorted_index]") {
+  std::mt19937 rng(3);
+  SortedIndex<std::uint32_t> index;
+  std::map<Oid, std::uint32_t> reference;
+  auto randomOid = [&] {
+    Oid oid;
+    std::size_t length = 1 + rng() % 4;
+    for (std::size_t i = 0; i < length; ++i)
+      oid.append(rng() % 3 ? rng() % 6 : rng() % 70000);
+    return oid;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    Oid oid = randomOid();
+    IndexKey key = encodeIndexKey(oid.view());
+    if (rng() % 3) {
+      index.upsert(key, std::uint32_t(i));
+      reference[oid] = std::uint32_t(i);
+    } else {
+      CHECK(index.erase(key) == (reference.erase(oid) == 1));
+    }
+    Oid probe = randomOid();
+    auto expected = reference.upper_bound(probe);
+    const auto* got = index.upperBound(encodeIndexKey(probe.view()));
+    if (expected == reference.end()) {
+      CHECK(got == nullptr);
+    } else {
+      REQUIRE(got != nullptr);
+      CHECK(*decodeIndexKey(got->key()) == expected->first);
+      CHECK(got->entry() == expected->second);
+    }
+  }
+  CHECK(index.size() == reference.size());
+}

@@ -40,7 +40,10 @@ public:
       apply(platform::ChangeKind::Add, snapshot_[snapshotNext_++]);
       if (timeUp()) return !empty();
     }
-    if (!snapshot_.empty()) std::vector<Row>().swap(snapshot_), snapshotNext_ = 0; // give the memory back
+    if (!snapshot_.empty()) { // done with the dump: give its memory back
+      std::vector<Row>().swap(snapshot_);
+      snapshotNext_ = 0;
+    }
     while (!changes_.empty()) {
       apply(changes_.front().kind, changes_.front().row);
       changes_.pop_front();

@@ -367,11 +367,6 @@ void IpAddressTables::refresh(const IndexKey& key) {
     addressTable_.rows().erase(key);
 }
 
-// A prefix row summarizes its members: the highest origin value among them (routeradv(5) >
-// dhcp(4) > wellknown(3) > manual(2) > other(1): a prefix some router advertises is "learned from
-// a router advertisement" even if an address in it was also configured by hand), autonomous when
-// any member was autoconfigured from it, and the longest remaining lifetimes (the prefix stays
-// preferred/valid while any address formed from it does). Debian takes the first address's values.
 void IpAddressTables::join(const IndexKey& prefixKey, const PrefixShare& share) {
   PrefixMembers& members = prefixes_[prefixKey];
   ++members.origins[share.origin];
@@ -397,6 +392,11 @@ void IpAddressTables::leave(const IndexKey& prefixKey, const PrefixShare& share)
   prefixTable_.rows().upsert(prefixKey, summaryOf(members));
 }
 
+// A prefix row summarizes its members: the highest origin value among them (routeradv(5) >
+// dhcp(4) > wellknown(3) > manual(2) > other(1): a prefix some router advertises is "learned from
+// a router advertisement" even if an address in it was also configured by hand), autonomous when
+// any member was autoconfigured from it, and the longest remaining lifetimes (the prefix stays
+// preferred/valid while any address formed from it does). Debian takes the first address's values.
 PrefixEntry IpAddressTables::summaryOf(const PrefixMembers& members) {
   PrefixEntry entry;
   for (std::size_t origin = members.origins.size(); origin-- > 1;)

@@ -75,7 +75,8 @@ std::string addressWithPrefix(const UnicastAddressRow& row) {
 
 InterfaceNames interfaceNames(const std::vector<InterfaceRow>& interfaces) {
   InterfaceNames names;
-  for (const auto& row : interfaces) names[row.index] = row.name;
+  for (const auto& row : interfaces)
+    names[row.index] = row.name;
   return names;
 }
 
@@ -89,10 +90,12 @@ std::string TextTable::render() const {
   std::vector<std::size_t> widths(header.size(), 0);
   auto measure = [&widths](const std::vector<std::string>& cells) {
     if (widths.size() < cells.size()) widths.resize(cells.size(), 0);
-    for (std::size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], cells[i].size());
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      widths[i] = std::max(widths[i], cells[i].size());
   };
   measure(header);
-  for (const auto& row : rows) measure(row);
+  for (const auto& row : rows)
+    measure(row);
 
   std::string out;
   auto emit = [&](const std::vector<std::string>& cells) {
@@ -102,12 +105,14 @@ std::string TextTable::render() const {
       line += cells[i];
       if (i + 1 < cells.size()) line.append(widths[i] - cells[i].size(), ' ');
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
     out += line;
     out += '\n';
   };
   emit(header);
-  for (const auto& row : rows) emit(row);
+  for (const auto& row : rows)
+    emit(row);
   return out;
 }
 
@@ -133,9 +138,9 @@ TextTable ipInterfacesTable(const std::vector<IpInterfaceRow>& rows, const Inter
                "CONNECTED"},
               {}};
   for (const auto& r : rows)
-    t.rows.push_back({std::string(toString(r.family)), interfaceName(names, r.interfaceIndex), yesNo(r.enabled),
-                      yesNo(r.forwardingEnabled), std::to_string(r.nlMtu), std::to_string(r.reachableTime) + "ms",
-                      std::to_string(r.retransmitTime) + "ms",
+    t.rows.push_back({std::string(toString(r.family)), interfaceName(names, r.interfaceIndex),
+                      yesNo(r.enabled), yesNo(r.forwardingEnabled), std::to_string(r.nlMtu),
+                      std::to_string(r.reachableTime) + "ms", std::to_string(r.retransmitTime) + "ms",
                       r.curHopLimit == 0 ? std::string("default") : std::to_string(r.curHopLimit),
                       yesNo(r.connected)});
   return t;
@@ -144,9 +149,10 @@ TextTable ipInterfacesTable(const std::vector<IpInterfaceRow>& rows, const Inter
 TextTable addressesTable(const std::vector<UnicastAddressRow>& rows, const InterfaceNames& names) {
   TextTable t{{"ADDRESS", "INTERFACE", "PREFIX-ORIGIN", "SUFFIX-ORIGIN", "DAD", "VALID", "PREFERRED"}, {}};
   for (const auto& r : rows)
-    t.rows.push_back({addressWithPrefix(r), interfaceName(names, r.interfaceIndex), prefixOriginText(r.prefixOrigin),
-                      suffixOriginText(r.suffixOrigin), std::string(toString(r.dadState)),
-                      formatLifetime(r.validLifetime), formatLifetime(r.preferredLifetime)});
+    t.rows.push_back({addressWithPrefix(r), interfaceName(names, r.interfaceIndex),
+                      prefixOriginText(r.prefixOrigin), suffixOriginText(r.suffixOrigin),
+                      std::string(toString(r.dadState)), formatLifetime(r.validLifetime),
+                      formatLifetime(r.preferredLifetime)});
   return t;
 }
 
@@ -172,18 +178,20 @@ TextTable statisticsTable(const std::vector<IpStatisticsRow>& rows, const Interf
                "OUT-REQUESTS", "OUT-DISCARDS", "OUT-TRANSMITS"},
               {}};
   for (const auto& r : rows)
-    t.rows.push_back({std::string(toString(r.family)),
-                      r.interfaceIndex == 0 ? std::string("(system)") : interfaceName(names, r.interfaceIndex),
-                      counter(r.inReceives), counter(r.inDelivers), counter(r.inDiscards), counter(r.inNoRoutes),
-                      counter(r.inForwDatagrams), counter(r.outRequests), counter(r.outDiscards),
-                      counter(r.outTransmits)});
+    t.rows.push_back(
+        {std::string(toString(r.family)),
+         r.interfaceIndex == 0 ? std::string("(system)") : interfaceName(names, r.interfaceIndex),
+         counter(r.inReceives), counter(r.inDelivers), counter(r.inDiscards), counter(r.inNoRoutes),
+         counter(r.inForwDatagrams), counter(r.outRequests), counter(r.outDiscards),
+         counter(r.outTransmits)});
   return t;
 }
 
 TextTable settingsTable(const std::vector<IpGlobalSettings>& rows) {
   TextTable t{{"FAMILY", "FORWARDING", "DEFAULT-HOPLIMIT"}, {}};
   for (const auto& r : rows)
-    t.rows.push_back({std::string(toString(r.family)), yesNo(r.forwarding), std::to_string(r.defaultHopLimit)});
+    t.rows.push_back(
+        {std::string(toString(r.family)), yesNo(r.forwarding), std::to_string(r.defaultHopLimit)});
   return t;
 }
 
@@ -194,10 +202,10 @@ std::string describe(const InterfaceRow& row) {
 }
 
 std::string describe(const IpInterfaceRow& row, const InterfaceNames& names) {
-  return "ipinterface " + std::string(toString(row.family)) + " dev " + interfaceName(names, row.interfaceIndex) +
-         " enabled " + yesNo(row.enabled) + " forwarding " + yesNo(row.forwardingEnabled) + " mtu " +
-         std::to_string(row.nlMtu) + " hoplimit " + std::to_string(row.curHopLimit) + " connected " +
-         yesNo(row.connected);
+  return "ipinterface " + std::string(toString(row.family)) + " dev " +
+         interfaceName(names, row.interfaceIndex) + " enabled " + yesNo(row.enabled) + " forwarding " +
+         yesNo(row.forwardingEnabled) + " mtu " + std::to_string(row.nlMtu) + " hoplimit " +
+         std::to_string(row.curHopLimit) + " connected " + yesNo(row.connected);
 }
 
 std::string describe(const UnicastAddressRow& row, const InterfaceNames& names) {
@@ -207,8 +215,9 @@ std::string describe(const UnicastAddressRow& row, const InterfaceNames& names) 
 }
 
 std::string describe(const NeighborRow& row, const InterfaceNames& names) {
-  std::string text = "neighbor " + row.address.toString() + " dev " + interfaceName(names, row.interfaceIndex) +
-                     " lladdr " + formatLinkLayer(row.physicalAddress) + " " + std::string(toString(row.state));
+  std::string text = "neighbor " + row.address.toString() + " dev " +
+                     interfaceName(names, row.interfaceIndex) + " lladdr " +
+                     formatLinkLayer(row.physicalAddress) + " " + std::string(toString(row.state));
   if (row.isRouter) text += " router";
   return text;
 }

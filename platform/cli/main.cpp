@@ -11,10 +11,8 @@
 #include <charconv>
 #include <csignal>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 
 namespace {
 
@@ -33,7 +31,7 @@ options:
   --backend linux|sim   which backend to read (default: linux)
   --netns NAME          linux: serve the named network namespace (default: our own)
   --scenario FILE       sim: the scenario file to load (required with --backend sim)
-  --table N             route table to show (repeatable; default: main). linux: also exported
+  --table N             route table to export and show (repeatable; default: main)
   --watch               after printing, stay running and print every change notification
                         ("+" add, "-" delete, "~" change) until interrupted
   --help                this text
@@ -135,15 +133,9 @@ ParseResult parseArguments(int argc, char** argv) {
 
 std::unique_ptr<Backend> openBackend(const Options& options, Result& error) {
   if (options.backend == "sim") {
-    std::ifstream in(options.scenario);
-    if (!in) {
-      error = Result::failure(Status::NotFound, "cannot read scenario '" + options.scenario +
-                                                    "': " + std::strerror(errno));
-      return nullptr;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    return sim::SimBackend::fromScenario(text.str(), options.scenario, error);
+    sim::SimOptions simOptions;
+    if (!options.routeTables.empty()) simOptions.routeTables = options.routeTables;
+    return sim::SimBackend::fromFile(options.scenario, error, simOptions);
   }
   linux_backend::LinuxOptions linuxOptions;
   linuxOptions.netns = options.netns;
@@ -154,7 +146,7 @@ std::unique_ptr<Backend> openBackend(const Options& options, Result& error) {
 // Prints one section; a failing Get is reported and makes the exit status non-zero.
 class Printer {
 public:
-  Printer(Backend& backend, const Options& options) : backend_(backend), options_(options) {}
+  explicit Printer(Backend& backend) : backend_(backend) {}
 
   bool refreshNames() {
     std::vector<InterfaceRow> interfaces;
@@ -214,12 +206,6 @@ private:
   bool printRoutes() {
     std::vector<RouteRow> rows;
     if (!check("routes", backend_.getIpForwardTable2(Family::Unspecified, rows))) return false;
-    // The simulator has no export option, so --table also filters what is shown.
-    if (!options_.routeTables.empty())
-      std::erase_if(rows, [&](const RouteRow& r) {
-        return std::find(options_.routeTables.begin(), options_.routeTables.end(), r.table) ==
-               options_.routeTables.end();
-      });
     section("routes", cli::routesTable(rows, names_));
     return true;
   }
@@ -242,15 +228,15 @@ private:
   }
 
   Backend& backend_;
-  const Options& options_;
   cli::InterfaceNames names_;
 };
 
 volatile std::sig_atomic_t stopRequested = 0;
 extern "C" void onStopSignal(int) { stopRequested = 1; }
 
-// Subscribes to every notification kind and prints each change as one line, until SIGINT/SIGTERM.
-int watch(Backend& backend, Printer& printer) {
+// Subscribes to the notifications of the table(s) shown ("all": every kind) and prints each change as
+// one line, until SIGINT/SIGTERM.
+int watch(Backend& backend, Printer& printer, std::string_view what) {
   // Without SA_RESTART so poll() returns EINTR and the loop sees the stop request promptly.
   struct sigaction action {};
   action.sa_handler = onStopSignal;
@@ -258,39 +244,53 @@ int watch(Backend& backend, Printer& printer) {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
 
-  // Interface names are needed to print other rows, so keep them current from link changes; a
-  // deleted link keeps its name until its last dependent rows (routes, addresses) were printed.
+  const bool all = what == "all";
+  auto wanted = [&](std::string_view table) { return all || what == table; };
+  if (what == "stats" || what == "settings")
+    std::cerr << "ipmibd-platform: " << what << " have no change notifications; watching nothing\n";
+
+  // Other rows print interface names, so links are always followed (silently unless shown); a
+  // deleted link keeps its name so later lines about its routes and addresses still read well.
   cli::InterfaceNames names = printer.names();
   auto line = [](ChangeKind kind, const std::string& text) {
     std::cout << cli::changeMarker(kind) << ' ' << text << '\n';
   };
+  const bool showLinks = wanted("interfaces");
   auto links = backend.notifyInterfaceChange([&](std::span<const Change<InterfaceRow>> changes) {
     for (const auto& c : changes) {
       names[c.row.index] = c.row.name;
-      line(c.kind, cli::describe(c.row));
+      if (showLinks) line(c.kind, cli::describe(c.row));
     }
   });
-  auto ipInterfaces =
-      backend.notifyIpInterfaceChange(Family::Unspecified, [&](std::span<const Change<IpInterfaceRow>> changes) {
-        for (const auto& c : changes) line(c.kind, cli::describe(c.row, names));
-      });
-  auto addresses = backend.notifyUnicastIpAddressChange(
-      Family::Unspecified, [&](std::span<const Change<UnicastAddressRow>> changes) {
-        for (const auto& c : changes) line(c.kind, cli::describe(c.row, names));
-      });
-  auto neighbors =
-      backend.notifyIpNetChange(Family::Unspecified, [&](std::span<const Change<NeighborRow>> changes) {
-        for (const auto& c : changes) line(c.kind, cli::describe(c.row, names));
-      });
-  auto routes = backend.notifyRouteChange2(Family::Unspecified, [&](std::span<const Change<RouteRow>> changes) {
-    for (const auto& c : changes) line(c.kind, cli::describe(c.row, names));
-  });
+  Subscription ipInterfaces, addresses, neighbors, routes;
+  if (wanted("ipinterfaces"))
+    ipInterfaces = backend.notifyIpInterfaceChange(Family::Unspecified,
+                                                   [&](std::span<const Change<IpInterfaceRow>> changes) {
+                                                     for (const auto& c : changes)
+                                                       line(c.kind, cli::describe(c.row, names));
+                                                   });
+  if (wanted("addresses"))
+    addresses = backend.notifyUnicastIpAddressChange(Family::Unspecified,
+                                                     [&](std::span<const Change<UnicastAddressRow>> changes) {
+                                                       for (const auto& c : changes)
+                                                         line(c.kind, cli::describe(c.row, names));
+                                                     });
+  if (wanted("neighbors"))
+    neighbors =
+        backend.notifyIpNetChange(Family::Unspecified, [&](std::span<const Change<NeighborRow>> changes) {
+          for (const auto& c : changes)
+            line(c.kind, cli::describe(c.row, names));
+        });
+  if (wanted("routes"))
+    routes = backend.notifyRouteChange2(Family::Unspecified, [&](std::span<const Change<RouteRow>> changes) {
+      for (const auto& c : changes)
+        line(c.kind, cli::describe(c.row, names));
+    });
   std::cout << "# watching (interrupt to stop)" << std::endl;
 
   while (!stopRequested) {
     // Drain first: dispatch() reports remaining work, which must not wait for the descriptor.
-    while (!stopRequested && backend.dispatch(std::chrono::milliseconds(50))) {
-    }
+    while (!stopRequested && backend.dispatch(std::chrono::milliseconds(50))) {}
     std::cout.flush();
     if (stopRequested) break;
 
@@ -323,7 +323,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!parsed.options) {
-    std::cerr << "ipmibd-platform: " << parsed.error << "\n" << kUsage;
+    std::cerr << "ipmibd-platform: " << parsed.error << " (see --help)\n";
     return 2;
   }
   const Options& options = *parsed.options;
@@ -331,13 +331,14 @@ int main(int argc, char** argv) {
   Result error;
   auto backend = openBackend(options, error);
   if (!backend) {
-    std::cerr << "ipmibd-platform: cannot open the " << options.backend << " backend: " << error.toString() << "\n";
+    std::cerr << "ipmibd-platform: cannot open the " << options.backend << " backend: " << error.toString()
+              << "\n";
     return 1;
   }
-  Printer printer(*backend, options);
+  Printer printer(*backend);
   if (!printer.refreshNames()) return 1;
   const bool printed = printer.print(options.table);
   std::cout.flush();
   if (!printed) return 1;
-  return options.watch ? watch(*backend, printer) : 0;
+  return options.watch ? watch(*backend, printer, options.table) : 0;
 }

@@ -58,7 +58,9 @@ int familyToAf(Family family) {
 
 InterfaceIndex keyFor(const InterfaceRow& r) { return r.index; }
 std::pair<Family, InterfaceIndex> keyFor(const IpInterfaceRow& r) { return {r.family, r.interfaceIndex}; }
-std::pair<IpAddress, InterfaceIndex> keyFor(const UnicastAddressRow& r) { return {r.address, r.interfaceIndex}; }
+std::pair<IpAddress, InterfaceIndex> keyFor(const UnicastAddressRow& r) {
+  return {r.address, r.interfaceIndex};
+}
 std::pair<IpAddress, InterfaceIndex> keyFor(const NeighborRow& r) { return {r.address, r.interfaceIndex}; }
 RouteKey keyFor(const RouteRow& r) { return keyOf(r); }
 
@@ -205,8 +207,8 @@ void removeRow(std::map<Key, Row>& cache, const Key& key, std::vector<Change<Row
 }
 
 // Fresh rows for a Get… call take the cached timestamps of the rows the cache knows.
-template <class Key, class Row> void adoptCachedStamps(std::vector<Row>& rows, const std::map<Key, Row>& cache,
-                                                       Timestamp now) {
+template <class Key, class Row>
+void adoptCachedStamps(std::vector<Row>& rows, const std::map<Key, Row>& cache, Timestamp now) {
   for (auto& row : rows) {
     auto it = cache.find(keyFor(row));
     if (it != cache.end())
@@ -217,12 +219,14 @@ template <class Key, class Row> void adoptCachedStamps(std::vector<Row>& rows, c
 }
 
 // The same for a million routes: one ordered merge instead of a lookup per row.
-void adoptCachedRouteStamps(std::vector<RouteRow>& rows, const std::map<RouteKey, RouteRow>& cache, Timestamp now) {
+void adoptCachedRouteStamps(std::vector<RouteRow>& rows, const std::map<RouteKey, RouteRow>& cache,
+                            Timestamp now) {
   sortAndDedupe(rows);
   auto it = cache.begin();
   for (auto& row : rows) {
     const RouteKey key = keyOf(row);
-    while (it != cache.end() && it->first < key) ++it;
+    while (it != cache.end() && it->first < key)
+      ++it;
     if (it != cache.end() && it->first == key)
       row.created = it->second.created;
     else
@@ -262,7 +266,8 @@ std::map<std::string, std::uint64_t> parseSnmp6(const std::string& content) {
   std::istringstream in(content);
   std::string name;
   std::uint64_t value;
-  while (in >> name >> value) out[name] = value;
+  while (in >> name >> value)
+    out[name] = value;
   return out;
 }
 
@@ -298,8 +303,8 @@ std::unique_ptr<LinuxBackend> LinuxBackend::open(LinuxOptions options, Result& e
       return nullptr;
     }
     static constexpr std::array<unsigned, 9> groups{
-        RTNLGRP_LINK,       RTNLGRP_IPV4_IFADDR,  RTNLGRP_IPV6_IFADDR,  RTNLGRP_IPV4_ROUTE,  RTNLGRP_IPV6_ROUTE,
-        RTNLGRP_NEIGH,      RTNLGRP_IPV6_IFINFO,  RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF};
+        RTNLGRP_LINK,  RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,  RTNLGRP_IPV4_ROUTE,  RTNLGRP_IPV6_ROUTE,
+        RTNLGRP_NEIGH, RTNLGRP_IPV6_IFINFO, RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF};
     // Subscribe before the initial dump: a change made meanwhile is then queued, not lost.
     backend->eventSocket_ = NetlinkSocket::open(groups, backend->options_.eventReceiveBuffer, error);
     if (!backend->eventSocket_) return nullptr;
@@ -326,7 +331,8 @@ std::optional<Timestamp> LinuxBackend::nextDeadline() const {
 }
 
 bool LinuxBackend::exportsTable(std::uint32_t table) const {
-  return std::find(options_.routeTables.begin(), options_.routeTables.end(), table) != options_.routeTables.end();
+  return std::find(options_.routeTables.begin(), options_.routeTables.end(), table) !=
+         options_.routeTables.end();
 }
 
 bool LinuxBackend::cacheIsCurrent() const {
@@ -353,7 +359,8 @@ template <class Row> void LinuxBackend::fillLuids(std::vector<Row>& rows) {
   std::vector<InterfaceRow> links;
   if (!dumpLinks(&links, nullptr, nullptr).ok()) return;
   std::map<InterfaceIndex, InterfaceLuid> luids;
-  for (const auto& link : links) luids[link.index] = link.luid;
+  for (const auto& link : links)
+    luids[link.index] = link.luid;
   for (auto& row : rows)
     if (row.interfaceIndex != 0 && row.luid.value == 0)
       if (auto it = luids.find(row.interfaceIndex); it != luids.end()) row.luid = it->second;
@@ -433,7 +440,8 @@ Result LinuxBackend::dumpNeighbors(Family family, InterfaceIndex index, std::vec
       [&] { out.clear(); });
 }
 
-Result LinuxBackend::dumpRoutes(Family family, std::uint32_t table, InterfaceIndex oif, std::vector<RouteRow>& out) {
+Result LinuxBackend::dumpRoutes(Family family, std::uint32_t table, InterfaceIndex oif,
+                                std::vector<RouteRow>& out) {
   if (family == Family::Unspecified) {
     out.clear();
     std::vector<RouteRow> v6;
@@ -468,17 +476,21 @@ Result LinuxBackend::dumpRoutes(Family family, std::uint32_t table, InterfaceInd
   return r;
 }
 
-Result LinuxBackend::loadIpInterfaces(std::vector<InterfaceRow>& links, std::vector<IpInterfaceRow>& ipInterfaces) {
+Result LinuxBackend::loadIpInterfaces(std::vector<InterfaceRow>& links,
+                                      std::vector<IpInterfaceRow>& ipInterfaces) {
   if (auto r = dumpLinks(&links, &ipInterfaces, nullptr); !r.ok()) return r;
   std::vector<NeighborParms> parms;
   if (auto r = dumpNeighborParms(parms); !r.ok()) return r;
   std::vector<UnicastAddressRow> addresses;
   if (auto r = dumpAddresses(Family::V6, 0, addresses); !r.ok()) return r;
   IpInterfaceContext context;
-  for (const auto& p : parms) context.parms[{p.family, p.interfaceIndex}] = p;
+  for (const auto& p : parms)
+    context.parms[{p.family, p.interfaceIndex}] = p;
   for (const auto& a : addresses)
-    if (a.address.isV6LinkLocal()) context.linkLocalIdentifiers.emplace(a.interfaceIndex, identifierOf(a.address));
-  for (auto& row : ipInterfaces) completeIpInterface(row, context);
+    if (a.address.isV6LinkLocal())
+      context.linkLocalIdentifiers.emplace(a.interfaceIndex, identifierOf(a.address));
+  for (auto& row : ipInterfaces)
+    completeIpInterface(row, context);
   return Result::success();
 }
 
@@ -503,14 +515,16 @@ void LinuxBackend::completeIpInterface(IpInterfaceRow& row, const IpInterfaceCon
   // Without a token or EUI-64 (stable-privacy or random generation, links without a MAC) the
   // link-local address shows the identifier in use.
   if (row.family == Family::V6 && row.interfaceIdentifier.empty())
-    if (auto it = context.linkLocalIdentifiers.find(row.interfaceIndex); it != context.linkLocalIdentifiers.end())
+    if (auto it = context.linkLocalIdentifiers.find(row.interfaceIndex);
+        it != context.linkLocalIdentifiers.end())
       row.interfaceIdentifier = it->second;
 }
 
 // ---- reconciliation ----------------------------------------------------------------------------------
 
 void LinuxBackend::reconcileLinks(std::vector<InterfaceRow>& fresh, bool initial) {
-  reconcileMap(links_, fresh, hasInterfaceSubscribers() ? &pendingLinks_.changes : nullptr, batchNow_, initial);
+  reconcileMap(links_, fresh, hasInterfaceSubscribers() ? &pendingLinks_.changes : nullptr, batchNow_,
+               initial);
 }
 void LinuxBackend::reconcileIpInterfaces(std::vector<IpInterfaceRow>& fresh, bool initial) {
   decodedIdentifiers_.clear();
@@ -519,11 +533,13 @@ void LinuxBackend::reconcileIpInterfaces(std::vector<IpInterfaceRow>& fresh, boo
 }
 void LinuxBackend::reconcileAddresses(std::vector<UnicastAddressRow>& fresh) {
   fillLuids(fresh);
-  reconcileMap(addresses_, fresh, hasAddressSubscribers() ? &pendingAddresses_.changes : nullptr, batchNow_, false);
+  reconcileMap(addresses_, fresh, hasAddressSubscribers() ? &pendingAddresses_.changes : nullptr, batchNow_,
+               false);
 }
 void LinuxBackend::reconcileNeighbors(std::vector<NeighborRow>& fresh) {
   fillLuids(fresh);
-  reconcileMap(neighbors_, fresh, hasNeighborSubscribers() ? &pendingNeighbors_.changes : nullptr, batchNow_, false);
+  reconcileMap(neighbors_, fresh, hasNeighborSubscribers() ? &pendingNeighbors_.changes : nullptr, batchNow_,
+               false);
 }
 void LinuxBackend::reconcileRoutes(std::vector<RouteRow>& fresh) {
   fillLuids(fresh);
@@ -532,13 +548,15 @@ void LinuxBackend::reconcileRoutes(std::vector<RouteRow>& fresh) {
 
 void LinuxBackend::reconcileAll(Snapshot& s, bool initial) {
   neighborParms_.clear();
-  for (const auto& p : s.parms) neighborParms_[{p.family, p.interfaceIndex}] = p;
+  for (const auto& p : s.parms)
+    neighborParms_[{p.family, p.interfaceIndex}] = p;
   reconcileLinks(s.links, initial);
   reconcileAddresses(s.addresses);
   IpInterfaceContext context;
   context.parms = neighborParms_;
   for (const auto& a : s.addresses)
-    if (a.address.isV6LinkLocal()) context.linkLocalIdentifiers.emplace(a.interfaceIndex, identifierOf(a.address));
+    if (a.address.isV6LinkLocal())
+      context.linkLocalIdentifiers.emplace(a.interfaceIndex, identifierOf(a.address));
   std::map<InterfaceIndex, PhysicalAddress> decoded;
   for (auto& row : s.ipInterfaces) {
     if (row.family == Family::V6) decoded[row.interfaceIndex] = row.interfaceIdentifier;
@@ -576,12 +594,14 @@ Result LinuxBackend::refreshIpInterfaces() {
   if (auto r = dumpLinks(&links, &ipInterfaces, nullptr); !r.ok()) return r;
   if (auto r = dumpNeighborParms(parms); !r.ok()) return r;
   neighborParms_.clear();
-  for (const auto& p : parms) neighborParms_[{p.family, p.interfaceIndex}] = p;
+  for (const auto& p : parms)
+    neighborParms_[{p.family, p.interfaceIndex}] = p;
   reconcileLinks(links, false);
   IpInterfaceContext context;
   context.parms = neighborParms_;
   for (const auto& [key, a] : addresses_)
-    if (a.address.isV6LinkLocal()) context.linkLocalIdentifiers.emplace(a.interfaceIndex, identifierOf(a.address));
+    if (a.address.isV6LinkLocal())
+      context.linkLocalIdentifiers.emplace(a.interfaceIndex, identifierOf(a.address));
   std::map<InterfaceIndex, PhysicalAddress> decoded;
   for (auto& row : ipInterfaces) {
     if (row.family == Family::V6) decoded[row.interfaceIndex] = row.interfaceIdentifier;
@@ -667,9 +687,11 @@ void LinuxBackend::handleLinkEvent(const nlmsghdr& m) {
     if (!link) return;
     auto old = links_.find(index);
     // Taking a link down flushes its routes without RTM_DELROUTE (IPv4 and IPv6 alike).
-    if (old != links_.end() && old->second.adminStatus == AdminStatus::Up && link->adminStatus == AdminStatus::Down)
+    if (old != links_.end() && old->second.adminStatus == AdminStatus::Up &&
+        link->adminStatus == AdminStatus::Down)
       routesRefreshNeeded_ = true;
-    applyRow(links_, std::move(*link), hasInterfaceSubscribers() ? &pendingLinks_.changes : nullptr, batchNow_);
+    applyRow(links_, std::move(*link), hasInterfaceSubscribers() ? &pendingLinks_.changes : nullptr,
+             batchNow_);
     decodeIpInterfaces(m, rows);
     // The families a full link message carries are all the link has (IPv6 goes away below 1280 MTU).
     for (Family family : {Family::V4, Family::V6})
@@ -708,8 +730,8 @@ void LinuxBackend::updateLinkLocalIdentifier(InterfaceIndex index) {
   if (identifier == row->second.interfaceIdentifier) return;
   IpInterfaceRow changed = row->second;
   changed.interfaceIdentifier = identifier;
-  applyRow(ipInterfaces_, std::move(changed), hasIpInterfaceSubscribers() ? &pendingIpInterfaces_.changes : nullptr,
-           batchNow_);
+  applyRow(ipInterfaces_, std::move(changed),
+           hasIpInterfaceSubscribers() ? &pendingIpInterfaces_.changes : nullptr, batchNow_);
 }
 
 // The kernel removes a deleted link's addresses, neighbours and routes; it reports the addresses and
@@ -758,16 +780,19 @@ void LinuxBackend::handleRouteEvent(const nlmsghdr& m) {
   if (!decodeRoute(m, decodeScratch_)) return;
   std::erase_if(decodeScratch_, [this](const RouteRow& r) { return !exportsTable(r.table); });
   if (decodeScratch_.empty()) return;
-  for (auto& row : decodeScratch_) row.luid = luidOf(row.interfaceIndex);
+  for (auto& row : decodeScratch_)
+    row.luid = luidOf(row.interfaceIndex);
   auto* changes = hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr;
   if (m.nlmsg_type == RTM_DELROUTE) {
-    for (const auto& row : decodeScratch_) removeRow(routes_, keyOf(row), changes);
+    for (const auto& row : decodeScratch_)
+      removeRow(routes_, keyOf(row), changes);
     return;
   }
   if (m.nlmsg_flags & NLM_F_REPLACE) {
     // A replaced route's next hops that the new one lacks are gone without a delete message.
     const RouteRow& first = decodeScratch_.front();
-    auto it = routes_.lower_bound(RouteKey{first.table, first.destinationPrefix, first.metric, IpAddress{}, 0});
+    auto it =
+        routes_.lower_bound(RouteKey{first.table, first.destinationPrefix, first.metric, IpAddress{}, 0});
     while (it != routes_.end() && it->first.table == first.table &&
            it->first.destination == first.destinationPrefix && it->first.metric == first.metric) {
       const bool kept = std::any_of(decodeScratch_.begin(), decodeScratch_.end(),
@@ -780,7 +805,8 @@ void LinuxBackend::handleRouteEvent(const nlmsghdr& m) {
       it = routes_.erase(it);
     }
   }
-  for (auto& row : decodeScratch_) applyRow(routes_, std::move(row), changes, batchNow_);
+  for (auto& row : decodeScratch_)
+    applyRow(routes_, std::move(row), changes, batchNow_);
 }
 
 void LinuxBackend::publishPending() {
@@ -817,7 +843,8 @@ bool LinuxBackend::dispatch(std::chrono::milliseconds budget) {
       }
     }
     bool more = false;
-    const Result r = eventSocket_->receiveEvents([this](const nlmsghdr& m) { handleEvent(m); }, kEventBatch, more);
+    const Result r =
+        eventSocket_->receiveEvents([this](const nlmsghdr& m) { handleEvent(m); }, kEventBatch, more);
     if (r.status == Status::NoMemory) {
       // Events were lost: what was read so far is applied and published, then everything re-dumped.
       resyncNeeded_ = true;
@@ -873,7 +900,8 @@ Result LinuxBackend::getIpInterfaceTable(Family family, std::vector<IpInterfaceR
 }
 
 Result LinuxBackend::getIpInterfaceEntry(IpInterfaceRow& row) {
-  if (row.family == Family::Unspecified) return Result::failure(Status::InvalidParameter, "family unspecified");
+  if (row.family == Family::Unspecified)
+    return Result::failure(Status::InvalidParameter, "family unspecified");
   std::vector<IpInterfaceRow> table;
   if (auto r = getIpInterfaceTable(row.family, table); !r.ok()) return r;
   for (auto& candidate : table)
@@ -899,7 +927,8 @@ Result LinuxBackend::getIpStatisticsTable(Family family, std::vector<IpStatistic
     content = text.str();
     return Result::success();
   };
-  auto get = [](const std::map<std::string, std::uint64_t>& m, const std::string& key) -> std::optional<std::uint64_t> {
+  auto get = [](const std::map<std::string, std::uint64_t>& m,
+                const std::string& key) -> std::optional<std::uint64_t> {
     auto it = m.find(key);
     return it == m.end() ? std::nullopt : std::optional(it->second);
   };
@@ -985,10 +1014,14 @@ Result LinuxBackend::getIpStatisticsTable(Family family, std::vector<IpStatistic
 
 Result LinuxBackend::getIpGlobalSettings(IpGlobalSettings& settings) {
   const bool v4 = settings.family == Family::V4;
-  if (!v4 && settings.family != Family::V6) return Result::failure(Status::InvalidParameter, "family unspecified");
-  const auto forwarding = readSysctl(options_.netns, v4 ? "net/ipv4/ip_forward" : "net/ipv6/conf/all/forwarding");
-  const auto hopLimit = readSysctl(options_.netns, v4 ? "net/ipv4/ip_default_ttl" : "net/ipv6/conf/default/hop_limit");
-  if (!forwarding || !hopLimit) return Result::failure(Status::GeneralFailure, "cannot read /proc/sys/net settings");
+  if (!v4 && settings.family != Family::V6)
+    return Result::failure(Status::InvalidParameter, "family unspecified");
+  const auto forwarding =
+      readSysctl(options_.netns, v4 ? "net/ipv4/ip_forward" : "net/ipv6/conf/all/forwarding");
+  const auto hopLimit =
+      readSysctl(options_.netns, v4 ? "net/ipv4/ip_default_ttl" : "net/ipv6/conf/default/hop_limit");
+  if (!forwarding || !hopLimit)
+    return Result::failure(Status::GeneralFailure, "cannot read /proc/sys/net settings");
   settings.forwarding = *forwarding != 0;
   settings.defaultHopLimit = std::uint32_t(*hopLimit);
   return Result::success();
@@ -1020,8 +1053,8 @@ Result LinuxBackend::getUnicastIpAddressEntry(UnicastAddressRow& row) {
       row = std::move(one.front());
       return Result::success();
     }
-  return Result::failure(Status::NotFound, "no address " + address.toString() + " on interface " +
-                                               std::to_string(index));
+  return Result::failure(Status::NotFound,
+                         "no address " + address.toString() + " on interface " + std::to_string(index));
 }
 
 Result LinuxBackend::getIpNetTable2(Family family, std::vector<NeighborRow>& table) {
@@ -1073,7 +1106,9 @@ Result LinuxBackend::getIpForwardEntry2(RouteRow& row) {
   };
   if (cacheIsCurrent()) {
     auto it = routes_.lower_bound(RouteKey{row.table, row.destinationPrefix, 0, IpAddress{}, 0});
-    for (; it != routes_.end() && it->first.table == row.table && it->first.destination == row.destinationPrefix; ++it)
+    for (; it != routes_.end() && it->first.table == row.table &&
+           it->first.destination == row.destinationPrefix;
+         ++it)
       if (matches(it->second)) {
         row = it->second;
         return Result::success();
@@ -1090,7 +1125,8 @@ Result LinuxBackend::getIpForwardEntry2(RouteRow& row) {
   return Result::success();
 }
 
-Result LinuxBackend::getBestRoute2(const IpAddress& destination, RouteRow& bestRoute, IpAddress& bestSourceAddress) {
+Result LinuxBackend::getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
+                                   IpAddress& bestSourceAddress) {
   if (destination.isUnspecified()) return Result::failure(Status::InvalidParameter, "no destination given");
   const int af = familyToAf(destination.family());
   auto ask = [&](bool fibMatch, const std::function<void(const nlmsghdr&)>& onReply) {
@@ -1149,9 +1185,11 @@ Result LinuxBackend::getBestRoute2(const IpAddress& destination, RouteRow& bestR
   });
   if (candidates.empty())
     return Result::failure(Status::NetworkUnreachable, "no route to " + destination.toString());
-  auto best = std::min_element(candidates.begin(), candidates.end(), [](const RouteRow& a, const RouteRow& b) {
-    return std::tie(b.destinationPrefix.length, a.metric) < std::tie(a.destinationPrefix.length, b.metric);
-  });
+  auto best =
+      std::min_element(candidates.begin(), candidates.end(), [](const RouteRow& a, const RouteRow& b) {
+        return std::tie(b.destinationPrefix.length, a.metric) <
+               std::tie(a.destinationPrefix.length, b.metric);
+      });
   bestRoute = *best;
   bestSourceAddress =
       best->preferredSource.isUnspecified() ? IpAddress::zero(destination.family()) : best->preferredSource;

@@ -26,9 +26,9 @@
 namespace ipmibd::platform::linux_backend {
 
 struct LinuxOptions {
-  std::string netns;                                 // named namespace to serve; empty = our own
+  std::string netns;                                       // named namespace to serve; empty = our own
   std::vector<std::uint32_t> routeTables{kMainRouteTable}; // kernel tables exported as routes
-  int eventReceiveBuffer = 8 << 20;                  // SO_RCVBUF(FORCE) of the event socket
+  int eventReceiveBuffer = 8 << 20;                        // SO_RCVBUF(FORCE) of the event socket
 };
 
 class LinuxBackend final : public Backend {
@@ -44,30 +44,31 @@ public:
   Result getIfEntry2(InterfaceRow& row) override;
   Result getIpInterfaceTable(Family family, std::vector<IpInterfaceRow>& table) override;
   Result getIpInterfaceEntry(IpInterfaceRow& row) override;
-  Result setIpInterfaceEntry(const IpInterfaceRow& row) override;             // linux_writes.cpp
+  Result setIpInterfaceEntry(const IpInterfaceRow& row) override; // linux_writes.cpp
   Result getIpStatisticsTable(Family family, std::vector<IpStatisticsRow>& table) override;
   Result getIpGlobalSettings(IpGlobalSettings& settings) override;
-  Result setIpGlobalSettings(const IpGlobalSettings& settings) override;      // linux_writes.cpp
+  Result setIpGlobalSettings(const IpGlobalSettings& settings) override; // linux_writes.cpp
 
   Result getUnicastIpAddressTable(Family family, std::vector<UnicastAddressRow>& table) override;
   Result getUnicastIpAddressEntry(UnicastAddressRow& row) override;
-  Result createUnicastIpAddressEntry(const UnicastAddressRow& row) override;  // linux_writes.cpp
-  Result setUnicastIpAddressEntry(const UnicastAddressRow& row) override;     // linux_writes.cpp
-  Result deleteUnicastIpAddressEntry(const UnicastAddressRow& row) override;  // linux_writes.cpp
+  Result createUnicastIpAddressEntry(const UnicastAddressRow& row) override; // linux_writes.cpp
+  Result setUnicastIpAddressEntry(const UnicastAddressRow& row) override;    // linux_writes.cpp
+  Result deleteUnicastIpAddressEntry(const UnicastAddressRow& row) override; // linux_writes.cpp
 
   Result getIpNetTable2(Family family, std::vector<NeighborRow>& table) override;
   Result getIpNetEntry2(NeighborRow& row) override;
-  Result createIpNetEntry2(const NeighborRow& row) override;                  // linux_writes.cpp
-  Result setIpNetEntry2(const NeighborRow& row) override;                     // linux_writes.cpp
-  Result deleteIpNetEntry2(const NeighborRow& row) override;                  // linux_writes.cpp
+  Result createIpNetEntry2(const NeighborRow& row) override;                      // linux_writes.cpp
+  Result setIpNetEntry2(const NeighborRow& row) override;                         // linux_writes.cpp
+  Result deleteIpNetEntry2(const NeighborRow& row) override;                      // linux_writes.cpp
   Result flushIpNetTable2(Family family, InterfaceIndex interfaceIndex) override; // linux_writes.cpp
 
   Result getIpForwardTable2(Family family, std::vector<RouteRow>& table) override;
   Result getIpForwardEntry2(RouteRow& row) override;
-  Result createIpForwardEntry2(const RouteRow& row) override;                 // linux_writes.cpp
+  Result createIpForwardEntry2(const RouteRow& row) override;                   // linux_writes.cpp
   Result setIpForwardEntry2(const RouteRow& key, const RouteRow& row) override; // linux_writes.cpp
-  Result deleteIpForwardEntry2(const RouteRow& row) override;                 // linux_writes.cpp
-  Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute, IpAddress& bestSourceAddress) override;
+  Result deleteIpForwardEntry2(const RouteRow& row) override;                   // linux_writes.cpp
+  Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
+                       IpAddress& bestSourceAddress) override;
 
   int eventDescriptor() const override;
   // Timed work: the periodic IP interface refresh (sysctl changes raise no netlink events).
@@ -103,9 +104,7 @@ public:
 private:
   struct Snapshot;
   struct IpInterfaceContext;
-  template <class Row> struct Pending {
-    std::vector<Change<Row>> changes;
-  };
+  template <class Row> struct Pending { std::vector<Change<Row>> changes; };
 
   // Dumps through requestSocket_. `table`/`oif` are kernel-side route filters (0 = none).
   Result dumpLinks(std::vector<InterfaceRow>* links, std::vector<IpInterfaceRow>* ipInterfaces,

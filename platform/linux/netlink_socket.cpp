@@ -257,8 +257,8 @@ Result NetlinkSocket::dump(nlmsghdr* message, const std::function<void(const nlm
   }
 }
 
-Result NetlinkSocket::receiveEvents(const std::function<void(const nlmsghdr&)>& onMessage, std::size_t maxMessages,
-                                    bool& more) {
+Result NetlinkSocket::receiveEvents(const std::function<void(const nlmsghdr&)>& onMessage,
+                                    std::size_t maxMessages, bool& more) {
   more = false;
   auto buffer = makeBuffer();
   const int fd = mnl_socket_get_fd(socket_);
@@ -280,7 +280,8 @@ Result NetlinkSocket::receiveEvents(const std::function<void(const nlmsghdr&)>& 
     // A datagram is handled whole even past maxMessages: its tail could not be read again later.
     for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer.get()); mnl_nlmsg_ok(m, remaining);
          m = mnl_nlmsg_next(m, &remaining)) {
-      if (m->nlmsg_type == NLMSG_NOOP || m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR) continue;
+      if (m->nlmsg_type == NLMSG_NOOP || m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR)
+        continue;
       onMessage(*m);
       ++delivered;
     }

@@ -27,7 +27,8 @@ public:
   // Opens a NETLINK_ROUTE socket in the current network namespace (wrap in NetnsScope for
   // another), bound to `groups` (RTNLGRP_* numbers; empty for a request socket). Extended acks and
   // strict dump checking are enabled where the kernel supports them. receiveBuffer 0 = default.
-  static std::unique_ptr<NetlinkSocket> open(std::span<const unsigned> groups, int receiveBuffer, Result& error);
+  static std::unique_ptr<NetlinkSocket> open(std::span<const unsigned> groups, int receiveBuffer,
+                                             Result& error);
   ~NetlinkSocket();
   NetlinkSocket(const NetlinkSocket&) = delete;
   NetlinkSocket& operator=(const NetlinkSocket&) = delete;

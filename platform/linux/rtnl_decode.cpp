@@ -34,29 +34,45 @@ template <unsigned Max> struct Attributes {
   const nlattr* operator[](unsigned type) const { return type <= Max ? table[type] : nullptr; }
 };
 
-template <unsigned Max> int storeAttribute(const nlattr* attr, void* data) {
-  const unsigned type = mnl_attr_get_type(attr);
-  if (type <= Max) static_cast<Attributes<Max>*>(data)->table[type] = attr;
-  return MNL_CB_OK;
+// Attribute payload accessors (inline equivalents of mnl_attr_get_payload[_len]); attributes come
+// only from parseAttributes, so nla_len >= sizeof(nlattr) holds.
+std::size_t payloadLength(const nlattr* a) { return a->nla_len - MNL_ATTR_HDRLEN; }
+const std::uint8_t* payloadBytes(const nlattr* a) {
+  return reinterpret_cast<const std::uint8_t*>(a) + MNL_ATTR_HDRLEN;
+}
+
+// Walks the attributes in [data, data + length) with exactly mnl_attr_ok()'s bounds checks (a header
+// fits, nla_len covers the header and stays inside the buffer), inlined: through libmnl's
+// callback-per-attribute interface the calls alone cost a third of a million-route dump's decoding.
+template <unsigned Max>
+bool parseAttributes(const std::uint8_t* data, std::size_t length, Attributes<Max>& out) {
+  while (length >= sizeof(nlattr)) {
+    nlattr header;
+    std::memcpy(&header, data, sizeof header);
+    if (header.nla_len < sizeof(nlattr) || header.nla_len > length) break;
+    const unsigned type = header.nla_type & NLA_TYPE_MASK;
+    if (type <= Max) out.table[type] = reinterpret_cast<const nlattr*>(data);
+    const std::size_t step = std::min<std::size_t>(MNL_ALIGN(header.nla_len), length);
+    data += step;
+    length -= step;
+  }
+  return true;
 }
 
 // The header (`headerSize` bytes after the nlmsghdr) must fit in nlmsg_len; attributes follow it.
 template <unsigned Max> bool parseMessage(const nlmsghdr& m, std::size_t headerSize, Attributes<Max>& out) {
   if (m.nlmsg_len < NLMSG_LENGTH(headerSize)) return false;
-  return mnl_attr_parse(&m, unsigned(NLMSG_ALIGN(headerSize)), storeAttribute<Max>, &out) >= MNL_CB_STOP;
+  const std::size_t offset = NLMSG_LENGTH(NLMSG_ALIGN(headerSize));
+  if (m.nlmsg_len < offset) return true; // a header without attributes
+  return parseAttributes(reinterpret_cast<const std::uint8_t*>(&m) + offset, m.nlmsg_len - offset, out);
 }
 
 template <unsigned Max> bool parseNested(const nlattr* nest, Attributes<Max>& out) {
-  return mnl_attr_parse_nested(nest, storeAttribute<Max>, &out) >= MNL_CB_STOP;
+  return parseAttributes(payloadBytes(nest), payloadLength(nest), out);
 }
 
 template <unsigned Max> bool parsePayload(const void* payload, std::size_t length, Attributes<Max>& out) {
-  return mnl_attr_parse_payload(payload, length, storeAttribute<Max>, &out) >= MNL_CB_STOP;
-}
-
-std::size_t payloadLength(const nlattr* a) { return mnl_attr_get_payload_len(a); }
-const std::uint8_t* payloadBytes(const nlattr* a) {
-  return static_cast<const std::uint8_t*>(mnl_attr_get_payload(a));
+  return parseAttributes(static_cast<const std::uint8_t*>(payload), length, out);
 }
 
 template <class T> std::optional<T> scalar(const nlattr* a) {
@@ -116,7 +132,7 @@ std::chrono::milliseconds ticksToDuration(std::uint64_t ticks) {
 std::uint16_t ianaTypeFromArphrd(unsigned arphrd) {
   switch (arphrd) {
   case ARPHRD_ETHER:
-  case ARPHRD_EETHER: return 6; // ethernetCsmacd
+  case ARPHRD_EETHER: return 6;    // ethernetCsmacd
   case ARPHRD_LOOPBACK: return 24; // softwareLoopback
   case ARPHRD_PPP: return 23;      // ppp
   case ARPHRD_SLIP:
@@ -129,15 +145,15 @@ std::uint16_t ianaTypeFromArphrd(unsigned arphrd) {
   case ARPHRD_IEEE80211:
   case ARPHRD_IEEE80211_PRISM:
   case ARPHRD_IEEE80211_RADIOTAP: return 71; // ieee80211
-  case ARPHRD_INFINIBAND: return 199;         // infiniband
-  case ARPHRD_FDDI: return 15;                // fddi
-  case ARPHRD_IEEE802: return 9;              // iso88025TokenRing
-  case ARPHRD_ATM: return 37;                 // atm
-  case ARPHRD_HDLC: return 118;               // hdlc
-  case ARPHRD_X25: return 5;                  // rfc877x25
-  case ARPHRD_IEEE1394: return 144;           // ieee1394
-  case ARPHRD_IEEE802154: return 259;         // ieee802154
-  default: return 1;                          // other (ARPHRD_NONE: tun, wireguard, ...)
+  case ARPHRD_INFINIBAND: return 199;        // infiniband
+  case ARPHRD_FDDI: return 15;               // fddi
+  case ARPHRD_IEEE802: return 9;             // iso88025TokenRing
+  case ARPHRD_ATM: return 37;                // atm
+  case ARPHRD_HDLC: return 118;              // hdlc
+  case ARPHRD_X25: return 5;                 // rfc877x25
+  case ARPHRD_IEEE1394: return 144;          // ieee1394
+  case ARPHRD_IEEE802154: return 259;        // ieee802154
+  default: return 1;                         // other (ARPHRD_NONE: tun, wireguard, ...)
   }
 }
 
@@ -187,7 +203,8 @@ std::uint64_t minus(std::uint64_t a, std::uint64_t b) { return a >= b ? a - b : 
 PhysicalAddress eui64(const PhysicalAddress& mac) {
   if (mac.size() != 6) return {};
   bool zero = true;
-  for (auto b : mac) zero = zero && b == 0;
+  for (auto b : mac)
+    zero = zero && b == 0;
   if (zero) return {};
   return PhysicalAddress{std::uint8_t(mac[0] ^ 0x02), mac[1], mac[2], 0xff, 0xfe, mac[3], mac[4], mac[5]};
 }
@@ -228,10 +245,34 @@ const nlattr* inet4Conf(const ifinfomsg& header, const Attributes<IFLA_MAX>& tb)
 
 // IPSTATS_MIB_* positions of IFLA_INET6_STATS (linux/snmp.h); element 0 holds the count.
 enum : unsigned {
-  kInPkts = 1, kInOctets, kInDelivers, kOutForwDatagrams, kOutRequests, kOutOctets, kInHdrErrors,
-  kInTooBigErrors, kInNoRoutes, kInAddrErrors, kInUnknownProtos, kInTruncatedPkts, kInDiscards,
-  kOutDiscards, kOutNoRoutes, kReasmTimeout, kReasmReqds, kReasmOks, kReasmFails, kFragOks, kFragFails,
-  kFragCreates, kInMcastPkts, kOutMcastPkts, kInBcastPkts, kOutBcastPkts, kInMcastOctets, kOutMcastOctets,
+  kInPkts = 1,
+  kInOctets,
+  kInDelivers,
+  kOutForwDatagrams,
+  kOutRequests,
+  kOutOctets,
+  kInHdrErrors,
+  kInTooBigErrors,
+  kInNoRoutes,
+  kInAddrErrors,
+  kInUnknownProtos,
+  kInTruncatedPkts,
+  kInDiscards,
+  kOutDiscards,
+  kOutNoRoutes,
+  kReasmTimeout,
+  kReasmReqds,
+  kReasmOks,
+  kReasmFails,
+  kFragOks,
+  kFragFails,
+  kFragCreates,
+  kInMcastPkts,
+  kOutMcastPkts,
+  kInBcastPkts,
+  kOutBcastPkts,
+  kInMcastOctets,
+  kOutMcastOctets,
   // Linux 6.3 appended IPSTATS_MIB_OUTPKTS ("OutTransmits") after REASM_OVERLAPS (36).
   kOutTransmits = 37,
 };
@@ -264,8 +305,8 @@ RouteOrigin routeOriginFrom(unsigned protocol) {
 }
 
 // RTA_GATEWAY, or RTA_VIA (a next hop of the other family, RFC 5549), of one next hop.
-std::optional<IpAddress> nextHopOf(const nlattr* gateway, const nlattr* via, int family, std::uint32_t ifindex,
-                                   bool& malformed) {
+std::optional<IpAddress> nextHopOf(const nlattr* gateway, const nlattr* via, int family,
+                                   std::uint32_t ifindex, bool& malformed) {
   if (gateway) {
     auto a = address(gateway, family, ifindex);
     if (!a) malformed = true;
@@ -403,7 +444,8 @@ void decodeIpInterfaces(const nlmsghdr& m, std::vector<IpInterfaceRow>& out) {
     bool haveToken = false;
     if (in6[IFLA_INET6_TOKEN] && payloadLength(in6[IFLA_INET6_TOKEN]) == 16) {
       std::memcpy(token.data(), payloadBytes(in6[IFLA_INET6_TOKEN]), 16);
-      for (int i = 8; i < 16; ++i) haveToken = haveToken || token[i] != 0;
+      for (int i = 8; i < 16; ++i)
+        haveToken = haveToken || token[i] != 0;
     }
     if (haveToken) {
       row.interfaceIdentifier.assign(token.begin() + 8, token.end());
@@ -518,8 +560,8 @@ std::optional<UnicastAddressRow> decodeAddress(const nlmsghdr& m, Timestamp now)
   } else if (v6 && (temporary || proto == IFAPROT_KERNEL_RA || !row.permanent)) {
     // SLAAC: public addresses (mngtmpaddr, or simply not permanent) and RFC 8981 temporaries.
     row.prefixOrigin = PrefixOrigin::RouterAdvertisement;
-    row.suffixOrigin = (temporary || (flags & IFA_F_STABLE_PRIVACY)) ? SuffixOrigin::Random
-                                                                     : SuffixOrigin::LinkLayerAddress;
+    row.suffixOrigin =
+        (temporary || (flags & IFA_F_STABLE_PRIVACY)) ? SuffixOrigin::Random : SuffixOrigin::LinkLayerAddress;
   } else if (!v6 && !row.permanent) {
     // Userspace adds IPv4 addresses with finite lifetimes only for leases (DHCP clients).
     row.prefixOrigin = PrefixOrigin::Dhcp;
@@ -536,7 +578,8 @@ std::optional<UnicastAddressRow> decodeAddress(const nlmsghdr& m, Timestamp now)
     // cstamp/tstamp are hundredths of a second since boot, the epoch of CLOCK_MONOTONIC (=
     // steady_clock): absolute, so decoding the same address twice yields the same timestamps.
     auto since = [&](std::uint32_t hundredths) {
-      const Timestamp t{std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(hundredths) * 10)};
+      const Timestamp t{
+          std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(hundredths) * 10)};
       return t > now ? now : t;
     };
     row.creationTimeStamp = since(cache.cstamp);
@@ -609,7 +652,8 @@ std::optional<NeighborParms> decodeNeighborParms(const nlmsghdr& m) {
   out.family = familyFrom(header.ndtm_family);
   out.interfaceIndex = scalar<std::uint32_t>(parms[NDTPA_IFINDEX]).value_or(0);
   auto ms = [&](unsigned type) {
-    return std::uint32_t(std::min<std::uint64_t>(scalar<std::uint64_t>(parms[type]).value_or(0), 0xffffffffu));
+    return std::uint32_t(
+        std::min<std::uint64_t>(scalar<std::uint64_t>(parms[type]).value_or(0), 0xffffffffu));
   };
   out.reachableTime = ms(NDTPA_REACHABLE_TIME);
   out.baseReachableTime = ms(NDTPA_BASE_REACHABLE_TIME);
@@ -680,8 +724,8 @@ bool decodeRoute(const nlmsghdr& m, std::vector<RouteRow>& out) {
       bool malformed = false;
       RouteRow hop = row;
       hop.interfaceIndex = nh.rtnh_ifindex > 0 ? InterfaceIndex(nh.rtnh_ifindex) : 0;
-      hop.nextHop = nextHopOf(nhtb[RTA_GATEWAY], nhtb[RTA_VIA], family, hop.interfaceIndex, malformed)
-                        .value_or(onLink);
+      hop.nextHop =
+          nextHopOf(nhtb[RTA_GATEWAY], nhtb[RTA_VIA], family, hop.interfaceIndex, malformed).value_or(onLink);
       if (malformed) {
         out.resize(first);
         return false;

@@ -42,8 +42,10 @@ TEST_CASE("options: -L forms are normalized for snmp_log_options", "[agent][opti
         std::vector<std::string>{"f/var/log/ipmibd.log"});
   CHECK(parse({"-Lf/tmp/x"}).options.logSpecs == std::vector<std::string>{"f/tmp/x"});
   CHECK(parse({"-Ls", "d"}).options.logSpecs == std::vector<std::string>{"sd"});
-  CHECK(parse({"-LS", "6", "d"}).options.logSpecs == std::vector<std::string>{"S6d"});
-  CHECK(parse({"-LF", "3", "/tmp/f"}).options.logSpecs == std::vector<std::string>{"F3 /tmp/f"});
+  CHECK(parse({"-LS6", "d"}).options.logSpecs == std::vector<std::string>{"S6d"});
+  CHECK(parse({"-LF3", "/tmp/f"}).options.logSpecs == std::vector<std::string>{"F3 /tmp/f"});
+  CHECK(parse({"-LS6d"}).options.logSpecs == std::vector<std::string>{"S6d"});
+  CHECK(parse({"-LS", "6", "d"}).error); // the priority must be attached, as documented
   CHECK(parse({"-LF3-6", "/tmp/f"}).options.logSpecs == std::vector<std::string>{"F3-6 /tmp/f"});
   // -L consumes its file argument, the next switch is still parsed.
   const auto p = parse({"-Lf", "/tmp/x", "-f"});

@@ -106,3 +106,25 @@ TEST_CASE_METHOD(SimFixture, "Route table loads from the simulator and follows i
   CHECK_FALSE(has(column(12), "1.4.10.0.0.0.8.2.0.0.1.4.192.0.2.9=INTEGER: 50"));
   CHECK(table.discardCount() == 0);
 }
+
+TEST_CASE_METHOD(SimFixture, "Changes notified while the dump is loading apply after it",
+                 "[inet_cidr_route][sim]") {
+  REQUIRE(backend);
+  REQUIRE(table.attach(*backend).ok());
+  CHECK(table.loading());
+  CHECK(table.rowCount() == 0); // nothing served before applyPending()
+  REQUIRE(backend->apply("route del default via 192.0.2.1 dev eth0").ok());
+  REQUIRE(backend->apply("route add 10.9.0.0/16 via 192.0.2.1 dev eth0").ok());
+  backend->dispatch(20ms); // delivered while the dump is still queued
+  CHECK(table.rowCount() == 0);
+  settle();
+  CHECK_FALSE(table.loading());
+  std::vector<ipmibd::platform::RouteRow> rows;
+  REQUIRE(backend->getIpForwardTable2(ipmibd::platform::Family::Unspecified, rows).ok());
+  CHECK(table.rowCount() == rows.size());
+  auto ifIndexes = column(7);
+  CHECK_FALSE(has(ifIndexes, "1.4.0.0.0.0.0.2.0.0.1.4.192.0.2.1=INTEGER: 2"));
+  CHECK(std::any_of(ifIndexes.begin(), ifIndexes.end(), [](const std::string& s) {
+    return s.rfind("1.4.10.9.0.0.16.2.0.0.1.4.192.0.2.1=", 0) == 0;
+  }));
+}

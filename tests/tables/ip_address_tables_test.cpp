@@ -97,12 +97,12 @@ struct Fixture {
     return out;
   }
   std::string getAddress(SubId column, const std::string& index) const {
-    return text(tables->addressTable().getOid(IpAddressTables::addressEntryOid() + Oid{column} + *Oid::parse(index),
-                                              context()));
+    return text(tables->addressTable().getOid(
+        IpAddressTables::addressEntryOid() + Oid{column} + *Oid::parse(index), context()));
   }
   std::string getPrefix(SubId column, const std::string& index) const {
-    return text(tables->prefixTable().getOid(IpAddressTables::prefixEntryOid() + Oid{column} + *Oid::parse(index),
-                                             context()));
+    return text(tables->prefixTable().getOid(
+        IpAddressTables::prefixEntryOid() + Oid{column} + *Oid::parse(index), context()));
   }
   static std::string text(const GetResult& result) {
     if (std::holds_alternative<NoSuchInstance>(result)) return "noSuchInstance";
@@ -167,7 +167,8 @@ TEST_CASE("ipAddressTable matches Debian's walk of the reference namespace", "[i
   column(5, {"OID: " + kPrefixOrigin + "1.1.4.127.0.0.0.8", "OID: " + kPrefixOrigin + "3.1.4.192.0.2.0.24",
              "OID: " + kPrefixOrigin + "1." + kLo6 + ".128",
              "OID: " + kPrefixOrigin + "3.2.16.32.1.13.184.0.1.0.0.0.0.0.0.0.0.0.0.64",
-             "OID: " + kPrefixOrigin + "3." + kLinkLocalPrefix, "OID: " + kPrefixOrigin + "2." + kLinkLocalPrefix});
+             "OID: " + kPrefixOrigin + "3." + kLinkLocalPrefix,
+             "OID: " + kPrefixOrigin + "2." + kLinkLocalPrefix});
   // manual(2) for configured and loopback addresses, linklayer(5) for link-local ones.
   column(6, {"INTEGER: 2", "INTEGER: 2", "INTEGER: 2", "INTEGER: 2", "INTEGER: 5", "INTEGER: 5"});
   column(7, std::vector<std::string>(6, "INTEGER: 1")); // preferred
@@ -185,10 +186,12 @@ TEST_CASE("ipAddressTable matches Debian's walk of the reference namespace", "[i
 TEST_CASE("ipAddressPrefixTable matches Debian's walk of the reference namespace", "[ip_address][sim]") {
   Fixture f;
   CHECK(f.tables->prefixCount() == 6);
-  const std::vector<std::string> order = {
-      "1.1.4.127.0.0.0.8",    "1." + kLo6 + ".128",
-      "2." + kLinkLocalPrefix, "3.1.4.192.0.2.0.24",
-      "3.2.16.32.1.13.184.0.1.0.0.0.0.0.0.0.0.0.0.64", "3." + kLinkLocalPrefix};
+  const std::vector<std::string> order = {"1.1.4.127.0.0.0.8",
+                                          "1." + kLo6 + ".128",
+                                          "2." + kLinkLocalPrefix,
+                                          "3.1.4.192.0.2.0.24",
+                                          "3.2.16.32.1.13.184.0.1.0.0.0.0.0.0.0.0.0.0.64",
+                                          "3." + kLinkLocalPrefix};
   auto column = [&](SubId id, std::vector<std::string> values) {
     std::vector<std::string> rows;
     for (std::size_t i = 0; i < order.size(); ++i)
@@ -198,8 +201,8 @@ TEST_CASE("ipAddressPrefixTable matches Debian's walk of the reference namespace
   };
   // wellknown(3) for loopback and link-local prefixes (Debian: manual(2) for the loopback ones).
   column(5, {"INTEGER: 3", "INTEGER: 3", "INTEGER: 3", "INTEGER: 2", "INTEGER: 2", "INTEGER: 3"});
-  column(6, std::vector<std::string>(6, "INTEGER: 1"));           // on-link
-  column(7, std::vector<std::string>(6, "INTEGER: 2"));           // not autonomous
+  column(6, std::vector<std::string>(6, "INTEGER: 1"));             // on-link
+  column(7, std::vector<std::string>(6, "INTEGER: 2"));             // not autonomous
   column(8, std::vector<std::string>(6, "Unsigned32: 4294967295")); // infinite
   column(9, std::vector<std::string>(6, "Unsigned32: 4294967295"));
   CHECK(f.walk(f.tables->prefixTable()).size() == 6 * 5);
@@ -236,7 +239,8 @@ TEST_CASE("ipAddressSpinLock and the registration order", "[ip_address][sim]") {
   CHECK(random.spinLock() >= 0);
 }
 
-TEST_CASE("Addresses come and go; prefixes are reference-counted and pointers resolve", "[ip_address][sim]") {
+TEST_CASE("Addresses come and go, prefixes are reference-counted, pointers always resolve",
+          "[ip_address][sim]") {
   Fixture f;
   f.backend->advance(5s);
   f.run("addr add 2001:db8:1::2/64 dev v0");
@@ -318,8 +322,8 @@ TEST_CASE("Origins, flags and status of autoconfigured and DHCP addresses", "[ip
   UnicastAddressRow manual = address("2001:db8:3::1", 2, 64);
   UnicastAddressRow slaac = address("2001:db8:3::200:ff:fe00:2", 2, 64, PrefixOrigin::RouterAdvertisement,
                                     SuffixOrigin::LinkLayerAddress);
-  UnicastAddressRow temporary = address("2001:db8:3::1234", 2, 64, PrefixOrigin::RouterAdvertisement,
-                                        SuffixOrigin::Random);
+  UnicastAddressRow temporary =
+      address("2001:db8:3::1234", 2, 64, PrefixOrigin::RouterAdvertisement, SuffixOrigin::Random);
   apply(tables, ChangeKind::Add, manual);
   CHECK(get(tables.prefixTable(), 5, prefix) == "INTEGER: 2");
   CHECK(get(tables.prefixTable(), 7, prefix) == "INTEGER: 2");
@@ -329,7 +333,8 @@ TEST_CASE("Origins, flags and status of autoconfigured and DHCP addresses", "[ip
   CHECK(get(tables.prefixTable(), 5, prefix) == "INTEGER: 5"); // routeradv wins over manual
   CHECK(get(tables.prefixTable(), 7, prefix) == "INTEGER: 1"); // autonomous
   CHECK(get(tables.addressTable(), 6, "2.16.32.1.13.184.0.3.0.0.2.0.0.255.254.0.0.2") == "INTEGER: 5");
-  CHECK(get(tables.addressTable(), 6, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.0.18.52") == "INTEGER: 6"); // random
+  CHECK(get(tables.addressTable(), 6, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.0.18.52") ==
+        "INTEGER: 6"); // random
   CHECK(get(tables.addressTable(), 11, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.0.18.52") == "INTEGER: 2");
   apply(tables, ChangeKind::Delete, slaac);
   CHECK(get(tables.prefixTable(), 7, prefix) == "INTEGER: 1");
@@ -344,7 +349,8 @@ TEST_CASE("Origins, flags and status of autoconfigured and DHCP addresses", "[ip
   UnicastAddressRow other = address("198.51.100.8", 4, 0xff, PrefixOrigin::Other, SuffixOrigin::Other);
   apply(tables, ChangeKind::Add, other); // no prefix length: a host prefix
   CHECK(get(tables.addressTable(), 6, "1.4.198.51.100.8") == "INTEGER: 1");
-  CHECK(get(tables.addressTable(), 5, "1.4.198.51.100.8") == "OID: " + kPrefixOrigin + "4.1.4.198.51.100.8.32");
+  CHECK(get(tables.addressTable(), 5, "1.4.198.51.100.8") ==
+        "OID: " + kPrefixOrigin + "4.1.4.198.51.100.8.32");
   CHECK(get(tables.prefixTable(), 5, "4.1.4.198.51.100.8.32") == "INTEGER: 1");
 
   // ipAddressStatus for every DAD state; updates replace the row in place.
@@ -356,13 +362,13 @@ TEST_CASE("Origins, flags and status of autoconfigured and DHCP addresses", "[ip
   for (const auto& [state, expected] : states) {
     manual.dadState = state;
     apply(tables, ChangeKind::ParameterChange, manual);
-    CHECK(get(tables.addressTable(), 7, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.1") == expected);
+    CHECK(get(tables.addressTable(), 7, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.0.0.1") == expected);
   }
   // A new prefix length moves the address to another prefix row; the old one goes.
   manual.onLinkPrefixLength = 48;
   apply(tables, ChangeKind::ParameterChange, manual);
   CHECK(get(tables.prefixTable(), 5, prefix) == "noSuchInstance");
-  CHECK(get(tables.addressTable(), 5, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.1") ==
+  CHECK(get(tables.addressTable(), 5, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.0.0.1") ==
         "OID: " + kPrefixOrigin + "2.2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.0.0.0.48");
   CHECK(tables.rowCount() == 3);
   CHECK(tables.prefixCount() == 3);
@@ -479,8 +485,7 @@ TEST_CASE("A large initial dump loads in budgeted steps", "[ip_address]") {
   }
   tables.enqueue(burst);
   CHECK(tables.rowCount() == 0); // too big to apply inline
-  while (tables.applyPending(1ms)) {
-  }
+  while (tables.applyPending(1ms)) {}
   CHECK(tables.rowCount() == 20000);
   CHECK(tables.prefixCount() == 4 * 1); // 10.0.0.0/16 on each of four links
   CHECK(tables.pending() == 0);

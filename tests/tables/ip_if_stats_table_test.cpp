@@ -68,7 +68,8 @@ struct Fixture {
     for (const IpStatisticsRow& row : rows) {
       const SubId version = row.family == Family::V4 ? 1 : 2;
       if (!perInterface && row.interfaceIndex == 0) served[Oid{version}] = &row;
-      if (perInterface && row.interfaceIndex != 0 && row.inReceives) served[Oid{version, row.interfaceIndex}] = &row;
+      if (perInterface && row.interfaceIndex != 0 && row.inReceives)
+        served[Oid{version, row.interfaceIndex}] = &row;
     }
     Strings out;
     for (const ExpectedColumn& column : kExpected) {
@@ -93,7 +94,8 @@ bool contains(const Strings& lines, const std::string& line) {
   return std::find(lines.begin(), lines.end(), line) != lines.end();
 }
 bool anyStartsWith(const Strings& lines, const std::string& prefix) {
-  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
 }
 
 } // namespace
@@ -108,11 +110,11 @@ TEST_CASE_METHOD(Fixture, "ipSystemStatsTable: every column of both rows", "[ip_
   CHECK(contains(walked, "3.1=Counter32: 1200"));
   CHECK(contains(walked, "4.1=Counter64: 1200"));
   CHECK(contains(walked, "3.2=Counter32: 800"));
-  CHECK(contains(walked, "22.1=Counter32: 1")); // OutNoRoutes: system-wide only
+  CHECK(contains(walked, "22.1=Counter32: 1"));  // OutNoRoutes: system-wide only
   CHECK(contains(walked, "42.1=Counter32: 40")); // IPv4 broadcasts
-  CHECK(!anyStartsWith(walked, "42.2="));       // IPv6 has no broadcast: no instance
-  CHECK(!anyStartsWith(walked, "26."));         // OutFragReqds: no figure, no instance
-  CHECK(contains(walked, "46.1=Timeticks: 0")); // discontinuity at the agent's start
+  CHECK(!anyStartsWith(walked, "42.2="));        // IPv6 has no broadcast: no instance
+  CHECK(!anyStartsWith(walked, "26."));          // OutFragReqds: no figure, no instance
+  CHECK(contains(walked, "46.1=Timeticks: 0"));  // discontinuity at the agent's start
   CHECK(contains(walked, "47.2=Unsigned32: 1000"));
   // IPv4: 42 counter columns (no OutFragReqds), IPv6: 38 (no broadcasts either), + 2 x 2.
   CHECK(walked.size() == 42 + 38 + 4);
@@ -148,7 +150,8 @@ TEST_CASE_METHOD(Fixture, "Counter32 columns are the low 32 bits of the 64-bit f
   // IPv4 inOctets = 86400 s * 120/s * 600 = 6220800000 > 2^32.
   const Oid& entry = IpStatisticsTables::systemStatsEntryOid();
   CHECK(get(system(), entry + Oid{6, 1}, context) == "Counter64: 6220800000");
-  CHECK(get(system(), entry + Oid{5, 1}, context) == "Counter32: " + std::to_string(6220800000ull - (1ull << 32)));
+  CHECK(get(system(), entry + Oid{5, 1}, context) ==
+        "Counter32: " + std::to_string(6220800000ull - (1ull << 32)));
 }
 
 TEST_CASE_METHOD(Fixture, "One snapshot per refresh interval, taken when a request needs it", "[ip_stats]") {
@@ -164,7 +167,8 @@ TEST_CASE_METHOD(Fixture, "One snapshot per refresh interval, taken when a reque
   CHECK(get(system(), inReceives, at(10s + 500ms)) == "Counter64: 1200");
   Strings walkedLater = walk(system(), at(10s + 999ms));
   CHECK(contains(walkedLater, "4.1=Counter64: 1200"));
-  CHECK(get(lastChange(), IpStatisticsTables::ifStatsLastChangeOid() + Oid{0}, at(10s + 999ms)) == "Timeticks: 0");
+  CHECK(get(lastChange(), IpStatisticsTables::ifStatsLastChangeOid() + Oid{0}, at(10s + 999ms)) ==
+        "Timeticks: 0");
   CHECK(stats.backendReads() == 2);
 
   // Once the interval has passed, the next request refreshes.
@@ -184,12 +188,15 @@ TEST_CASE("Refresh interval 0 reads once per PDU, never per varbind", "[ip_stats
   walk(*stats.objects()[0], pdu);
   walk(*stats.objects()[2], pdu);
   CHECK(stats.backendReads() == 2);
-  get(*stats.objects()[0], IpStatisticsTables::systemStatsEntryOid() + Oid{3, 1}, RequestContext(origin + 2ms, origin));
+  get(*stats.objects()[0], IpStatisticsTables::systemStatsEntryOid() + Oid{3, 1},
+      RequestContext(origin + 2ms, origin));
   CHECK(stats.backendReads() == 3);
-  CHECK(get(*stats.objects()[0], IpStatisticsTables::systemStatsEntryOid() + Oid{47, 1}, pdu) == "Unsigned32: 0");
+  CHECK(get(*stats.objects()[0], IpStatisticsTables::systemStatsEntryOid() + Oid{47, 1}, pdu) ==
+        "Unsigned32: 0");
 }
 
-TEST_CASE_METHOD(Fixture, "ipIfStatsTableLastChange moves when a refresh finds rows added or deleted", "[ip_stats]") {
+TEST_CASE_METHOD(Fixture, "ipIfStatsTableLastChange moves when a refresh finds rows added or deleted",
+                 "[ip_stats]") {
   const Oid instance = IpStatisticsTables::ifStatsLastChangeOid() + Oid{0};
   CHECK(instance.toString() == "1.3.6.1.2.1.4.31.2.0");
   CHECK(get(lastChange(), instance, at(1s)) == "Timeticks: 0"); // the first snapshot is the baseline
@@ -200,7 +207,8 @@ TEST_CASE_METHOD(Fixture, "ipIfStatsTableLastChange moves when a refresh finds r
   CHECK(get(lastChange(), instance, at(40s)) == "Timeticks: 4000");
   CHECK(stats.interfaceRowCount() == 4);
   // d0's counters start at its creation (simulator time 30 s).
-  CHECK(get(interfaces(), IpStatisticsTables::ifStatsEntryOid() + Oid{46, 2, 4}, at(40s)) == "Timeticks: 3000");
+  CHECK(get(interfaces(), IpStatisticsTables::ifStatsEntryOid() + Oid{46, 2, 4}, at(40s)) ==
+        "Timeticks: 3000");
 
   // Counters moving is no row change.
   sim->advance(5s);
@@ -213,7 +221,8 @@ TEST_CASE_METHOD(Fixture, "ipIfStatsTableLastChange moves when a refresh finds r
   CHECK(stats.interfaceRowCount() == 3);
 }
 
-TEST_CASE_METHOD(Fixture, "A failed refresh keeps the previous snapshot and retries next interval", "[ip_stats]") {
+TEST_CASE_METHOD(Fixture, "A failed refresh keeps the previous snapshot and retries next interval",
+                 "[ip_stats]") {
   const Oid inReceives = IpStatisticsTables::systemStatsEntryOid() + Oid{4, 2};
   sim->advance(10s);
   CHECK(get(system(), inReceives, at(10s)) == "Counter64: 800");
@@ -221,7 +230,8 @@ TEST_CASE_METHOD(Fixture, "A failed refresh keeps the previous snapshot and retr
   sim->advance(10s);
   CHECK(stats.refresh(origin + 12s).status == Status::GeneralFailure);
   CHECK(get(system(), inReceives, at(12s + 500ms)) == "Counter64: 800");
-  CHECK(get(lastChange(), IpStatisticsTables::ifStatsLastChangeOid() + Oid{0}, at(12s + 500ms)) == "Timeticks: 0");
+  CHECK(get(lastChange(), IpStatisticsTables::ifStatsLastChangeOid() + Oid{0}, at(12s + 500ms)) ==
+        "Timeticks: 0");
   CHECK(get(system(), inReceives, at(13s)) == "Counter64: 1600");
 }
 

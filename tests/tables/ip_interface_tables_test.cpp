@@ -41,7 +41,8 @@ struct Fixture {
   std::string lastChange(const Oid& scalar) {
     Oid instance = scalar;
     instance.append(0);
-    return get(*tables.objects()[scalar == IpInterfaceTables::ipv4LastChangeOid() ? 0 : 2], instance, context());
+    return get(*tables.objects()[scalar == IpInterfaceTables::ipv4LastChangeOid() ? 0 : 2], instance,
+               context());
   }
   std::string v4(SubId column, SubId ifIndex) {
     return get(tables.ipv4Table(), IpInterfaceTables::ipv4EntryOid() + Oid{column, ifIndex}, context());
@@ -115,7 +116,8 @@ TEST_CASE_METHOD(Fixture, "ipv6InterfaceTable: every instance from the simulator
   CHECK(v6(4, 3) == "noSuchObject");
   CHECK(v6(9, 3) == "noSuchObject");
   CHECK(v6(2, 4) == "noSuchInstance");
-  CHECK(get(tables.ipv6Table(), IpInterfaceTables::ipv6EntryOid() + Oid{2, 3, 0}, context()) == "noSuchInstance");
+  CHECK(get(tables.ipv6Table(), IpInterfaceTables::ipv6EntryOid() + Oid{2, 3, 0}, context()) ==
+        "noSuchInstance");
 }
 
 TEST_CASE_METHOD(Fixture, "The four objects walk as one strictly increasing sequence", "[ip_interface]") {
@@ -201,7 +203,7 @@ TEST_CASE("ipv6InterfaceTable column syntaxes at their edges", "[ip_interface]")
   IpInterfaceRow unknownReasm = ipv6Row(5);
   unknownReasm.reassemblyMaxSize = 0; // the platform does not know: no instance
   IpInterfaceRow smallReasm = ipv6Row(6);
-  smallReasm.reassemblyMaxSize = 1280; // below the syntax's 1500..65535
+  smallReasm.reassemblyMaxSize = 1280;                              // below the syntax's 1500..65535
   smallReasm.interfaceIdentifier = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}; // longer than SIZE (0..8)
   smallReasm.reachableTime = 25000;
   smallReasm.baseReachableTime = 0; // no base: the current value

@@ -96,7 +96,8 @@ NeighborRow neighbor(const char* address, std::uint32_t ifIndex, NeighborState s
 
 } // namespace
 
-TEST_CASE("ipNetToPhysicalTable serves Debian's instances for the reference namespace", "[ip_net_to_physical][sim]") {
+TEST_CASE("ipNetToPhysicalTable serves Debian's instances for the reference namespace",
+          "[ip_net_to_physical][sim]") {
   Fixture f;
   CHECK(f.table.rowCount() == 1);
   // Debian: IP-MIB::ipNetToPhysicalPhysAddress.3.ipv4."192.0.2.7" = STRING: 2:0:0:0:0:7 ...
@@ -161,8 +162,9 @@ TEST_CASE("Type and state of every neighbor state", "[ip_net_to_physical][sim]")
   all.includeFailed = true;
   all.includeNoArp = true;
   IpNetToPhysicalTable table(all);
-  std::vector<Change<NeighborRow>> batch{{ChangeKind::Add, neighbor("192.0.2.15", 3, NeighborState::Unreachable)},
-                                         {ChangeKind::Add, neighbor("192.0.2.16", 3, NeighborState::NoArp)}};
+  std::vector<Change<NeighborRow>> batch{
+      {ChangeKind::Add, neighbor("192.0.2.15", 3, NeighborState::Unreachable)},
+      {ChangeKind::Add, neighbor("192.0.2.16", 3, NeighborState::NoArp)}};
   table.enqueue(batch);
   auto context = f.context();
   auto get = [&](SubId column, const char* index) {
@@ -259,7 +261,8 @@ TEST_CASE("Rows without an interface or address are discarded, not served", "[ip
   NeighborRow noInterface = neighbor("192.0.2.9", 0, NeighborState::Reachable);
   NeighborRow noAddress;
   noAddress.interfaceIndex = 2;
-  std::vector<Change<NeighborRow>> batch{{ChangeKind::Add, noInterface}, {ChangeKind::ParameterChange, noAddress}};
+  std::vector<Change<NeighborRow>> batch{{ChangeKind::Add, noInterface},
+                                         {ChangeKind::ParameterChange, noAddress}};
   table.enqueue(batch);
   CHECK(table.rowCount() == 0);
   CHECK(table.discardCount() == 2);

@@ -31,8 +31,10 @@ TEST_CASE("the address table holds the configured addresses, filtered by family"
   CHECK(a6->onLinkPrefixLength == 64);
   CHECK(a6->dadState == DadState::Preferred);
 
-  for (const auto& row : addresses(b, Family::V4)) CHECK(row.address.isV4());
-  for (const auto& row : addresses(b, Family::V6)) CHECK(row.address.isV6());
+  for (const auto& row : addresses(b, Family::V4))
+    CHECK(row.address.isV4());
+  for (const auto& row : addresses(b, Family::V6))
+    CHECK(row.address.isV6());
   CHECK(addresses(b, Family::Unspecified).size() ==
         addresses(b, Family::V4).size() + addresses(b, Family::V6).size());
 
@@ -156,11 +158,13 @@ TEST_CASE("refused address calls change nothing", "[addresses][errors]") {
     CHECK_STATUS(b.createUnicastIpAddressEntry(makeAddress("2001:db8:1::1", v0, 64)), Status::AlreadyExists);
   }
   SECTION("NotFound: no such interface") {
-    CHECK_STATUS(b.createUnicastIpAddressEntry(makeAddress("192.0.2.10", unusedIndex(b), 24)), Status::NotFound);
+    CHECK_STATUS(b.createUnicastIpAddressEntry(makeAddress("192.0.2.10", unusedIndex(b), 24)),
+                 Status::NotFound);
   }
   SECTION("InvalidParameter: prefix length beyond the family") {
     CHECK_STATUS(b.createUnicastIpAddressEntry(makeAddress("192.0.2.10", v0, 33)), Status::InvalidParameter);
-    CHECK_STATUS(b.createUnicastIpAddressEntry(makeAddress("2001:db8:1::10", v0, 129)), Status::InvalidParameter);
+    CHECK_STATUS(b.createUnicastIpAddressEntry(makeAddress("2001:db8:1::10", v0, 129)),
+                 Status::InvalidParameter);
   }
   SECTION("InvalidParameter: no address family") {
     auto row = makeAddress("192.0.2.10", v0, 24);
@@ -184,7 +188,8 @@ TEST_CASE("refused address calls change nothing", "[addresses][errors]") {
     CHECK_STATUS(b.setUnicastIpAddressEntry(row), Status::NotFound);
     CHECK_STATUS(b.deleteUnicastIpAddressEntry(row), Status::NotFound);
     // The right address on the wrong interface is absent too.
-    CHECK_STATUS(b.deleteUnicastIpAddressEntry(makeAddress("192.0.2.1", indexOf(b, "v2"), 24)), Status::NotFound);
+    CHECK_STATUS(b.deleteUnicastIpAddressEntry(makeAddress("192.0.2.1", indexOf(b, "v2"), 24)),
+                 Status::NotFound);
   }
   CHECK_UNCHANGED(stack, before);
   CHECK(log.changes().empty());
@@ -202,8 +207,9 @@ TEST_CASE("out-of-band address changes arrive as notifications, filtered by fami
 
   REQUIRE_OK(stack.outOfBand("addr add 192.0.2.20/24 dev v0"));
   REQUIRE_OK(stack.outOfBand("addr add 2001:db8:1::20/64 dev v0 nodad"));
-  CHECK(stack.settleUntil(
-      [&] { return all.has(ChangeKind::Add, isAddress(a4, v0)) && all.has(ChangeKind::Add, isAddress(a6, v0)); }));
+  CHECK(stack.settleUntil([&] {
+    return all.has(ChangeKind::Add, isAddress(a4, v0)) && all.has(ChangeKind::Add, isAddress(a6, v0));
+  }));
   const auto added = all.rows(ChangeKind::Add, isAddress(a4, v0));
   REQUIRE(!added.empty());
   CHECK(added.front().onLinkPrefixLength == 24);
@@ -217,8 +223,10 @@ TEST_CASE("out-of-band address changes arrive as notifications, filtered by fami
 
   CHECK(onlyV4.has(ChangeKind::Add, isAddress(a4, v0)));
   CHECK(onlyV6.has(ChangeKind::Add, isAddress(a6, v0)));
-  for (const auto& c : onlyV4.changes()) CHECK(c.row.address.isV4());
-  for (const auto& c : onlyV6.changes()) CHECK(c.row.address.isV6());
+  for (const auto& c : onlyV4.changes())
+    CHECK(c.row.address.isV4());
+  for (const auto& c : onlyV6.changes())
+    CHECK(c.row.address.isV6());
 }
 
 TEST_CASE("an out-of-band lifetime change arrives as a parameter change", "[addresses][notify]") {

@@ -11,7 +11,8 @@ namespace {
 std::vector<std::string> splitLines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
   return lines;
 }
 
@@ -31,11 +32,13 @@ TEST_CASE("TextTable aligns every column to its widest cell", "[cli]") {
   const auto lines = splitLines(t.render());
   REQUIRE(lines.size() == 3);
   // The second column starts at the same offset on every line: widest first cell + two spaces.
-  for (const auto& line : lines) CHECK(line.size() > std::string("wide-cell  ").size());
+  for (const auto& line : lines)
+    CHECK(line.size() > std::string("wide-cell  ").size());
   CHECK(lines[0].substr(11) == "LONGER");
   CHECK(lines[1] == "wide-cell  x");
   CHECK(lines[2].substr(0, 11) == "y          ");
-  for (const auto& line : lines) CHECK(line.back() != ' ');
+  for (const auto& line : lines)
+    CHECK(line.back() != ' ');
 }
 
 TEST_CASE("route rows show table, destination, next hop, interface name, type, protocol, metric, weight",
@@ -46,10 +49,12 @@ TEST_CASE("route rows show table, destination, next hop, interface name, type, p
   REQUIRE(lines.size() == 2);
   std::istringstream cells(lines[1]);
   std::vector<std::string> words;
-  for (std::string w; cells >> w;) words.push_back(w);
-  CHECK(words == std::vector<std::string>{"main", "198.51.100.0/24", "192.0.2.254", "v0", "unicast", "netmgmt",
-                                          "100", "1"});
-  CHECK(describe(row, names) == "route 198.51.100.0/24 via 192.0.2.254 dev v0 table main proto netmgmt metric 100");
+  for (std::string w; cells >> w;)
+    words.push_back(w);
+  CHECK(words == std::vector<std::string>{"main", "198.51.100.0/24", "192.0.2.254", "v0", "unicast",
+                                          "netmgmt", "100", "1"});
+  CHECK(describe(row, names) ==
+        "route 198.51.100.0/24 via 192.0.2.254 dev v0 table main proto netmgmt metric 100");
 
   RouteRow blackhole;
   initializeIpForwardEntry(blackhole);
@@ -58,7 +63,8 @@ TEST_CASE("route rows show table, destination, next hop, interface name, type, p
   blackhole.type = RouteType::Blackhole;
   blackhole.table = 100;
   blackhole.weight = 4;
-  CHECK(describe(blackhole, names) == "route blackhole 2001:db8:ff::/48 table 100 proto unspecified metric - weight 4");
+  CHECK(describe(blackhole, names) ==
+        "route blackhole 2001:db8:ff::/48 table 100 proto unspecified metric - weight 4");
 }
 
 TEST_CASE("unknown interface indexes print as #N, none as -", "[cli]") {

@@ -139,17 +139,19 @@ TEST_CASE("Convert functions map index, LUID, name and alias both ways", "[inter
   CHECK_STATUS(b.convertInterfaceAliasToLuid("", luid), Status::InvalidParameter);
 }
 
-TEST_CASE("link notifications: add, parameter change, delete from out-of-band changes", "[interfaces][notify]") {
+TEST_CASE("link notifications: add, parameter change, delete from out-of-band changes",
+          "[interfaces][notify]") {
   CONFORMANCE_STACK(stack);
   auto& b = stack.backend();
   EventLog<InterfaceRow> log(b);
   Mirror<InterfaceRow> mirror(b, Family::Unspecified);
-  auto named = [](const std::string& name) { return [name](const InterfaceRow& r) { return r.name == name; }; };
+  auto named = [](const std::string& name) {
+    return [name](const InterfaceRow& r) { return r.name == name; };
+  };
 
   REQUIRE_OK(stack.outOfBand("link add v4 type veth peer name v5"));
-  CHECK(stack.settleUntil([&] {
-    return log.has(ChangeKind::Add, named("v4")) && log.has(ChangeKind::Add, named("v5"));
-  }));
+  CHECK(stack.settleUntil(
+      [&] { return log.has(ChangeKind::Add, named("v4")) && log.has(ChangeKind::Add, named("v5")); }));
   const auto added = log.rows(ChangeKind::Add, named("v4"));
   REQUIRE(!added.empty());
   CHECK(added.back().adminStatus == AdminStatus::Down);
@@ -159,15 +161,17 @@ TEST_CASE("link notifications: add, parameter change, delete from out-of-band ch
   log.clear();
   REQUIRE_OK(stack.outOfBand("link set v4 mtu 1400"));
   CHECK(stack.settleUntil([&] {
-    return log.has(ChangeKind::ParameterChange, [](const InterfaceRow& r) { return r.name == "v4" && r.mtu == 1400; });
+    return log.has(ChangeKind::ParameterChange,
+                   [](const InterfaceRow& r) { return r.name == "v4" && r.mtu == 1400; });
   }));
   CHECK_MIRROR(stack, mirror);
 
   log.clear();
   REQUIRE_OK(stack.outOfBand("link set v2 down"));
   CHECK(stack.settleUntil([&] {
-    return log.has(ChangeKind::ParameterChange,
-                   [](const InterfaceRow& r) { return r.name == "v2" && r.adminStatus == AdminStatus::Down; });
+    return log.has(ChangeKind::ParameterChange, [](const InterfaceRow& r) {
+      return r.name == "v2" && r.adminStatus == AdminStatus::Down;
+    });
   }));
   CHECK_MIRROR(stack, mirror);
 
@@ -175,9 +179,8 @@ TEST_CASE("link notifications: add, parameter change, delete from out-of-band ch
   const InterfaceIndex v4 = indexOf(b, "v4");
   REQUIRE_OK(stack.outOfBand("link del v4"));
   // Deleting one end of a veth pair deletes the other: both are reported, with their last rows.
-  CHECK(stack.settleUntil([&] {
-    return log.has(ChangeKind::Delete, named("v4")) && log.has(ChangeKind::Delete, named("v5"));
-  }));
+  CHECK(stack.settleUntil(
+      [&] { return log.has(ChangeKind::Delete, named("v4")) && log.has(ChangeKind::Delete, named("v5")); }));
   const auto deleted = log.rows(ChangeKind::Delete, named("v4"));
   REQUIRE(!deleted.empty());
   CHECK(deleted.back().index == v4);

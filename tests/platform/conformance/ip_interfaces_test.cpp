@@ -92,6 +92,9 @@ TEST_CASE("setIpInterfaceEntry writes the writable fields and reports the change
     CHECK(after.baseReachableTime == 20000);
     CHECK(after.nlMtu == 1400);
     CHECK(after.dadTransmits == 3);
+    // The table read agrees with the entry read.
+    for (const auto& listed : ipInterfaces(b, Family::V6))
+      if (listed.interfaceIndex == v0) CHECK(normalized(listed) == normalized(after));
     // The other family of the same interface is a different row and keeps its values.
     CHECK(ipInterface(b, Family::V4, v0).nlMtu == 1500);
     const bool reported = stack.settleUntil([&] {
@@ -117,7 +120,8 @@ TEST_CASE("setIpInterfaceEntry refusals change nothing", "[ipinterfaces][errors]
     row.forwardingEnabled = true;
     CHECK_STATUS(b.setIpInterfaceEntry(row), Status::NotFound);
   }
-  SECTION("InvalidParameter for an out-of-range hop limit, and the valid field in the same call is not applied") {
+  SECTION(
+      "InvalidParameter for an out-of-range hop limit, and the valid field in the same call is not applied") {
     auto row = ipInterface(b, Family::V6, v0);
     row.forwardingEnabled = true;
     row.curHopLimit = 256;
@@ -142,7 +146,8 @@ TEST_CASE("setIpInterfaceEntry refusals change nothing", "[ipinterfaces][errors]
   CHECK_UNCHANGED(stack, before);
 }
 
-TEST_CASE("IP interface notifications from out-of-band changes and link lifecycle", "[ipinterfaces][notify]") {
+TEST_CASE("IP interface notifications from out-of-band changes and link lifecycle",
+          "[ipinterfaces][notify]") {
   CONFORMANCE_STACK(stack);
   auto& b = stack.backend();
   EventLog<IpInterfaceRow> all(b);
@@ -153,8 +158,9 @@ TEST_CASE("IP interface notifications from out-of-band changes and link lifecycl
   // The link MTU is the IPv4 MTU (and caps the IPv6 one): both rows change.
   REQUIRE_OK(stack.outOfBand("link set v2 mtu 1400"));
   CHECK(stack.settleUntil([&] {
-    return all.has(ChangeKind::ParameterChange,
-                   [&](const IpInterfaceRow& r) { return r.family == Family::V4 && r.interfaceIndex == v2 && r.nlMtu == 1400; });
+    return all.has(ChangeKind::ParameterChange, [&](const IpInterfaceRow& r) {
+      return r.family == Family::V4 && r.interfaceIndex == v2 && r.nlMtu == 1400;
+    });
   }));
   CHECK_MIRROR(stack, mirror);
 
@@ -162,15 +168,21 @@ TEST_CASE("IP interface notifications from out-of-band changes and link lifecycl
   stack.settle();
   const auto v4 = indexOf(b, "v4");
   CHECK(stack.settleUntil([&] {
-    return all.has(ChangeKind::Add, [&](const IpInterfaceRow& r) { return r.interfaceIndex == v4 && r.family == Family::V4; }) &&
-           all.has(ChangeKind::Add, [&](const IpInterfaceRow& r) { return r.interfaceIndex == v4 && r.family == Family::V6; });
+    return all.has(ChangeKind::Add, [&](const IpInterfaceRow& r) {
+      return r.interfaceIndex == v4 && r.family == Family::V4;
+    }) && all.has(ChangeKind::Add, [&](const IpInterfaceRow& r) {
+      return r.interfaceIndex == v4 && r.family == Family::V6;
+    });
   }));
   CHECK_MIRROR(stack, mirror);
 
   REQUIRE_OK(stack.outOfBand("link del v4"));
   CHECK(stack.settleUntil([&] {
-    return all.has(ChangeKind::Delete, [&](const IpInterfaceRow& r) { return r.interfaceIndex == v4 && r.family == Family::V4; }) &&
-           all.has(ChangeKind::Delete, [&](const IpInterfaceRow& r) { return r.interfaceIndex == v4 && r.family == Family::V6; });
+    return all.has(ChangeKind::Delete, [&](const IpInterfaceRow& r) {
+      return r.interfaceIndex == v4 && r.family == Family::V4;
+    }) && all.has(ChangeKind::Delete, [&](const IpInterfaceRow& r) {
+      return r.interfaceIndex == v4 && r.family == Family::V6;
+    });
   }));
   CHECK_MIRROR(stack, mirror);
   IpInterfaceRow gone;
@@ -181,7 +193,8 @@ TEST_CASE("IP interface notifications from out-of-band changes and link lifecycl
 
   // The family filter: the IPv6 subscriber saw IPv6 rows only, and did see them.
   CHECK_FALSE(onlyV6.changes().empty());
-  for (const auto& c : onlyV6.changes()) CHECK(c.row.family == Family::V6);
+  for (const auto& c : onlyV6.changes())
+    CHECK(c.row.family == Family::V6);
 }
 
 TEST_CASE("getIpStatisticsTable shape: system-wide rows, per-interface rows for IPv6 only", "[stats]") {
@@ -199,7 +212,8 @@ TEST_CASE("getIpStatisticsTable shape: system-wide rows, per-interface rows for 
   CHECK(both.size() == v4.size() + v6.size());
 
   auto system = [](const std::vector<IpStatisticsRow>& rows) {
-    return std::count_if(rows.begin(), rows.end(), [](const IpStatisticsRow& r) { return r.interfaceIndex == 0; });
+    return std::count_if(rows.begin(), rows.end(),
+                         [](const IpStatisticsRow& r) { return r.interfaceIndex == 0; });
   };
   CHECK(system(v4) == 1);
   CHECK(system(v6) == 1);

@@ -29,7 +29,8 @@ Result runIp(const std::vector<std::string>& args) {
   std::vector<std::string> argvStrings{"ip"};
   argvStrings.insert(argvStrings.end(), args.begin(), args.end());
   std::vector<char*> argv;
-  for (auto& s : argvStrings) argv.push_back(s.data());
+  for (auto& s : argvStrings)
+    argv.push_back(s.data());
   argv.push_back(nullptr);
 
   int pipeFds[2];
@@ -46,24 +47,27 @@ Result runIp(const std::vector<std::string>& args) {
   if (spawned == 0) {
     char buffer[512];
     ssize_t n;
-    while ((n = read(pipeFds[0], buffer, sizeof buffer)) > 0) errors.append(buffer, std::size_t(n));
+    while ((n = read(pipeFds[0], buffer, sizeof buffer)) > 0)
+      errors.append(buffer, std::size_t(n));
   }
   close(pipeFds[0]);
   if (spawned != 0) return Result::failure(Status::GeneralFailure, "cannot run ip");
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Result::success();
-  while (!errors.empty() && errors.back() == '\n') errors.pop_back();
+  while (!errors.empty() && errors.back() == '\n')
+    errors.pop_back();
   std::string command;
-  for (const auto& a : argvStrings) command += (command.empty() ? "" : " ") + a;
+  for (const auto& a : argvStrings)
+    command += (command.empty() ? "" : " ") + a;
   return Result::failure(Status::GeneralFailure, command + ": " + errors);
 }
 
 std::vector<std::string> splitWords(const std::string& text) {
   std::istringstream in(text);
   std::vector<std::string> words;
-  for (std::string w; in >> w;) words.push_back(w);
+  for (std::string w; in >> w;)
+    words.push_back(w);
   return words;
 }
 
@@ -123,7 +127,8 @@ public:
   bool isKernel() const override { return true; }
   Result outOfBand(const std::string& ipCommand) override {
     std::vector<std::string> args{"-n", namespace_.name()};
-    for (auto& w : splitWords(ipCommand)) args.push_back(std::move(w));
+    for (auto& w : splitWords(ipCommand))
+      args.push_back(std::move(w));
     return runIp(args);
   }
 
@@ -143,7 +148,8 @@ std::unique_ptr<StackUnderTest> openStack() {
   const std::string prefix = "ipmibd-conf-";
   static const bool cleaned = (removeStaleNamespaces(prefix), true);
   (void)cleaned;
-  auto stack = std::make_unique<LinuxStack>(prefix + std::to_string(getpid()) + "-" + std::to_string(++counter));
+  auto stack =
+      std::make_unique<LinuxStack>(prefix + std::to_string(getpid()) + "-" + std::to_string(++counter));
   const auto started = stack->start();
   INFO("setting up the namespace topology: " << started.toString());
   REQUIRE(started.ok());

@@ -41,7 +41,8 @@ TEST_CASE("create, set and delete static neighbors, each reported once dispatche
     CHECK(log.changes().empty());
     CHECK(stack.settleUntil([&] { return log.has(ChangeKind::Add, isNeighbor(a, v0)); }));
     bool inTable = false;
-    for (const auto& n : neighbors(b, a.family())) inTable |= isNeighbor(a, v0)(n);
+    for (const auto& n : neighbors(b, a.family()))
+      inTable |= isNeighbor(a, v0)(n);
     CHECK(inTable);
 
     log.clear();
@@ -76,8 +77,10 @@ TEST_CASE("refused neighbor calls change nothing", "[neighbors][errors]") {
   const auto before = snapshot(b);
 
   SECTION("AlreadyExists for a static and for a dynamic entry") {
-    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("192.0.2.7", v0, "02:00:00:00:00:09")), Status::AlreadyExists);
-    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("192.0.2.8", v0, "02:00:00:00:00:09")), Status::AlreadyExists);
+    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("192.0.2.7", v0, "02:00:00:00:00:09")),
+                 Status::AlreadyExists);
+    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("192.0.2.8", v0, "02:00:00:00:00:09")),
+                 Status::AlreadyExists);
   }
   SECTION("NotFound: no such interface") {
     CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("192.0.2.9", unusedIndex(b), "02:00:00:00:00:09")),
@@ -85,9 +88,12 @@ TEST_CASE("refused neighbor calls change nothing", "[neighbors][errors]") {
     CHECK_STATUS(b.flushIpNetTable2(Family::V4, unusedIndex(b)), Status::NotFound);
   }
   SECTION("InvalidParameter: multicast, zero, or no address; bad link-layer length") {
-    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("224.0.0.5", v0, "02:00:00:00:00:09")), Status::InvalidParameter);
-    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("ff02::5", v0, "02:00:00:00:00:09")), Status::InvalidParameter);
-    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("0.0.0.0", v0, "02:00:00:00:00:09")), Status::InvalidParameter);
+    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("224.0.0.5", v0, "02:00:00:00:00:09")),
+                 Status::InvalidParameter);
+    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("ff02::5", v0, "02:00:00:00:00:09")),
+                 Status::InvalidParameter);
+    CHECK_STATUS(b.createIpNetEntry2(makeNeighbor("0.0.0.0", v0, "02:00:00:00:00:09")),
+                 Status::InvalidParameter);
     auto none = makeNeighbor("192.0.2.9", v0, "02:00:00:00:00:09");
     none.address = IpAddress{};
     CHECK_STATUS(b.createIpNetEntry2(none), Status::InvalidParameter);
@@ -118,8 +124,10 @@ TEST_CASE("flushIpNetTable2 removes dynamic entries of one interface and family 
   const auto v0 = indexOf(b, "v0"), v2 = indexOf(b, "v2");
   REQUIRE_OK(b.createIpNetEntry2(makeNeighbor("192.0.2.7", v0, "02:00:00:00:00:07")));
   REQUIRE_OK(b.createIpNetEntry2(makeNeighbor("192.0.2.8", v0, "02:00:00:00:00:08", NeighborState::Stale)));
-  REQUIRE_OK(b.createIpNetEntry2(makeNeighbor("2001:db8:1::8", v0, "02:00:00:00:00:08", NeighborState::Stale)));
-  REQUIRE_OK(b.createIpNetEntry2(makeNeighbor("198.51.100.8", v2, "02:00:00:00:00:18", NeighborState::Stale)));
+  REQUIRE_OK(
+      b.createIpNetEntry2(makeNeighbor("2001:db8:1::8", v0, "02:00:00:00:00:08", NeighborState::Stale)));
+  REQUIRE_OK(
+      b.createIpNetEntry2(makeNeighbor("198.51.100.8", v2, "02:00:00:00:00:18", NeighborState::Stale)));
   auto dynamic = findNeighbor(b, "192.0.2.8", v0);
   REQUIRE(dynamic.has_value());
   CHECK(dynamic->state == NeighborState::Stale);
@@ -153,8 +161,9 @@ TEST_CASE("out-of-band neighbor changes arrive as notifications, filtered by fam
 
   REQUIRE_OK(stack.outOfBand("neigh add 192.0.2.7 lladdr 02:00:00:00:00:07 dev v0 nud permanent"));
   REQUIRE_OK(stack.outOfBand("neigh add 2001:db8:1::7 lladdr 02:00:00:00:00:17 dev v0 nud permanent"));
-  CHECK(stack.settleUntil(
-      [&] { return all.has(ChangeKind::Add, isNeighbor(a4, v0)) && all.has(ChangeKind::Add, isNeighbor(a6, v0)); }));
+  CHECK(stack.settleUntil([&] {
+    return all.has(ChangeKind::Add, isNeighbor(a4, v0)) && all.has(ChangeKind::Add, isNeighbor(a6, v0));
+  }));
   const auto added = all.rows(ChangeKind::Add, isNeighbor(a4, v0));
   REQUIRE(!added.empty());
   CHECK(added.front().state == NeighborState::Permanent);
@@ -176,7 +185,8 @@ TEST_CASE("out-of-band neighbor changes arrive as notifications, filtered by fam
 
   CHECK(onlyV6.has(ChangeKind::Add, isNeighbor(a6, v0)));
   CHECK_FALSE(onlyV6.has(ChangeKind::Add, isNeighbor(a4, v0)));
-  for (const auto& c : onlyV6.changes()) CHECK(c.row.address.isV6());
+  for (const auto& c : onlyV6.changes())
+    CHECK(c.row.address.isV6());
 }
 
 } // namespace

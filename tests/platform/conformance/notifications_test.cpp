@@ -47,8 +47,9 @@ TEST_CASE("destroying or cancelling a Subscription stops its callbacks", "[notif
 // Mirrors of every table, fed only by notifications.
 struct AllMirrors {
   explicit AllMirrors(Backend& b)
-      : links(b, Family::Unspecified), ipInterfaces(b, Family::Unspecified), addresses(b, Family::Unspecified),
-        neighbors(b, Family::Unspecified), routes(b, Family::Unspecified) {}
+      : links(b, Family::Unspecified), ipInterfaces(b, Family::Unspecified),
+        addresses(b, Family::Unspecified), neighbors(b, Family::Unspecified), routes(b, Family::Unspecified) {
+  }
   Mirror<InterfaceRow> links;
   Mirror<IpInterfaceRow> ipInterfaces;
   Mirror<UnicastAddressRow> addresses;
@@ -90,8 +91,10 @@ TEST_CASE("events explain every table across link down, up and delete", "[notify
     CHECK_ALL_MIRRORS(stack, mirrors);
     CHECK(routesTo(b, "198.51.100.0/24").empty());
     CHECK(routesTo(b, "2001:db8:ff::/48").empty());
-    for (const auto& a : addresses(b, Family::Unspecified)) CHECK(a.interfaceIndex != v2);
-    for (const auto& n : neighbors(b, Family::Unspecified)) CHECK(n.interfaceIndex != v2);
+    for (const auto& a : addresses(b, Family::Unspecified))
+      CHECK(a.interfaceIndex != v2);
+    for (const auto& n : neighbors(b, Family::Unspecified))
+      CHECK(n.interfaceIndex != v2);
   }
 }
 

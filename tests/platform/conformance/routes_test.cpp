@@ -32,8 +32,9 @@ TEST_CASE("the route table holds the connected routes, filtered by family", "[ro
   CONFORMANCE_STACK(stack);
   auto& b = stack.backend();
   const auto v0 = indexOf(b, "v0"), v2 = indexOf(b, "v2");
-  for (const auto& [destination, index] : {std::pair{"192.0.2.0/24", v0}, std::pair{"198.51.100.0/24", v2},
-                                           std::pair{"2001:db8:1::/64", v0}, std::pair{"2001:db8:2::/64", v2}}) {
+  for (const auto& [destination, index] :
+       {std::pair{"192.0.2.0/24", v0}, std::pair{"198.51.100.0/24", v2}, std::pair{"2001:db8:1::/64", v0},
+        std::pair{"2001:db8:2::/64", v2}}) {
     INFO(destination);
     const auto rows = routesTo(b, destination);
     REQUIRE(rows.size() == 1);
@@ -47,8 +48,10 @@ TEST_CASE("the route table holds the connected routes, filtered by family", "[ro
     REQUIRE(got.has_value());
     CHECK(normalized(*got) == normalized(r));
   }
-  for (const auto& r : routes(b, Family::V4)) CHECK(r.destinationPrefix.family() == Family::V4);
-  for (const auto& r : routes(b, Family::V6)) CHECK(r.destinationPrefix.family() == Family::V6);
+  for (const auto& r : routes(b, Family::V4))
+    CHECK(r.destinationPrefix.family() == Family::V4);
+  for (const auto& r : routes(b, Family::V6))
+    CHECK(r.destinationPrefix.family() == Family::V6);
   CHECK(routes(b, Family::Unspecified).size() == routes(b, Family::V4).size() + routes(b, Family::V6).size());
 }
 
@@ -236,8 +239,9 @@ TEST_CASE("setIpForwardEntry2 replaces a route atomically", "[routes][notify]") 
     REQUIRE(now.has_value());
     CHECK(now->protocol == RouteProtocol::Ospf);
     CHECK(stack.settleUntil([&] {
-      return log.has(ChangeKind::ParameterChange,
-                     [&](const RouteRow& r) { return isRoute(original)(r) && r.protocol == RouteProtocol::Ospf; });
+      return log.has(ChangeKind::ParameterChange, [&](const RouteRow& r) {
+        return isRoute(original)(r) && r.protocol == RouteProtocol::Ospf;
+      });
     }));
     CHECK_FALSE(log.has(ChangeKind::Delete, isRoute(original)));
   }
@@ -312,17 +316,18 @@ TEST_CASE("a multipath route is one row per next hop", "[routes][multipath][noti
   EventLog<RouteRow> log(b);
   Mirror<RouteRow> mirror(b, Family::Unspecified);
 
-  REQUIRE_OK(stack.outOfBand(
-      "route add 203.0.113.0/24 metric 100 nexthop via 192.0.2.254 dev v0 weight 3 nexthop via 198.51.100.254 dev v2"));
-  REQUIRE_OK(stack.outOfBand(
-      "-6 route add 2001:db8:ff::/48 metric 100 nexthop via 2001:db8:1::fe dev v0 nexthop via 2001:db8:2::fe dev v2"));
+  REQUIRE_OK(stack.outOfBand("route add 203.0.113.0/24 metric 100 nexthop via 192.0.2.254 dev v0 weight 3 "
+                             "nexthop via 198.51.100.254 dev v2"));
+  REQUIRE_OK(stack.outOfBand("-6 route add 2001:db8:ff::/48 metric 100 nexthop via 2001:db8:1::fe dev v0 "
+                             "nexthop via 2001:db8:2::fe dev v2"));
   CHECK(stack.settleUntil([&] {
     return log.rows(ChangeKind::Add, toDestination("203.0.113.0/24")).size() == 2 &&
            log.rows(ChangeKind::Add, toDestination("2001:db8:ff::/48")).size() == 2;
   }));
   auto rows = routesTo(b, "203.0.113.0/24");
   REQUIRE(rows.size() == 2);
-  std::sort(rows.begin(), rows.end(), [](const RouteRow& x, const RouteRow& y) { return x.nextHop < y.nextHop; });
+  std::sort(rows.begin(), rows.end(),
+            [](const RouteRow& x, const RouteRow& y) { return x.nextHop < y.nextHop; });
   CHECK(rows[0].nextHop == addr("192.0.2.254"));
   CHECK(rows[0].interfaceIndex == v0);
   CHECK(rows[0].weight == 3);
@@ -434,7 +439,8 @@ TEST_CASE("out-of-band route changes arrive as notifications, filtered by family
   // Same key, new protocol: a parameter change, not a delete and add.
   REQUIRE_OK(stack.outOfBand("route replace 203.0.113.0/24 via 192.0.2.254 dev v0 proto ospf"));
   CHECK(stack.settleUntil([&] {
-    return all.has(ChangeKind::ParameterChange, [](const RouteRow& r) { return r.protocol == RouteProtocol::Ospf; });
+    return all.has(ChangeKind::ParameterChange,
+                   [](const RouteRow& r) { return r.protocol == RouteProtocol::Ospf; });
   }));
   CHECK_FALSE(all.has(ChangeKind::Delete, toDestination("203.0.113.0/24")));
 
@@ -455,8 +461,10 @@ TEST_CASE("out-of-band route changes arrive as notifications, filtered by family
   CHECK(onlyV4.has(ChangeKind::Add, toDestination("203.0.113.0/24")));
   CHECK_FALSE(onlyV4.has(ChangeKind::Add, toDestination("2001:db8:ff::/48")));
   CHECK(onlyV6.has(ChangeKind::Add, toDestination("2001:db8:ff::/48")));
-  for (const auto& c : onlyV4.changes()) CHECK(c.row.destinationPrefix.family() == Family::V4);
-  for (const auto& c : onlyV6.changes()) CHECK(c.row.destinationPrefix.family() == Family::V6);
+  for (const auto& c : onlyV4.changes())
+    CHECK(c.row.destinationPrefix.family() == Family::V4);
+  for (const auto& c : onlyV6.changes())
+    CHECK(c.row.destinationPrefix.family() == Family::V6);
 }
 
 } // namespace

@@ -49,15 +49,18 @@ TEST_CASE("a faulted write fails with the injected status and changes nothing", 
       {"deleteIpForwardEntry2", Operation::DeleteRoute, [&] { return b.deleteIpForwardEntry2(route); }},
       {"createUnicastIpAddressEntry", Operation::CreateAddress,
        [&] { return b.createUnicastIpAddressEntry(makeAddress("192.0.2.11", v0, 24)); }},
-      {"setUnicastIpAddressEntry", Operation::SetAddress, [&] { return b.setUnicastIpAddressEntry(changedAddress); }},
+      {"setUnicastIpAddressEntry", Operation::SetAddress,
+       [&] { return b.setUnicastIpAddressEntry(changedAddress); }},
       {"deleteUnicastIpAddressEntry", Operation::DeleteAddress,
        [&] { return b.deleteUnicastIpAddressEntry(address); }},
       {"createIpNetEntry2", Operation::CreateNeighbor,
        [&] { return b.createIpNetEntry2(makeNeighbor("192.0.2.8", v0, "02:00:00:00:00:08")); }},
       {"setIpNetEntry2", Operation::SetNeighbor, [&] { return b.setIpNetEntry2(changedNeighbor); }},
       {"deleteIpNetEntry2", Operation::DeleteNeighbor, [&] { return b.deleteIpNetEntry2(neighbor); }},
-      {"flushIpNetTable2", Operation::FlushNeighbors, [&] { return b.flushIpNetTable2(Family::Unspecified, 0); }},
-      {"setIpInterfaceEntry", Operation::SetIpInterface, [&] { return b.setIpInterfaceEntry(ipInterfaceRow); }},
+      {"flushIpNetTable2", Operation::FlushNeighbors,
+       [&] { return b.flushIpNetTable2(Family::Unspecified, 0); }},
+      {"setIpInterfaceEntry", Operation::SetIpInterface,
+       [&] { return b.setIpInterfaceEntry(ipInterfaceRow); }},
       {"setIpGlobalSettings", Operation::SetGlobal, [&] { return b.setIpGlobalSettings(globals); }},
   };
   for (const auto& c : cases) {
@@ -95,8 +98,10 @@ TEST_CASE("faults target only their operation, last for their count, and can be 
   std::vector<RouteRow> table;
   REQUIRE_OK(b.getIpForwardTable2(Family::Unspecified, table));
 
-  CHECK_STATUS(b.createIpForwardEntry2(makeRoute("203.0.113.0/24", "192.0.2.254", v0, 100)), Status::NoMemory);
-  CHECK_STATUS(b.createIpForwardEntry2(makeRoute("203.0.113.0/24", "192.0.2.254", v0, 100)), Status::NoMemory);
+  CHECK_STATUS(b.createIpForwardEntry2(makeRoute("203.0.113.0/24", "192.0.2.254", v0, 100)),
+               Status::NoMemory);
+  CHECK_STATUS(b.createIpForwardEntry2(makeRoute("203.0.113.0/24", "192.0.2.254", v0, 100)),
+               Status::NoMemory);
   CHECK(routesTo(b, "203.0.113.0/24").empty());
   REQUIRE_OK(b.createIpForwardEntry2(makeRoute("203.0.113.0/24", "192.0.2.254", v0, 100)));
   CHECK(routesTo(b, "203.0.113.0/24").size() == 1);

@@ -25,7 +25,8 @@ std::unique_ptr<StackUnderTest> openStack() {
   // Loaded as a scenario, like the kernel run's namespace built before the backend opens: the
   // topology is the starting state and produces no notifications.
   std::string scenario;
-  for (const auto& command : topologyCommands()) scenario += command + "\n";
+  for (const auto& command : topologyCommands())
+    scenario += command + "\n";
   platform::Result error;
   auto backend = platform::sim::SimBackend::fromScenario(scenario, "conformance-topology", error);
   INFO("loading the topology: " << error.toString());

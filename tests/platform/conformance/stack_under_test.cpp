@@ -14,8 +14,7 @@ constexpr auto kQuietPeriod = 150ms;
 
 // Runs dispatch() until the backend says nothing is left for now.
 void drain(platform::Backend& backend) {
-  for (int rounds = 0; rounds < 10'000 && backend.dispatch(50ms); ++rounds) {
-  }
+  for (int rounds = 0; rounds < 10'000 && backend.dispatch(50ms); ++rounds) {}
 }
 
 // Waits up to `limit` for the backend to have something to do: its descriptor readable or its
@@ -44,7 +43,8 @@ void StackUnderTest::settle() {
   const auto giveUp = platform::Clock::now() + kSettleTimeout;
   drain(b);
   if (!isKernel()) return;
-  while (platform::Clock::now() < giveUp && waitForWork(b, kQuietPeriod)) drain(b);
+  while (platform::Clock::now() < giveUp && waitForWork(b, kQuietPeriod))
+    drain(b);
 }
 
 bool StackUnderTest::settleUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {

@@ -36,7 +36,8 @@ InterfaceLuid luidOf(Backend& backend, const std::string& name) {
 
 InterfaceIndex unusedIndex(Backend& backend) {
   InterfaceIndex highest = 0;
-  for (const auto& row : interfaces(backend)) highest = std::max(highest, row.index);
+  for (const auto& row : interfaces(backend))
+    highest = std::max(highest, row.index);
   return highest + 1000;
 }
 
@@ -57,7 +58,8 @@ RouteRow makeTypedRoute(std::string_view destination, RouteType type, std::uint3
   return row;
 }
 
-UnicastAddressRow makeAddress(std::string_view address, InterfaceIndex interfaceIndex, std::uint8_t prefixLength) {
+UnicastAddressRow makeAddress(std::string_view address, InterfaceIndex interfaceIndex,
+                              std::uint8_t prefixLength) {
   UnicastAddressRow row;
   initializeUnicastIpAddressEntry(row);
   row.address = addr(address);
@@ -159,7 +161,8 @@ bool isNoise(const NeighborRow& row) { return row.address.isMulticast(); }
 
 namespace {
 template <class Row> std::vector<Row> normalizedSorted(std::vector<Row> rows) {
-  for (auto& r : rows) r = normalized(r);
+  for (auto& r : rows)
+    r = normalized(r);
   std::erase_if(rows, [](const Row& r) {
     if constexpr (std::is_same_v<Row, NeighborRow>) return isNoise(r);
     return false;

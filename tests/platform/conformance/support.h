@@ -48,7 +48,8 @@ InterfaceIndex unusedIndex(Backend& backend);
 // Initialize…Entry-based builders. An empty nextHop means on-link (the family's zero address).
 RouteRow makeRoute(std::string_view destination, std::string_view nextHop, InterfaceIndex interfaceIndex,
                    std::uint32_t metric = kUnspecifiedMetric);
-RouteRow makeTypedRoute(std::string_view destination, RouteType type, std::uint32_t metric = kUnspecifiedMetric);
+RouteRow makeTypedRoute(std::string_view destination, RouteType type,
+                        std::uint32_t metric = kUnspecifiedMetric);
 UnicastAddressRow makeAddress(std::string_view address, InterfaceIndex interfaceIndex,
                               std::uint8_t prefixLength);
 NeighborRow makeNeighbor(std::string_view address, InterfaceIndex interfaceIndex, std::string_view lladdr,
@@ -66,11 +67,15 @@ IpInterfaceRow ipInterface(Backend& backend, Family family, InterfaceIndex index
 
 // ---- keys and normalization ---------------------------------------------------------------------
 inline InterfaceIndex keyFor(const InterfaceRow& r) { return r.index; }
-inline std::pair<Family, InterfaceIndex> keyFor(const IpInterfaceRow& r) { return {r.family, r.interfaceIndex}; }
+inline std::pair<Family, InterfaceIndex> keyFor(const IpInterfaceRow& r) {
+  return {r.family, r.interfaceIndex};
+}
 inline std::pair<IpAddress, InterfaceIndex> keyFor(const UnicastAddressRow& r) {
   return {r.address, r.interfaceIndex};
 }
-inline std::pair<IpAddress, InterfaceIndex> keyFor(const NeighborRow& r) { return {r.address, r.interfaceIndex}; }
+inline std::pair<IpAddress, InterfaceIndex> keyFor(const NeighborRow& r) {
+  return {r.address, r.interfaceIndex};
+}
 inline RouteKey keyFor(const RouteRow& r) { return keyOf(r); }
 
 // Clears what moves on its own (traffic counters, the kernel's randomized reachable time, remaining
@@ -103,7 +108,8 @@ std::string difference(const Snapshot& before, const Snapshot& after);
   do {                                                                                                       \
     (stack).settle();                                                                                        \
     const auto conformanceAfter_ = ::ipmibd::conformance::snapshot((stack).backend());                       \
-    INFO("state changed by a refused call:\n" << ::ipmibd::conformance::difference((before), conformanceAfter_)); \
+    INFO("state changed by a refused call:\n"                                                                \
+         << ::ipmibd::conformance::difference((before), conformanceAfter_));                                 \
     CHECK((before) == conformanceAfter_);                                                                    \
   } while (false)
 
@@ -163,17 +169,21 @@ public:
   Mirror(Backend& backend, Family family) : backend_(backend), family_(family) {
     // Subscribe before reading so a change between the two is not lost (it is applied twice at
     // worst, which an Add of a known key would flag: settle first).
-    subscription_ = subscribe(backend, family, [this](std::span<const Change<Row>> changes) { apply(changes); });
-    for (const auto& row : read()) rows_[keyFor(row)] = row;
+    subscription_ =
+        subscribe(backend, family, [this](std::span<const Change<Row>> changes) { apply(changes); });
+    for (const auto& row : read())
+      rows_[keyFor(row)] = row;
   }
   // Anomalies: an Add of a key already known, a Delete or ParameterChange of an unknown key.
   const std::vector<std::string>& anomalies() const { return anomalies_; }
   // Empty when the mirror equals a fresh read; otherwise the differing rows.
   std::string mismatch() {
     std::map<Key, Row> fresh;
-    for (const auto& row : read()) fresh[keyFor(row)] = normalized(row);
+    for (const auto& row : read())
+      fresh[keyFor(row)] = normalized(row);
     std::map<Key, Row> mirrored;
-    for (const auto& [key, row] : rows_) mirrored[key] = normalized(row);
+    for (const auto& [key, row] : rows_)
+      mirrored[key] = normalized(row);
     std::ostringstream out;
     for (const auto& [key, row] : mirrored) {
       if (skip(row)) continue;
@@ -190,11 +200,16 @@ public:
 
 private:
   std::vector<Row> read() {
-    if constexpr (std::is_same_v<Row, InterfaceRow>) return interfaces(backend_);
-    else if constexpr (std::is_same_v<Row, IpInterfaceRow>) return ipInterfaces(backend_, family_);
-    else if constexpr (std::is_same_v<Row, UnicastAddressRow>) return addresses(backend_, family_);
-    else if constexpr (std::is_same_v<Row, NeighborRow>) return neighbors(backend_, family_);
-    else return routes(backend_, family_);
+    if constexpr (std::is_same_v<Row, InterfaceRow>)
+      return interfaces(backend_);
+    else if constexpr (std::is_same_v<Row, IpInterfaceRow>)
+      return ipInterfaces(backend_, family_);
+    else if constexpr (std::is_same_v<Row, UnicastAddressRow>)
+      return addresses(backend_, family_);
+    else if constexpr (std::is_same_v<Row, NeighborRow>)
+      return neighbors(backend_, family_);
+    else
+      return routes(backend_, family_);
   }
   static bool skip(const Row& row) {
     if constexpr (std::is_same_v<Row, NeighborRow>) return isNoise(row);
@@ -211,7 +226,8 @@ private:
     for (const auto& c : changes) {
       const auto key = keyFor(c.row);
       const bool known = rows_.contains(key);
-      if (c.kind == ChangeKind::Add && known && !skip(c.row)) anomalies_.push_back("Add of known " + text(c.row));
+      if (c.kind == ChangeKind::Add && known && !skip(c.row))
+        anomalies_.push_back("Add of known " + text(c.row));
       if (c.kind != ChangeKind::Add && !known && !skip(c.row))
         anomalies_.push_back(std::string(toString(c.kind)) + " of unknown " + text(c.row));
       if (c.kind == ChangeKind::Delete)
@@ -237,7 +253,8 @@ private:
     INFO("events do not explain the table:\n" << conformanceMismatch_);                                      \
     CHECK(conformanceMismatch_.empty());                                                                     \
     std::string conformanceAnomalies_;                                                                       \
-    for (const auto& a : (mirror).anomalies()) conformanceAnomalies_ += a + "\n";                            \
+    for (const auto& a : (mirror).anomalies())                                                               \
+      conformanceAnomalies_ += a + "\n";                                                                     \
     INFO("inconsistent change kinds:\n" << conformanceAnomalies_);                                           \
     CHECK((mirror).anomalies().empty());                                                                     \
   } while (false)
@@ -246,7 +263,9 @@ private:
 
 namespace Catch {
 template <> struct StringMaker<ipmibd::platform::Status> {
-  static std::string convert(ipmibd::platform::Status s) { return std::string(ipmibd::platform::toString(s)); }
+  static std::string convert(ipmibd::platform::Status s) {
+    return std::string(ipmibd::platform::toString(s));
+  }
 };
 template <> struct StringMaker<ipmibd::platform::IpAddress> {
   static std::string convert(const ipmibd::platform::IpAddress& a) { return a.toString(); }
@@ -255,7 +274,9 @@ template <> struct StringMaker<ipmibd::platform::IpPrefix> {
   static std::string convert(const ipmibd::platform::IpPrefix& p) { return p.toString(); }
 };
 template <> struct StringMaker<ipmibd::platform::RouteType> {
-  static std::string convert(ipmibd::platform::RouteType t) { return std::string(ipmibd::platform::toString(t)); }
+  static std::string convert(ipmibd::platform::RouteType t) {
+    return std::string(ipmibd::platform::toString(t));
+  }
 };
 template <> struct StringMaker<ipmibd::platform::NeighborState> {
   static std::string convert(ipmibd::platform::NeighborState s) {
@@ -263,7 +284,9 @@ template <> struct StringMaker<ipmibd::platform::NeighborState> {
   }
 };
 template <> struct StringMaker<ipmibd::platform::DadState> {
-  static std::string convert(ipmibd::platform::DadState s) { return std::string(ipmibd::platform::toString(s)); }
+  static std::string convert(ipmibd::platform::DadState s) {
+    return std::string(ipmibd::platform::toString(s));
+  }
 };
 template <> struct StringMaker<ipmibd::platform::RouteProtocol> {
   static std::string convert(ipmibd::platform::RouteProtocol p) {
@@ -271,10 +294,14 @@ template <> struct StringMaker<ipmibd::platform::RouteProtocol> {
   }
 };
 template <> struct StringMaker<ipmibd::platform::OperStatus> {
-  static std::string convert(ipmibd::platform::OperStatus s) { return std::string(ipmibd::platform::toString(s)); }
+  static std::string convert(ipmibd::platform::OperStatus s) {
+    return std::string(ipmibd::platform::toString(s));
+  }
 };
 template <> struct StringMaker<ipmibd::platform::Family> {
-  static std::string convert(ipmibd::platform::Family f) { return std::string(ipmibd::platform::toString(f)); }
+  static std::string convert(ipmibd::platform::Family f) {
+    return std::string(ipmibd::platform::toString(f));
+  }
 };
 template <> struct StringMaker<ipmibd::platform::RouteRow> {
   static std::string convert(const ipmibd::platform::RouteRow& r) {

@@ -20,8 +20,8 @@ namespace {
 
 using namespace ipmibd::platform;
 using namespace ipmibd::platform::linux_backend;
-using ipmibd::testing::TestNamespace;
 using boost::property_tree::ptree;
+using ipmibd::testing::TestNamespace;
 using namespace std::chrono_literals;
 
 #define REQUIRE_ROOT()                                                                                       \
@@ -54,7 +54,8 @@ void buildTopology(const TestNamespace& ns) {
   ns.ip("addr add 198.51.100.9/24 dev v0"); // secondary
   ns.ip("addr add 2001:db8:1::1/64 dev v0");
   ns.ip("route add 203.0.113.0/24 via 198.51.100.254");
-  ns.ip("route add 203.0.113.128/25 metric 7 nexthop via 198.51.100.2 weight 1 nexthop via 198.51.100.3 weight 3");
+  ns.ip("route add 203.0.113.128/25 metric 7 nexthop via 198.51.100.2 weight 1 nexthop via 198.51.100.3 "
+        "weight 3");
   ns.ip("route add blackhole 192.0.2.0/24");
   ns.ip("route add unreachable 192.0.2.128/25 metric 5");
   ns.ip("-6 route add 2001:db8:ff::/48 via 2001:db8:1::fe");
@@ -79,8 +80,7 @@ std::unique_ptr<LinuxBackend> openBackend(const TestNamespace& ns, int eventBuff
 void settle(LinuxBackend& backend, std::chrono::milliseconds quiet = 200ms) {
   const auto giveUp = Clock::now() + 60s;
   while (Clock::now() < giveUp) {
-    while (backend.dispatch(100ms)) {
-    }
+    while (backend.dispatch(100ms)) {}
     pollfd fd{backend.eventDescriptor(), POLLIN, 0};
     if (::poll(&fd, 1, int(quiet.count())) == 0) return;
   }
@@ -90,7 +90,8 @@ std::map<std::string, InterfaceIndex> indexByName(LinuxBackend& b) {
   std::vector<InterfaceRow> links;
   REQUIRE(b.getIfTable2(links).ok());
   std::map<std::string, InterfaceIndex> out;
-  for (const auto& l : links) out[l.name] = l.index;
+  for (const auto& l : links)
+    out[l.name] = l.index;
   return out;
 }
 
@@ -116,7 +117,8 @@ TEST_CASE("interfaces match ip -j link", "[integration][linux]") {
     CHECK(formatPhysicalAddress(it->physicalAddress) == link.get<std::string>("address"));
     CHECK(it->alias == link.get<std::string>("ifalias", ""));
     bool up = false;
-    for (const auto& [__, flag] : link.get_child("flags")) up = up || flag.data() == "UP";
+    for (const auto& [__, flag] : link.get_child("flags"))
+      up = up || flag.data() == "UP";
     CHECK(it->adminStatus == (up ? AdminStatus::Up : AdminStatus::Down));
     const std::string state = link.get<std::string>("operstate");
     if (state == "UP") CHECK(it->operStatus == OperStatus::Up);
@@ -150,10 +152,12 @@ TEST_CASE("unicast addresses match ip -j addr", "[integration][linux]") {
   std::vector<UnicastAddressRow> rows;
   REQUIRE(b->getUnicastIpAddressTable(Family::Unspecified, rows).ok());
   std::set<std::tuple<std::string, unsigned, InterfaceIndex>> ours, theirs;
-  for (const auto& r : rows) ours.insert({r.address.withScope(0).toString(), r.onLinkPrefixLength, r.interfaceIndex});
+  for (const auto& r : rows)
+    ours.insert({r.address.withScope(0).toString(), r.onLinkPrefixLength, r.interfaceIndex});
   for (const auto& [_, link] : ns.json("addr show"))
     for (const auto& [__, a] : link.get_child("addr_info"))
-      theirs.insert({a.get<std::string>("local"), a.get<unsigned>("prefixlen"), link.get<InterfaceIndex>("ifindex")});
+      theirs.insert(
+          {a.get<std::string>("local"), a.get<unsigned>("prefixlen"), link.get<InterfaceIndex>("ifindex")});
   CHECK(ours == theirs);
 
   const auto v0 = indexByName(*b)["v0"];
@@ -204,7 +208,8 @@ std::set<RouteTuple> ipRoutes(const TestNamespace& ns, bool v6) {
       for (const auto& [__, h] : *hops)
         out.insert({dst, h.get<std::string>("gateway", ""), h.get<std::string>("dev", ""), metric, type});
     } else {
-      out.insert({dst, r.get<std::string>("gateway", ""), reject ? "" : r.get<std::string>("dev", ""), metric, type});
+      out.insert({dst, r.get<std::string>("gateway", ""), reject ? "" : r.get<std::string>("dev", ""), metric,
+                  type});
     }
   }
   return out;
@@ -212,7 +217,8 @@ std::set<RouteTuple> ipRoutes(const TestNamespace& ns, bool v6) {
 
 std::set<RouteTuple> ourRoutes(LinuxBackend& b, Family family) {
   std::map<InterfaceIndex, std::string> names;
-  for (auto& [name, index] : indexByName(b)) names[index] = name;
+  for (auto& [name, index] : indexByName(b))
+    names[index] = name;
   std::vector<RouteRow> rows;
   REQUIRE(b.getIpForwardTable2(family, rows).ok());
   std::set<RouteTuple> out;
@@ -224,7 +230,8 @@ std::set<RouteTuple> ourRoutes(LinuxBackend& b, Family family) {
   return out;
 }
 
-TEST_CASE("routes match ip -j route: multipath, reject types, IPv6 link-local next hops", "[integration][linux]") {
+TEST_CASE("routes match ip -j route: multipath, reject types, IPv6 link-local next hops",
+          "[integration][linux]") {
   REQUIRE_ROOT();
   TestNamespace ns("lr");
   buildTopology(ns);
@@ -295,7 +302,8 @@ TEST_CASE("routeTables selects the exported kernel tables", "[integration][linux
   std::vector<RouteRow> rows;
   REQUIRE(b->getIpForwardTable2(Family::Unspecified, rows).ok());
   REQUIRE(rows.size() == 2);
-  for (const auto& r : rows) CHECK(r.table == 100);
+  for (const auto& r : rows)
+    CHECK(r.table == 100);
 
   // An exported table that does not exist yet is empty, not an error.
   options.routeTables = {4242};
@@ -314,9 +322,11 @@ TEST_CASE("neighbors match ip -j neigh", "[integration][linux]") {
   std::vector<NeighborRow> rows;
   REQUIRE(b->getIpNetTable2(Family::Unspecified, rows).ok());
   std::set<std::pair<std::string, InterfaceIndex>> ours, theirs;
-  for (const auto& r : rows) ours.insert({r.address.withScope(0).toString(), r.interfaceIndex});
+  for (const auto& r : rows)
+    ours.insert({r.address.withScope(0).toString(), r.interfaceIndex});
   auto names = indexByName(*b);
-  for (const auto& [_, n] : ns.json("neigh show nud all")) theirs.insert({n.get<std::string>("dst"), names[n.get<std::string>("dev")]});
+  for (const auto& [_, n] : ns.json("neigh show nud all"))
+    theirs.insert({n.get<std::string>("dst"), names[n.get<std::string>("dev")]});
   CHECK(ours == theirs);
 
   NeighborRow v4;
@@ -468,7 +478,8 @@ template <class Key, class Row> struct View {
       const Key k = key(c.row);
       const bool known = rows.contains(k);
       if (c.kind == ChangeKind::Add && known) anomalies.push_back("add of known key");
-      if (c.kind != ChangeKind::Add && !known) anomalies.push_back(std::string(toString(c.kind)) + " of unknown key");
+      if (c.kind != ChangeKind::Add && !known)
+        anomalies.push_back(std::string(toString(c.kind)) + " of unknown key");
       if (c.kind == ChangeKind::Delete)
         rows.erase(k);
       else
@@ -481,19 +492,28 @@ template <class Key, class Row> struct View {
 };
 
 RouteKey routeKey(const RouteRow& r) { return keyOf(r); }
-std::pair<IpAddress, InterfaceIndex> addressKey(const UnicastAddressRow& r) { return {r.address, r.interfaceIndex}; }
-std::pair<IpAddress, InterfaceIndex> neighborKey(const NeighborRow& r) { return {r.address, r.interfaceIndex}; }
+std::pair<IpAddress, InterfaceIndex> addressKey(const UnicastAddressRow& r) {
+  return {r.address, r.interfaceIndex};
+}
+std::pair<IpAddress, InterfaceIndex> neighborKey(const NeighborRow& r) {
+  return {r.address, r.interfaceIndex};
+}
 InterfaceIndex linkKey(const InterfaceRow& r) { return r.index; }
-std::pair<Family, InterfaceIndex> ipInterfaceKey(const IpInterfaceRow& r) { return {r.family, r.interfaceIndex}; }
+std::pair<Family, InterfaceIndex> ipInterfaceKey(const IpInterfaceRow& r) {
+  return {r.family, r.interfaceIndex};
+}
 
-template <class Key, class Row> std::map<Key, Row> asMap(const std::vector<Row>& rows, Key (*key)(const Row&)) {
+template <class Key, class Row>
+std::map<Key, Row> asMap(const std::vector<Row>& rows, Key (*key)(const Row&)) {
   std::map<Key, Row> out;
-  for (const auto& r : rows) out[key(r)] = r;
+  for (const auto& r : rows)
+    out[key(r)] = r;
   return out;
 }
 
 InterfaceRow withoutCounters(InterfaceRow r) {
-  r.inOctets = r.inUcastPkts = r.inNUcastPkts = r.inDiscards = r.inErrors = r.inUnknownProtos = r.inMulticastPkts = 0;
+  r.inOctets = r.inUcastPkts = r.inNUcastPkts = r.inDiscards = r.inErrors = r.inUnknownProtos =
+      r.inMulticastPkts = 0;
   r.outOctets = r.outUcastPkts = r.outNUcastPkts = r.outDiscards = r.outErrors = 0;
   return r;
 }
@@ -555,19 +575,24 @@ TEST_CASE("out-of-band changes arrive as events and explain the tables", "[integ
     auto mirrored = neighbors.rows;
     std::erase_if(mirrored, [](const auto& kv) { return kv.first.first.isMulticast(); });
     for (auto* m : {&fresh, &mirrored})
-      for (auto& [k, row] : *m) row = withoutAge(row);
+      for (auto& [k, row] : *m)
+        row = withoutAge(row);
     CHECK(mirrored == fresh);
     std::vector<InterfaceRow> l;
     REQUIRE(b->getIfTable2(l).ok());
     std::map<InterfaceIndex, InterfaceRow> freshLinks, mirroredLinks;
-    for (const auto& row : l) freshLinks[row.index] = withoutCounters(row);
-    for (const auto& [k, row] : links.rows) mirroredLinks[k] = withoutCounters(row);
+    for (const auto& row : l)
+      freshLinks[row.index] = withoutCounters(row);
+    for (const auto& [k, row] : links.rows)
+      mirroredLinks[k] = withoutCounters(row);
     CHECK(mirroredLinks == freshLinks);
     std::vector<IpInterfaceRow> i;
     REQUIRE(b->getIpInterfaceTable(Family::Unspecified, i).ok());
     std::map<std::pair<Family, InterfaceIndex>, IpInterfaceRow> freshIp, mirroredIp;
-    for (const auto& row : i) freshIp[ipInterfaceKey(row)] = withoutReachable(row);
-    for (const auto& [k, row] : ipInterfaces.rows) mirroredIp[k] = withoutReachable(row);
+    for (const auto& row : i)
+      freshIp[ipInterfaceKey(row)] = withoutReachable(row);
+    for (const auto& [k, row] : ipInterfaces.rows)
+      mirroredIp[k] = withoutReachable(row);
     CHECK(mirroredIp == freshIp);
     for (auto* anomalies : {&routes.anomalies, &addresses.anomalies, &neighbors.anomalies, &links.anomalies,
                             &ipInterfaces.anomalies})
@@ -582,10 +607,12 @@ TEST_CASE("out-of-band changes arrive as events and explain the tables", "[integ
       return r.destinationPrefix == prefix("203.0.113.64/26") && r.metric == 9 && r.interfaceIndex == v0 &&
              r.nextHop == addr("198.51.100.254") && r.luid.value != 0;
     }));
-    CHECK(routes.saw(ChangeKind::Add, [&](const RouteRow& r) { return r.destinationPrefix == prefix("2001:db8:ab::/48"); }));
+    CHECK(routes.saw(ChangeKind::Add,
+                     [&](const RouteRow& r) { return r.destinationPrefix == prefix("2001:db8:ab::/48"); }));
     ns.ip("route replace 203.0.113.64/26 via 198.51.100.254 metric 9 proto ospf");
     settle(*b);
-    CHECK(routes.saw(ChangeKind::ParameterChange, [](const RouteRow& r) { return r.protocol == RouteProtocol::Ospf; }));
+    CHECK(routes.saw(ChangeKind::ParameterChange,
+                     [](const RouteRow& r) { return r.protocol == RouteProtocol::Ospf; }));
     ns.ip("route replace 203.0.113.64/26 via 198.51.100.253 metric 9");
     settle(*b);
     CHECK(routes.saw(ChangeKind::Delete, [](const RouteRow& r) {
@@ -594,7 +621,8 @@ TEST_CASE("out-of-band changes arrive as events and explain the tables", "[integ
     ns.ip("route del 203.0.113.64/26 metric 9");
     ns.ip("route del 203.0.113.128/25 metric 7");
     settle(*b);
-    CHECK(routes.saw(ChangeKind::Delete, [](const RouteRow& r) { return r.nextHop == addr("198.51.100.253"); }));
+    CHECK(routes.saw(ChangeKind::Delete,
+                     [](const RouteRow& r) { return r.nextHop == addr("198.51.100.253"); }));
     CHECK(std::count_if(routes.log.begin(), routes.log.end(), [](const auto& c) {
             return c.kind == ChangeKind::Delete && c.row.destinationPrefix == prefix("203.0.113.128/25");
           }) == 2);
@@ -605,19 +633,24 @@ TEST_CASE("out-of-band changes arrive as events and explain the tables", "[integ
     ns.ip("addr add 2001:db8:1::50/64 dev v0");
     ns.ip("neigh add 198.51.100.8 lladdr 02:00:00:00:00:0a dev v0 nud permanent");
     settle(*b);
-    CHECK(addresses.saw(ChangeKind::Add, [](const UnicastAddressRow& r) { return r.address == addr("198.51.100.50"); }));
-    CHECK(addresses.saw(ChangeKind::Add, [](const UnicastAddressRow& r) { return r.address == addr("2001:db8:1::50"); }));
-    CHECK(neighbors.saw(ChangeKind::Add, [](const NeighborRow& r) { return r.address == addr("198.51.100.8"); }));
+    CHECK(addresses.saw(ChangeKind::Add,
+                        [](const UnicastAddressRow& r) { return r.address == addr("198.51.100.50"); }));
+    CHECK(addresses.saw(ChangeKind::Add,
+                        [](const UnicastAddressRow& r) { return r.address == addr("2001:db8:1::50"); }));
+    CHECK(neighbors.saw(ChangeKind::Add,
+                        [](const NeighborRow& r) { return r.address == addr("198.51.100.8"); }));
     ns.ip("neigh change 198.51.100.8 lladdr 02:00:00:00:00:0b dev v0 nud permanent");
     ns.ip("addr del 198.51.100.50/24 dev v0");
     settle(*b);
     CHECK(neighbors.saw(ChangeKind::ParameterChange, [](const NeighborRow& r) {
       return formatPhysicalAddress(r.physicalAddress) == "02:00:00:00:00:0b";
     }));
-    CHECK(addresses.saw(ChangeKind::Delete, [](const UnicastAddressRow& r) { return r.address == addr("198.51.100.50"); }));
+    CHECK(addresses.saw(ChangeKind::Delete,
+                        [](const UnicastAddressRow& r) { return r.address == addr("198.51.100.50"); }));
     ns.ip("neigh del 198.51.100.8 dev v0");
     settle(*b);
-    CHECK(neighbors.saw(ChangeKind::Delete, [](const NeighborRow& r) { return r.address == addr("198.51.100.8"); }));
+    CHECK(neighbors.saw(ChangeKind::Delete,
+                        [](const NeighborRow& r) { return r.address == addr("198.51.100.8"); }));
     checkViews();
   }
   SECTION("links: add, MTU change, forwarding (netconf), down flushes routes, delete cascades") {
@@ -627,7 +660,8 @@ TEST_CASE("out-of-band changes arrive as events and explain the tables", "[integ
     CHECK(ipInterfaces.saw(ChangeKind::Add, [](const IpInterfaceRow& r) { return r.family == Family::V4; }));
     ns.ip("link set v0 mtu 1400");
     settle(*b);
-    CHECK(links.saw(ChangeKind::ParameterChange, [&](const InterfaceRow& r) { return r.index == v0 && r.mtu == 1400; }));
+    CHECK(links.saw(ChangeKind::ParameterChange,
+                    [&](const InterfaceRow& r) { return r.index == v0 && r.mtu == 1400; }));
     ns.sysctl("net.ipv4.conf.v0.forwarding=1");
     settle(*b);
     CHECK(ipInterfaces.saw(ChangeKind::ParameterChange, [&](const IpInterfaceRow& r) {
@@ -636,9 +670,11 @@ TEST_CASE("out-of-band changes arrive as events and explain the tables", "[integ
     // The kernel drops routes through a link taken down without telling anyone.
     ns.ip("link set v0 down");
     settle(*b);
-    CHECK(routes.saw(ChangeKind::Delete, [](const RouteRow& r) { return r.destinationPrefix == prefix("203.0.113.0/24"); }));
-    CHECK(links.saw(ChangeKind::ParameterChange,
-                    [&](const InterfaceRow& r) { return r.index == v0 && r.adminStatus == AdminStatus::Down; }));
+    CHECK(routes.saw(ChangeKind::Delete,
+                     [](const RouteRow& r) { return r.destinationPrefix == prefix("203.0.113.0/24"); }));
+    CHECK(links.saw(ChangeKind::ParameterChange, [&](const InterfaceRow& r) {
+      return r.index == v0 && r.adminStatus == AdminStatus::Down;
+    }));
     checkViews();
     ns.ip("link set v0 up");
     ns.ip("route add 203.0.113.0/24 via 198.51.100.254");
@@ -649,8 +685,10 @@ TEST_CASE("out-of-band changes arrive as events and explain the tables", "[integ
     CHECK(routes.saw(ChangeKind::Delete, [&](const RouteRow& r) {
       return r.interfaceIndex == v0 && r.destinationPrefix == prefix("203.0.113.0/24");
     }));
-    CHECK(std::none_of(addresses.rows.begin(), addresses.rows.end(), [&](const auto& kv) { return kv.first.second == v0; }));
-    CHECK(std::none_of(routes.rows.begin(), routes.rows.end(), [&](const auto& kv) { return kv.second.interfaceIndex == v0; }));
+    CHECK(std::none_of(addresses.rows.begin(), addresses.rows.end(),
+                       [&](const auto& kv) { return kv.first.second == v0; }));
+    CHECK(std::none_of(routes.rows.begin(), routes.rows.end(),
+                       [&](const auto& kv) { return kv.second.interfaceIndex == v0; }));
     CHECK_FALSE(ipInterfaces.rows.contains({Family::V6, v0}));
     checkViews();
   }
@@ -678,8 +716,8 @@ TEST_CASE("an event-socket overrun is repaired by a resync that publishes exactl
   for (int round = 0; round < rounds; ++round) {
     std::ostringstream adds, dels;
     for (int i = 0; i < 20000; ++i) {
-      const std::string dst = "2001:db8:" + std::to_string(100 + round) + "::" + std::to_string(i % 9000) + ":" +
-                              std::to_string(i / 9000);
+      const std::string dst = "2001:db8:" + std::to_string(100 + round) + "::" + std::to_string(i % 9000) +
+                              ":" + std::to_string(i / 9000);
       adds << "route add blackhole " << dst << "/128\n";
       dels << "route del blackhole " << dst << "/128\n";
     }

@@ -36,7 +36,9 @@ public:
     header_->nlmsg_flags = flags;
     return static_cast<Header*>(mnl_nlmsg_put_extra_header(header_, sizeof(Header)));
   }
-  void put(std::uint16_t type, const void* data, std::size_t length) { mnl_attr_put(header_, type, length, data); }
+  void put(std::uint16_t type, const void* data, std::size_t length) {
+    mnl_attr_put(header_, type, length, data);
+  }
   void u8(std::uint16_t type, std::uint8_t v) { mnl_attr_put_u8(header_, type, v); }
   void u32(std::uint16_t type, std::uint32_t v) { mnl_attr_put_u32(header_, type, v); }
   void str(std::uint16_t type, const char* v) { mnl_attr_put_strz(header_, type, v); }
@@ -81,7 +83,8 @@ template <class Decode> void survivesDamage(const nlmsghdr& m, Decode decode) {
     std::unique_ptr<std::uint8_t[]> copy(new std::uint8_t[length]);
     std::memcpy(copy.get(), &m, length);
     const int flips = 1 + int(random() % 4);
-    for (int i = 0; i < flips; ++i) copy[sizeof(nlmsghdr) + random() % (length - sizeof(nlmsghdr))] = std::uint8_t(random());
+    for (int i = 0; i < flips; ++i)
+      copy[sizeof(nlmsghdr) + random() % (length - sizeof(nlmsghdr))] = std::uint8_t(random());
     decode(*reinterpret_cast<nlmsghdr*>(copy.get()));
   }
 }
@@ -137,7 +140,8 @@ void buildLink(Message& msg, std::uint16_t type = RTM_NEWLINK, std::uint8_t fami
   msg.put(IFLA_INET6_CACHEINFO, &cache, sizeof cache);
   std::array<std::uint64_t, 38> s6{};
   s6[0] = 38;
-  for (std::size_t i = 1; i < s6.size(); ++i) s6[i] = 1000 + i;
+  for (std::size_t i = 1; i < s6.size(); ++i)
+    s6[i] = 1000 + i;
   msg.put(IFLA_INET6_STATS, s6.data(), sizeof s6);
   msg.u8(IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_EUI64);
   msg.end(inet6);
@@ -198,7 +202,7 @@ TEST_CASE("decodeLink: ARPHRD types and RFC 2863 oper states", "[unit][decode][l
   };
   for (auto [flags, operstate, expected] : {
            State{IFF_UP | IFF_RUNNING, IF_OPER_UP, OperStatus::Up},
-           State{0, IF_OPER_UP, OperStatus::Down}, // admin down wins
+           State{0, IF_OPER_UP, OperStatus::Down},                       // admin down wins
            State{IFF_UP | IFF_RUNNING, IF_OPER_UNKNOWN, OperStatus::Up}, // loopback, tun
            State{IFF_UP, IF_OPER_UNKNOWN, OperStatus::Unknown},
            State{IFF_UP, IF_OPER_LOWERLAYERDOWN, OperStatus::LowerLayerDown},
@@ -256,7 +260,8 @@ TEST_CASE("decodeLink: short attributes are ignored, names need no terminator", 
   CHECK(row->physicalAddress.empty());
 }
 
-TEST_CASE("decodeIpInterfaces: IPv4 devconf and IPv6 conf, cache info, EUI-64", "[unit][decode][ipinterface]") {
+TEST_CASE("decodeIpInterfaces: IPv4 devconf and IPv6 conf, cache info, EUI-64",
+          "[unit][decode][ipinterface]") {
   Message msg;
   buildLink(msg);
   std::vector<IpInterfaceRow> rows;
@@ -285,7 +290,8 @@ TEST_CASE("decodeIpInterfaces: IPv4 devconf and IPv6 conf, cache info, EUI-64", 
   CHECK(formatPhysicalAddress(v6.interfaceIdentifier) == "00:00:00:ff:fe:00:00:07");
 }
 
-TEST_CASE("decodeIpInterfaces: AF_INET6 ifinfo (PROTINFO) with token and disabled IPv6", "[unit][decode][ipinterface]") {
+TEST_CASE("decodeIpInterfaces: AF_INET6 ifinfo (PROTINFO) with token and disabled IPv6",
+          "[unit][decode][ipinterface]") {
   Message msg;
   auto* ifi = msg.start<ifinfomsg>(RTM_NEWLINK);
   ifi->ifi_family = AF_INET6;
@@ -439,8 +445,12 @@ TEST_CASE("decodeAddress: flags, origins and scopes", "[unit][decode][address]")
   }
   SECTION("IPv6 SLAAC public address (mngtmpaddr, not permanent)") {
     Message msg;
-    buildAddress(msg, {.family = AF_INET6, .address = "2001:db8:1::200:ff:fe00:7", .prefix = 64,
-                       .flags = IFA_F_MANAGETEMPADDR, .valid = 86400, .preferred = 14400});
+    buildAddress(msg, {.family = AF_INET6,
+                       .address = "2001:db8:1::200:ff:fe00:7",
+                       .prefix = 64,
+                       .flags = IFA_F_MANAGETEMPADDR,
+                       .valid = 86400,
+                       .preferred = 14400});
     auto row = decodeAddress(msg.message(), kNow);
     REQUIRE(row.has_value());
     CHECK(row->address.scopeId() == 0);
@@ -449,8 +459,12 @@ TEST_CASE("decodeAddress: flags, origins and scopes", "[unit][decode][address]")
   }
   SECTION("IPv6 temporary address -> random suffix") {
     Message msg;
-    buildAddress(msg, {.family = AF_INET6, .address = "2001:db8:1::1234:5678", .prefix = 64,
-                       .flags = IFA_F_TEMPORARY, .valid = 3600, .preferred = 1800});
+    buildAddress(msg, {.family = AF_INET6,
+                       .address = "2001:db8:1::1234:5678",
+                       .prefix = 64,
+                       .flags = IFA_F_TEMPORARY,
+                       .valid = 3600,
+                       .preferred = 1800});
     auto row = decodeAddress(msg.message(), kNow);
     REQUIRE(row.has_value());
     CHECK(row->prefixOrigin == PrefixOrigin::RouterAdvertisement);
@@ -464,7 +478,8 @@ TEST_CASE("decodeAddress: flags, origins and scopes", "[unit][decode][address]")
     REQUIRE(row.has_value());
     CHECK(row->prefixOrigin == PrefixOrigin::Manual);
     Message lo;
-    buildAddress(lo, {.family = AF_INET6, .address = "::1", .prefix = 128, .index = 1, .proto = IFAPROT_KERNEL_LO});
+    buildAddress(
+        lo, {.family = AF_INET6, .address = "::1", .prefix = 128, .index = 1, .proto = IFAPROT_KERNEL_LO});
     auto loop = decodeAddress(lo.message(), kNow);
     REQUIRE(loop.has_value());
     CHECK(loop->prefixOrigin == PrefixOrigin::WellKnown);
@@ -475,12 +490,14 @@ TEST_CASE("decodeAddress: flags, origins and scopes", "[unit][decode][address]")
       std::uint32_t flags;
       DadState state;
     };
-    for (auto [flags, state] : {Case{IFA_F_TENTATIVE, DadState::Tentative}, Case{IFA_F_OPTIMISTIC, DadState::Tentative},
-                                Case{IFA_F_DADFAILED | IFA_F_TENTATIVE, DadState::Duplicate},
-                                Case{IFA_F_DEPRECATED, DadState::Deprecated}, Case{0, DadState::Preferred}}) {
+    for (auto [flags, state] :
+         {Case{IFA_F_TENTATIVE, DadState::Tentative}, Case{IFA_F_OPTIMISTIC, DadState::Tentative},
+          Case{IFA_F_DADFAILED | IFA_F_TENTATIVE, DadState::Duplicate},
+          Case{IFA_F_DEPRECATED, DadState::Deprecated}, Case{0, DadState::Preferred}}) {
       Message msg;
-      buildAddress(msg, {.family = AF_INET6, .address = "2001:db8:1::1", .prefix = 64,
-                         .flags = flags | IFA_F_PERMANENT});
+      buildAddress(
+          msg,
+          {.family = AF_INET6, .address = "2001:db8:1::1", .prefix = 64, .flags = flags | IFA_F_PERMANENT});
       auto row = decodeAddress(msg.message(), kNow);
       REQUIRE(row.has_value());
       CHECK(row->dadState == state);
@@ -513,8 +530,9 @@ TEST_CASE("decodeAddress: flags, origins and scopes", "[unit][decode][address]")
 
 // ---- neighbors ------------------------------------------------------------------------------------
 
-void buildNeighbor(Message& msg, std::uint16_t state, std::uint8_t family = AF_INET, const char* dst = "198.51.100.2",
-                   std::uint8_t flags = 0, std::uint16_t type = RTM_NEWNEIGH) {
+void buildNeighbor(Message& msg, std::uint16_t state, std::uint8_t family = AF_INET,
+                   const char* dst = "198.51.100.2", std::uint8_t flags = 0,
+                   std::uint16_t type = RTM_NEWNEIGH) {
   auto* nd = msg.start<ndmsg>(type);
   nd->ndm_family = family;
   nd->ndm_ifindex = 7;
@@ -667,10 +685,16 @@ TEST_CASE("decodeRoute: IPv4 unicast via a gateway", "[unit][decode][route]") {
   CHECK(r.immortal);
 }
 
-TEST_CASE("decodeRoute: IPv6 default route, metric 1024, link-local next hop scoped", "[unit][decode][route]") {
+TEST_CASE("decodeRoute: IPv6 default route, metric 1024, link-local next hop scoped",
+          "[unit][decode][route]") {
   Message msg;
-  buildRoute(msg, {.family = AF_INET6, .dst = "::", .length = 0, .protocol = RTPROT_RA, .gateway = "fe80::1",
-                   .oif = 3, .priority = 1024});
+  buildRoute(msg, {.family = AF_INET6,
+                   .dst = "::",
+                   .length = 0,
+                   .protocol = RTPROT_RA,
+                   .gateway = "fe80::1",
+                   .oif = 3,
+                   .priority = 1024});
   const long hz = ::sysconf(_SC_CLK_TCK);
   rta_cacheinfo cache{};
   cache.rta_expires = std::uint32_t(1800 * hz);
@@ -709,7 +733,11 @@ TEST_CASE("decodeRoute: multipath -> one row per next hop with weights", "[unit]
   }
 
   Message v6;
-  buildRoute(v6, {.family = AF_INET6, .dst = "2001:db8:ff::", .length = 48, .gateway = nullptr, .oif = 0,
+  buildRoute(v6, {.family = AF_INET6,
+                  .dst = "2001:db8:ff::",
+                  .length = 48,
+                  .gateway = nullptr,
+                  .oif = 0,
                   .priority = 1024});
   addMultipath(v6, {{"fe80::1", 4, 1}, {"fe80::2", 5, 1}});
   rows.clear();
@@ -724,13 +752,17 @@ TEST_CASE("decodeRoute: reject types have neither device nor next hop", "[unit][
     std::uint8_t rtn;
     RouteType type;
   };
-  for (auto [rtn, type] : {Case{RTN_BLACKHOLE, RouteType::Blackhole}, Case{RTN_UNREACHABLE, RouteType::Unreachable},
-                           Case{RTN_PROHIBIT, RouteType::Prohibit}, Case{RTN_THROW, RouteType::Throw}}) {
+  for (auto [rtn, type] :
+       {Case{RTN_BLACKHOLE, RouteType::Blackhole}, Case{RTN_UNREACHABLE, RouteType::Unreachable},
+        Case{RTN_PROHIBIT, RouteType::Prohibit}, Case{RTN_THROW, RouteType::Throw}}) {
     for (std::uint8_t family : {std::uint8_t(AF_INET), std::uint8_t(AF_INET6)}) {
       Message msg;
       // IPv6 hangs them on lo (ifindex 1).
-      buildRoute(msg, {.family = family, .dst = family == AF_INET ? "192.0.2.0" : "2001:db8:f1::",
-                       .length = std::uint8_t(family == AF_INET ? 24 : 48), .type = rtn, .gateway = nullptr,
+      buildRoute(msg, {.family = family,
+                       .dst = family == AF_INET ? "192.0.2.0" : "2001:db8:f1::",
+                       .length = std::uint8_t(family == AF_INET ? 24 : 48),
+                       .type = rtn,
+                       .gateway = nullptr,
                        .oif = family == AF_INET ? 0u : 1u});
       std::vector<RouteRow> rows;
       REQUIRE(decodeRoute(msg.message(), rows));
@@ -828,7 +860,8 @@ TEST_CASE("decodeRoute: malformed messages append nothing", "[unit][decode][rout
     Message msg;
     buildRoute(msg, {.gateway = nullptr, .oif = 0});
     addMultipath(msg, {{"198.51.100.2", 7, 1}, {"198.51.100.3", 7, 1}});
-    auto* nh = reinterpret_cast<rtnexthop*>(static_cast<char*>(mnl_nlmsg_get_payload_tail(&msg.message())) - 16);
+    auto* nh =
+        reinterpret_cast<rtnexthop*>(static_cast<char*>(mnl_nlmsg_get_payload_tail(&msg.message())) - 16);
     nh->rtnh_len = 200;
     CHECK_FALSE(decodeRoute(msg.message(), rows));
   }

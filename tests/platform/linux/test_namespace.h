@@ -24,7 +24,8 @@ inline std::string runCommand(const std::string& command, int* status = nullptr)
   if (!pipe) throw std::runtime_error("popen failed: " + command);
   char buffer[4096];
   std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+    output.append(buffer, n);
   const int rc = ::pclose(pipe);
   if (status) *status = rc;
   return output;
@@ -74,7 +75,9 @@ public:
     runCommand("ip netns exec " + name_ + " sysctl -qw " + assignment, &status);
     if (status != 0) throw std::runtime_error("sysctl " + assignment + " failed");
   }
-  std::string readProc(const std::string& path) const { return runCommand("ip netns exec " + name_ + " cat " + path); }
+  std::string readProc(const std::string& path) const {
+    return runCommand("ip netns exec " + name_ + " cat " + path);
+  }
   // Runs `ip -n NAME -batch FILE` over the given commands (one per line).
   void batch(const std::string& commands) const {
     const std::string file = "/tmp/" + name_ + ".batch";

@@ -1,0 +1,155 @@
+// route_parse_bench: how fast RTM_NEWROUTE messages decode (synthetic, in memory), and, as root, how
+// long LinuxBackend::open and getIpForwardTable2 take over N real kernel routes in a namespace.
+//
+//   route_parse_bench [MESSAGES]            synthetic decode (default 1,000,000)
+//   route_parse_bench --kernel [ROUTES]     real-kernel load (default 100,000; needs root)
+#include "platform/linux/linux_backend.h"
+#include "platform/linux/rtnl_decode.h"
+#include "tests/platform/linux/test_namespace.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace ipmibd::platform;
+using namespace ipmibd::platform::linux_backend;
+using Seconds = std::chrono::duration<double>;
+
+// Appends one RTM_NEWROUTE to `buffer` at `offset`, shaped like the kernel's dump messages: every
+// tenth route multipath (2-3 next hops), 60% IPv4 and 40% IPv6.
+std::size_t putRoute(char* at, std::uint32_t i) {
+  nlmsghdr* m = mnl_nlmsg_put_header(at);
+  m->nlmsg_type = RTM_NEWROUTE;
+  m->nlmsg_flags = NLM_F_MULTI;
+  auto* rt = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(m, sizeof(rtmsg)));
+  const bool v6 = i % 5 >= 3;
+  rt->rtm_family = v6 ? AF_INET6 : AF_INET;
+  rt->rtm_dst_len = v6 ? 128 : 32;
+  rt->rtm_table = RT_TABLE_MAIN;
+  rt->rtm_protocol = RTPROT_BGP;
+  rt->rtm_type = RTN_UNICAST;
+  mnl_attr_put_u32(m, RTA_TABLE, RT_TABLE_MAIN);
+  if (v6) {
+    std::uint8_t dst[16] = {0x20, 0x01, 0x0d, 0xb8};
+    std::memcpy(dst + 12, &i, 4);
+    mnl_attr_put(m, RTA_DST, 16, dst);
+    mnl_attr_put_u32(m, RTA_PRIORITY, 1024);
+  } else {
+    std::uint8_t dst[4] = {198, 51, std::uint8_t(i >> 8), std::uint8_t(i)};
+    mnl_attr_put(m, RTA_DST, 4, dst);
+  }
+  const int hops = i % 10 == 0 ? 2 + int(i % 3 == 0) : 1;
+  auto gateway = [&](int hop, std::uint8_t* out) {
+    if (v6) {
+      const std::uint8_t g[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
+                                  0,    0,    0,    0,    0, 0, 0, std::uint8_t(hop + 1)};
+      std::memcpy(out, g, 16);
+      return 16;
+    }
+    const std::uint8_t g[4] = {192, 0, 2, std::uint8_t(hop + 1)};
+    std::memcpy(out, g, 4);
+    return 4;
+  };
+  std::uint8_t gw[16];
+  if (hops == 1) {
+    const int n = gateway(0, gw);
+    mnl_attr_put(m, RTA_GATEWAY, n, gw);
+    mnl_attr_put_u32(m, RTA_OIF, 2);
+  } else {
+    nlattr* mp = mnl_attr_nest_start(m, RTA_MULTIPATH);
+    for (int h = 0; h < hops; ++h) {
+      auto* nh = static_cast<rtnexthop*>(mnl_nlmsg_get_payload_tail(m));
+      m->nlmsg_len += RTNH_ALIGN(sizeof(rtnexthop));
+      nh->rtnh_flags = 0;
+      nh->rtnh_hops = std::uint8_t(h);
+      nh->rtnh_ifindex = 2 + h;
+      const int n = gateway(h, gw);
+      mnl_attr_put(m, RTA_GATEWAY, n, gw);
+      nh->rtnh_len = std::uint16_t(RTNH_ALIGN(sizeof(rtnexthop)) + MNL_ATTR_HDRLEN + MNL_ALIGN(n));
+    }
+    mnl_attr_nest_end(m, mp);
+  }
+  return m->nlmsg_len;
+}
+
+int syntheticBench(std::size_t count) {
+  // One contiguous stream, as dump datagrams are: decoding walks it with mnl_nlmsg_next.
+  const std::size_t perMessage = 160;
+  std::unique_ptr<char[]> stream(new char[count * perMessage]);
+  std::size_t used = 0;
+  for (std::uint32_t i = 0; i < count; ++i)
+    used += putRoute(stream.get() + used, i);
+
+  std::vector<RouteRow> rows;
+  rows.reserve(count + count / 5);
+  const auto start = std::chrono::steady_clock::now();
+  int remaining = int(used);
+  std::size_t messages = 0;
+  for (auto* m = reinterpret_cast<const nlmsghdr*>(stream.get()); mnl_nlmsg_ok(m, remaining);
+       m = mnl_nlmsg_next(m, &remaining)) {
+    decodeRoute(*m, rows);
+    ++messages;
+  }
+  const double seconds = Seconds(std::chrono::steady_clock::now() - start).count();
+  std::printf("synthetic: %zu RTM_NEWROUTE messages (%zu bytes) -> %zu rows in %.3f s: %.0f messages/s\n",
+              messages, used, rows.size(), seconds, double(messages) / seconds);
+  return messages == count ? 0 : 1;
+}
+
+int kernelBench(std::size_t count) {
+  if (::geteuid() != 0) {
+    std::printf("kernel: skipped (needs root for a network namespace)\n");
+    return 0;
+  }
+  ipmibd::testing::TestNamespace ns("bench");
+  ns.ip("link add v0 type veth peer name v1");
+  ns.ip("link set v0 up");
+  ns.ip("addr add 198.51.100.1/24 dev v0");
+  ns.ip("addr add 2001:db8:1::1/64 dev v0");
+  // Documentation ranges only: IPv6 /128s under 2001:db8::/32 through an on-link gateway.
+  std::ostringstream commands;
+  for (std::size_t i = 0; i < count; ++i)
+    commands << "route add 2001:db8:" << std::hex << (0x100 + i / 65536) << "::" << (i % 65536) << std::dec
+             << "/128 via 2001:db8:1::fe\n";
+  auto start = std::chrono::steady_clock::now();
+  ns.batch(commands.str());
+  std::printf("kernel: loaded %zu routes with ip -batch in %.3f s\n", count,
+              Seconds(std::chrono::steady_clock::now() - start).count());
+
+  LinuxOptions options;
+  options.netns = ns.name();
+  Result error;
+  start = std::chrono::steady_clock::now();
+  auto backend = LinuxBackend::open(options, error);
+  const double openSeconds = Seconds(std::chrono::steady_clock::now() - start).count();
+  if (!backend) {
+    std::printf("kernel: open failed: %s\n", error.toString().c_str());
+    return 1;
+  }
+  std::vector<RouteRow> table;
+  start = std::chrono::steady_clock::now();
+  const Result r = backend->getIpForwardTable2(Family::Unspecified, table);
+  const double getSeconds = Seconds(std::chrono::steady_clock::now() - start).count();
+  std::printf("kernel: LinuxBackend::open %.3f s, getIpForwardTable2 %.3f s (%zu rows, %s)\n", openSeconds,
+              getSeconds, table.size(), r.toString().c_str());
+  return r.ok() && table.size() >= count ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "--kernel")
+    return kernelBench(argc >= 3 ? std::stoul(argv[2]) : 100000);
+  return syntheticBench(argc >= 2 ? std::stoul(argv[1]) : 1000000);
+}

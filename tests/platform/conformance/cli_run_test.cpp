@@ -1,0 +1,173 @@
+// Runs the built ipmibd-platform against the simulator's demo scenario and checks its output against
+// the same scenario loaded here, plus its command-line errors and --watch.
+#include "platform/cli/format.h"
+#include "platform/sim/sim_backend.h"
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace ipmibd::platform::cli {
+namespace {
+
+struct Run {
+  int exitCode = -1;
+  std::string out, err;
+};
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs the CLI with stdout/stderr in temporary files; with `stopAfter`, sends SIGTERM then (as
+// --watch runs until interrupted).
+Run runCli(std::vector<std::string> args,
+           std::chrono::milliseconds stopAfter = std::chrono::milliseconds(0)) {
+  args.insert(args.begin(), IPMIBD_PLATFORM_CLI);
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string base = "/tmp/ipmibd-cli-test-" + std::to_string(getpid());
+  const std::string outPath = base + ".out", errPath = base + ".err";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  pid_t pid = -1;
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  REQUIRE(spawned == 0);
+  if (stopAfter.count() > 0) {
+    std::this_thread::sleep_for(stopAfter);
+    kill(pid, SIGTERM);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  Run run;
+  run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.out = readFile(outPath);
+  run.err = readFile(errPath);
+  unlink(outPath.c_str());
+  unlink(errPath.c_str());
+  return run;
+}
+
+std::unique_ptr<sim::SimBackend> loadDemo() {
+  Result error;
+  auto backend = sim::SimBackend::fromFile(IPMIBD_DEMO_SCENARIO, error);
+  INFO(error.toString());
+  REQUIRE(backend != nullptr);
+  return backend;
+}
+
+TEST_CASE("ipmibd-platform prints every table of the demo scenario", "[cli]") {
+  auto backend = loadDemo();
+  const auto run = runCli({"--backend", "sim", "--scenario", IPMIBD_DEMO_SCENARIO, "all"});
+  INFO(run.err);
+  REQUIRE(run.exitCode == 0);
+
+  std::vector<InterfaceRow> links;
+  REQUIRE(backend->getIfTable2(links).ok());
+  REQUIRE_FALSE(links.empty());
+  const auto names = interfaceNames(links);
+  std::vector<RouteRow> routes;
+  REQUIRE(backend->getIpForwardTable2(Family::Unspecified, routes).ok());
+  REQUIRE_FALSE(routes.empty());
+  std::vector<NeighborRow> neighbors;
+  REQUIRE(backend->getIpNetTable2(Family::Unspecified, neighbors).ok());
+  std::vector<UnicastAddressRow> addresses;
+  REQUIRE(backend->getUnicastIpAddressTable(Family::Unspecified, addresses).ok());
+
+  // Each table's rendering (header and every row) appears whole: the CLI shows what the API returns.
+  for (const auto& table :
+       {interfacesTable(links).render(), routesTable(routes, names).render(),
+        neighborsTable(neighbors, names).render(), addressesTable(addresses, names).render()})
+    CHECK(run.out.find(table) != std::string::npos);
+  for (const char* section : {"# interfaces", "# ip interfaces", "# addresses", "# neighbors", "# routes",
+                              "# statistics", "# global settings"})
+    CHECK(run.out.find(section) != std::string::npos);
+  // Spot checks in words, independent of the formatter: a multipath route is a line per next hop.
+  std::size_t multipathLines = 0;
+  std::istringstream lines(run.out);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("203.0.113.192/27") != std::string::npos) ++multipathLines;
+  CHECK(multipathLines == 2);
+}
+
+TEST_CASE("ipmibd-platform shows one table, and --table exports other route tables", "[cli]") {
+  const auto routesOnly = runCli({"--backend", "sim", "--scenario", IPMIBD_DEMO_SCENARIO, "routes"});
+  REQUIRE(routesOnly.exitCode == 0);
+  CHECK(routesOnly.out.find("# routes") != std::string::npos);
+  CHECK(routesOnly.out.find("# interfaces") == std::string::npos);
+
+  sim::SimOptions options;
+  options.routeTables = {100};
+  Result error;
+  auto backend = sim::SimBackend::fromFile(IPMIBD_DEMO_SCENARIO, error, options);
+  REQUIRE(backend != nullptr);
+  std::vector<RouteRow> routes;
+  REQUIRE(backend->getIpForwardTable2(Family::Unspecified, routes).ok());
+  std::vector<InterfaceRow> links;
+  REQUIRE(backend->getIfTable2(links).ok());
+  const auto table100 =
+      runCli({"--backend", "sim", "--scenario", IPMIBD_DEMO_SCENARIO, "--table", "100", "routes"});
+  REQUIRE(table100.exitCode == 0);
+  CHECK(table100.out == "# routes\n" + routesTable(routes, interfaceNames(links)).render() + "\n");
+}
+
+TEST_CASE("ipmibd-platform --watch prints the scenario's scripted changes", "[cli][watch]") {
+  // demo.scn flaps a route every 2 s; 2.5 s of watching sees at least the first flap.
+  const auto run = runCli({"--backend", "sim", "--scenario", IPMIBD_DEMO_SCENARIO, "--watch", "routes"},
+                          std::chrono::milliseconds(2500));
+  INFO(run.out << run.err);
+  CHECK(run.exitCode == 0); // SIGTERM is a normal way to end watching
+  CHECK(run.out.find("# watching") != std::string::npos);
+  CHECK((run.out.find("\n- route ") != std::string::npos || run.out.find("\n+ route ") != std::string::npos));
+}
+
+TEST_CASE("ipmibd-platform command-line errors", "[cli]") {
+  const auto help = runCli({"--help"});
+  CHECK(help.exitCode == 0);
+  CHECK(help.out.find("usage: ipmibd-platform") != std::string::npos);
+
+  struct Bad {
+    std::vector<std::string> args;
+    int exitCode;
+    std::string message;
+  };
+  for (const auto& bad : std::vector<Bad>{
+           {{"no-such-table"}, 2, "unknown table"},
+           {{"--backend", "windows"}, 2, "unknown backend"},
+           {{"--backend", "sim"}, 2, "needs --scenario"},
+           {{"--table", "main"}, 2, "table number"},
+           {{"--netns"}, 2, "needs a value"},
+           {{"--frobnicate"}, 2, "unexpected argument"},
+           {{"--backend", "sim", "--scenario", "/nonexistent/ipmibd.scn"}, 1, "cannot open the sim backend"},
+       }) {
+    const auto run = runCli(bad.args);
+    INFO(bad.message << ": " << run.err);
+    CHECK(run.exitCode == bad.exitCode);
+    CHECK(run.err.find(bad.message) != std::string::npos);
+    CHECK(run.out.empty());
+  }
+}
+
+} // namespace
+} // namespace ipmibd::platform::cli

@@ -34,8 +34,8 @@ std::optional<Value> refreshRateOf(const IpStatsEntry& e, const RequestContext&)
   return Value::unsigned32(e.refreshRateMs);
 }
 
-// Generated from the IP-MIB SEQUENCEs (column 2 of ipSystemStatsEntry and column 22 of
-// ipIfStatsEntry do not exist: there is no per-interface OutNoRoutes).
+// Transcribed from the IP-MIB SEQUENCEs and checked against them (column 2 of ipSystemStatsEntry and column
+// 22 of ipIfStatsEntry do not exist: there is no per-interface OutNoRoutes).
 const Column<IpStatsEntry> kSystemColumns[] = {
     {1, "ipSystemStatsIPVersion", Syntax::Integer32, Access::NotAccessible},
     {3, "ipSystemStatsInReceives", Syntax::Counter32, Access::ReadOnly, &counter32Of<IpCounter::InReceives>},

@@ -716,8 +716,10 @@ Result LinuxBackend::deleteIpForwardEntry2(const RouteRow& input) {
 //         NotSupported. Fields that move by themselves (reachableTime, connected, lastChange, luid)
 //         are ignored.
 // Disabling IPv6 is applied last (it flushes the interface's IPv6 addresses, which no rollback could
-// restore); enabling it first. Success; NotFound; InvalidParameter (family Unspecified, a value out
-// of range, or refused by the kernel); NotSupported; AccessDenied.
+// restore); enabling it first. After a successful change the kernel is asked to announce the link
+// (RTM_NEWLINK), since it does not report most of these sysctl writes by itself. Success; NotFound;
+// InvalidParameter (family Unspecified, a value out of range, or refused by the kernel); NotSupported;
+// AccessDenied.
 Result LinuxBackend::setIpInterfaceEntry(const IpInterfaceRow& row) {
   if (!validFamily(row.family)) return invalid("the IP interface row has no family");
   IpInterfaceRow current;
@@ -803,7 +805,13 @@ Result LinuxBackend::setIpInterfaceEntry(const IpInterfaceRow& row) {
     if (!row.enabled && current.enabled)
       if (Result r = add(conf + "disable_ipv6", 1); !r.ok()) return r;
   }
-  return runAllOrNothing(steps);
+  if (Result r = runAllOrNothing(steps); !r.ok() || steps.empty()) return r;
+  // Most of these sysctls change silently; have the kernel announce the link so that event
+  // listeners (this backend's own cache included) see the new values. Best effort: the values are
+  // written either way, and a device without IPv4 (EAFNOSUPPORT) cannot be announced like this.
+  RequestBuffer buffer;
+  (void)send(*requestSocket_, encodeLinkAnnounce(buffer.span(), 0, row.interfaceIndex), "announce link");
+  return Result::success();
 }
 
 // IPv4: net/ipv4/ip_forward and net/ipv4/ip_default_ttl. IPv6: net/ipv6/conf/all/forwarding and the

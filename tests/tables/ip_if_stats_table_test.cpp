@@ -144,7 +144,8 @@ TEST_CASE_METHOD(Fixture, "ipIfStatsTable: every column of the rows the platform
   CHECK(get(interfaces(), entry + Oid{22, 2, 3}, context) == "noSuchObject");
 }
 
-TEST_CASE_METHOD(Fixture, "Counter32 columns are the low 32 bits of the 64-bit figures", "[ip_stats]") {
+TEST_CASE_METHOD(Fixture, "IP statistics: Counter32 columns are the low 32 bits of the 64-bit figures",
+                 "[ip_stats]") {
   sim->advance(24h);
   RequestContext context = at(24h);
   // IPv4 inOctets = 86400 s * 120/s * 600 = 6220800000 > 2^32.
@@ -154,7 +155,8 @@ TEST_CASE_METHOD(Fixture, "Counter32 columns are the low 32 bits of the 64-bit f
         "Counter32: " + std::to_string(6220800000ull - (1ull << 32)));
 }
 
-TEST_CASE_METHOD(Fixture, "One snapshot per refresh interval, taken when a request needs it", "[ip_stats]") {
+TEST_CASE_METHOD(Fixture, "IP statistics: one snapshot per refresh interval, taken when a request needs it",
+                 "[ip_stats]") {
   const Oid inReceives = IpStatisticsTables::systemStatsEntryOid() + Oid{4, 1};
   CHECK(stats.backendReads() == 1); // attach
   sim->advance(10s);
@@ -179,7 +181,7 @@ TEST_CASE_METHOD(Fixture, "One snapshot per refresh interval, taken when a reque
   CHECK(stats.backendReads() == 3);
 }
 
-TEST_CASE("Refresh interval 0 reads once per PDU, never per varbind", "[ip_stats]") {
+TEST_CASE("IP statistics: refresh interval 0 reads once per PDU, never per varbind", "[ip_stats]") {
   auto sim = makeSim();
   auto origin = sim->now();
   IpStatisticsTables stats({.refreshInterval = 0ms});
@@ -221,7 +223,8 @@ TEST_CASE_METHOD(Fixture, "ipIfStatsTableLastChange moves when a refresh finds r
   CHECK(stats.interfaceRowCount() == 3);
 }
 
-TEST_CASE_METHOD(Fixture, "A failed refresh keeps the previous snapshot and retries next interval",
+TEST_CASE_METHOD(Fixture,
+                 "IP statistics: a failed refresh keeps the previous snapshot, retried next interval",
                  "[ip_stats]") {
   const Oid inReceives = IpStatisticsTables::systemStatsEntryOid() + Oid{4, 2};
   sim->advance(10s);
@@ -235,7 +238,7 @@ TEST_CASE_METHOD(Fixture, "A failed refresh keeps the previous snapshot and retr
   CHECK(get(system(), inReceives, at(13s)) == "Counter64: 1600");
 }
 
-TEST_CASE("Before attach or after a failed first read the tables are empty", "[ip_stats]") {
+TEST_CASE("IP statistics: empty before attach or after a failed first read", "[ip_stats]") {
   auto sim = makeSim();
   auto origin = sim->now();
   IpStatisticsTables stats;
@@ -251,7 +254,8 @@ TEST_CASE("Before attach or after a failed first read the tables are empty", "[i
             RequestContext(origin + 1s, origin)) == "Timeticks: 0");
 }
 
-TEST_CASE_METHOD(Fixture, "The three objects walk as one strictly increasing sequence", "[ip_stats]") {
+TEST_CASE_METHOD(Fixture, "IP statistics: the three objects walk as one strictly increasing sequence",
+                 "[ip_stats]") {
   sim->advance(3s);
   RequestContext context = at(3s);
   Oid previous;

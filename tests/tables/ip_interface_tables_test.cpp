@@ -120,7 +120,8 @@ TEST_CASE_METHOD(Fixture, "ipv6InterfaceTable: every instance from the simulator
         "noSuchInstance");
 }
 
-TEST_CASE_METHOD(Fixture, "The four objects walk as one strictly increasing sequence", "[ip_interface]") {
+TEST_CASE_METHOD(Fixture, "IP interface tables: the four objects walk as one strictly increasing sequence",
+                 "[ip_interface]") {
   auto objects = tables.objects();
   for (std::size_t i = 1; i < objects.size(); ++i)
     CHECK(objects[i - 1]->base() < objects[i]->base());
@@ -133,7 +134,8 @@ TEST_CASE_METHOD(Fixture, "The four objects walk as one strictly increasing sequ
   CHECK(all[10] == "1.3.6.1.2.1.4.29.0=Timeticks: 0");
 }
 
-TEST_CASE_METHOD(Fixture, "LastChange follows the columns RFC 4293 names for each table", "[ip_interface]") {
+TEST_CASE_METHOD(Fixture, "IP interface tables: LastChange follows the columns RFC 4293 names for each table",
+                 "[ip_interface]") {
   // The initial dump is the state at start, not a change.
   CHECK(lastChange(IpInterfaceTables::ipv4LastChangeOid()) == "Timeticks: 0");
   CHECK(lastChange(IpInterfaceTables::ipv6LastChangeOid()) == "Timeticks: 0");
@@ -239,7 +241,7 @@ TEST_CASE("ipv6InterfaceTable column syntaxes at their edges", "[ip_interface]")
   CHECK(quiet.rowCount(Family::V6) == 0);
 }
 
-TEST_CASE("A family option limits the unit to one table", "[ip_interface]") {
+TEST_CASE("IP interface tables: a family option limits the unit to one table", "[ip_interface]") {
   auto sim = makeSim();
   IpInterfaceTables tables{{.family = Family::V4}};
   REQUIRE(tables.attach(*sim).ok());
@@ -248,7 +250,8 @@ TEST_CASE("A family option limits the unit to one table", "[ip_interface]") {
   CHECK(tables.rowCount(Family::V6) == 0);
 }
 
-TEST_CASE("A large burst goes through the budgeted queue and still counts", "[ip_interface]") {
+TEST_CASE("IP interface tables: a large burst goes through the budgeted queue and still counts",
+          "[ip_interface]") {
   auto now = ipmibd::platform::Clock::now();
   IpInterfaceTables tables{{.clock = [&now] { return now; }}};
   std::vector<Change<IpInterfaceRow>> burst;

@@ -69,7 +69,7 @@ TEST_CASE_METHOD(Fixture, "IP scalars follow sysctl changes at the next refresh"
   CHECK(scalars.backendReads() == 2);
 }
 
-TEST_CASE_METHOD(Fixture, "A failed read keeps the last values", "[ip_scalars]") {
+TEST_CASE_METHOD(Fixture, "IP scalars: a failed read keeps the last values", "[ip_scalars]") {
   REQUIRE(sim->apply("sysctl net.ipv4.ip_forward=1").ok());
   sim->injectFault(Operation::GetGlobal, Status::GeneralFailure, 2);
   CHECK(get(*scalars.objects()[0], IpScalars::forwardingOid() + Oid{0}, at(2s)) == "INTEGER: 2");

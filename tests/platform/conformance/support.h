@@ -308,4 +308,21 @@ template <> struct StringMaker<ipmibd::platform::RouteRow> {
     return ipmibd::platform::cli::describe(r, ipmibd::platform::cli::InterfaceNames{});
   }
 };
+template <> struct StringMaker<ipmibd::platform::IpInterfaceRow> {
+  static std::string convert(const ipmibd::platform::IpInterfaceRow& r) {
+    return ipmibd::platform::cli::describe(r, ipmibd::platform::cli::InterfaceNames{}) + " reachable " +
+           std::to_string(r.baseReachableTime) + " retransmit " + std::to_string(r.retransmitTime) + " dad " +
+           std::to_string(r.dadTransmits);
+  }
+};
+template <> struct StringMaker<ipmibd::platform::UnicastAddressRow> {
+  static std::string convert(const ipmibd::platform::UnicastAddressRow& r) {
+    return ipmibd::platform::cli::describe(r, ipmibd::platform::cli::InterfaceNames{});
+  }
+};
+template <> struct StringMaker<ipmibd::platform::InterfaceRow> {
+  static std::string convert(const ipmibd::platform::InterfaceRow& r) {
+    return ipmibd::platform::cli::describe(r);
+  }
+};
 } // namespace Catch

@@ -2,60 +2,114 @@
 #include "agent/table_set.h"
 
 #include "tables/inet_cidr_route_table.h"
+#include "tables/ip_address_tables.h"
+#include "tables/ip_if_stats_table.h"
+#include "tables/ip_interface_tables.h"
+#include "tables/ip_net_to_physical_table.h"
+#include "tables/ip_scalars.h"
 
 namespace ipmibd::agent {
 
 class TableSet::Unit {
 public:
   virtual ~Unit() = default;
+  virtual std::string_view name() const = 0; // for attach errors
   virtual platform::Result attach(platform::Backend& backend) = 0;
   virtual bool applyPending(std::chrono::steady_clock::duration budget) = 0;
+  virtual bool fed() const = 0; // kept current by change notifications (has queued work to apply)
   virtual void appendObjects(std::vector<const tables::MibObject*>& out) const = 0;
-  virtual TableSet::UnitStatus status() const = 0;
+  // One UnitStatus per conceptual table the unit serves (none for a unit of scalars only).
+  virtual void appendStatus(std::vector<TableSet::UnitStatus>& out) const = 0;
 };
 
 namespace {
 
-// Adapts any table unit with the tables/ unit shape (attach, applyPending, objects, rowCount,
-// pending, loading) to TableSet::Unit.
+using Status = TableSet::UnitStatus;
+
+// What each unit reports in ipmibdTableTable: one row per conceptual table (the MIB's promise).
+// Units that keep two tables current from one change queue report that queue's pending count and
+// loading state on both rows: the queued changes are not yet applied to either table.
+void appendStatusOf(const tables::InetCidrRouteTable& u, std::vector<Status>& out) {
+  out.push_back({"inetCidrRouteTable", u.rowCount(), u.pending(), u.loading()});
+}
+void appendStatusOf(const tables::IpNetToPhysicalTable& u, std::vector<Status>& out) {
+  out.push_back({"ipNetToPhysicalTable", u.rowCount(), u.pending(), u.loading()});
+}
+void appendStatusOf(const tables::IpAddressTables& u, std::vector<Status>& out) {
+  out.push_back({"ipAddressPrefixTable", u.prefixCount(), u.pending(), u.loading()});
+  out.push_back({"ipAddressTable", u.rowCount(), u.pending(), u.loading()});
+}
+void appendStatusOf(const tables::IpInterfaceTables& u, std::vector<Status>& out) {
+  out.push_back({"ipv4InterfaceTable", u.rowCount(platform::Family::V4), u.pending(), u.loading()});
+  out.push_back({"ipv6InterfaceTable", u.rowCount(platform::Family::V6), u.pending(), u.loading()});
+}
+// Statistics are read on demand (nothing announces their changes): nothing is ever pending or
+// loading; the row counts are those of the last snapshot.
+void appendStatusOf(const tables::IpStatisticsTables& u, std::vector<Status>& out) {
+  out.push_back({"ipSystemStatsTable", u.systemRowCount(), 0, false});
+  out.push_back({"ipIfStatsTable", u.interfaceRowCount(), 0, false});
+}
+// ipForwarding & co. are scalars, not a conceptual table: no ipmibdTableTable row.
+void appendStatusOf(const tables::IpScalars&, std::vector<Status>&) {}
+
+// Adapts any table unit with the tables/ unit shape (attach, objects; applyPending for units fed
+// by change notifications, absent for units that read the backend on demand) to TableSet::Unit.
 template <class T> class UnitModel final : public TableSet::Unit {
 public:
   explicit UnitModel(std::string_view name) : name_(name) {}
+  std::string_view name() const override { return name_; }
   platform::Result attach(platform::Backend& backend) override { return unit_.attach(backend); }
   bool applyPending(std::chrono::steady_clock::duration budget) override {
-    return unit_.applyPending(budget);
+    if constexpr (requires { unit_.applyPending(budget); })
+      return unit_.applyPending(budget);
+    else
+      return false;
   }
+  bool fed() const override { return requires(T& u) { u.applyPending(std::chrono::steady_clock::duration{}); }; }
   void appendObjects(std::vector<const tables::MibObject*>& out) const override {
     for (const tables::MibObject* object : unit_.objects())
       out.push_back(object);
   }
-  TableSet::UnitStatus status() const override {
-    return {name_, unit_.rowCount(), unit_.pending(), unit_.loading()};
-  }
+  void appendStatus(std::vector<Status>& out) const override { appendStatusOf(unit_, out); }
 
 private:
   std::string_view name_;
   T unit_;
 };
 
+template <class T> std::unique_ptr<TableSet::Unit> makeUnit(std::string_view name) {
+  return std::make_unique<UnitModel<T>>(name);
+}
+
 } // namespace
 
 TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors) {
-  units_.push_back(std::make_unique<UnitModel<tables::InetCidrRouteTable>>("inetCidrRouteTable"));
+  // inetCidrRouteTable stays first: its ipmibdTableIndex is 1 (tests and operators rely on it).
+  // The others follow in OID order below ip (1.3.6.1.2.1.4).
+  units_.push_back(makeUnit<tables::InetCidrRouteTable>("inetCidrRouteTable"));
+  units_.push_back(makeUnit<tables::IpScalars>("ipScalars"));                         // .1 .2 .25 .26
+  units_.push_back(makeUnit<tables::IpInterfaceTables>("ipv4/ipv6InterfaceTable"));   // .27-.30
+  units_.push_back(makeUnit<tables::IpStatisticsTables>("ipSystemStats/ipIfStatsTable")); // .31
+  units_.push_back(makeUnit<tables::IpAddressTables>("ipAddressPrefix/ipAddressTable")); // .32-.34
+  units_.push_back(makeUnit<tables::IpNetToPhysicalTable>("ipNetToPhysicalTable"));   // .35
   for (auto& unit : units_) {
     const platform::Result result = unit->attach(backend);
-    if (!result.ok()) attachErrors.push_back(std::string(unit->status().name) + ": " + result.toString());
+    if (!result.ok()) attachErrors.push_back(std::string(unit->name()) + ": " + result.toString());
   }
 }
 
 TableSet::~TableSet() = default;
 
 bool TableSet::applyPending(std::chrono::steady_clock::duration budget) {
-  // Split the budget so one big initial dump cannot starve the other units' change batches.
-  const auto share = units_.empty() ? budget : budget / static_cast<long>(units_.size());
+  // Split the budget among the units fed by change notifications so one big initial dump cannot
+  // starve the other units' change batches (units read on demand have nothing queued).
+  long fed = 0;
+  for (const auto& unit : units_)
+    fed += unit->fed() ? 1 : 0;
+  const auto share = fed == 0 ? budget : budget / fed;
   bool more = false;
   for (auto& unit : units_)
-    more = unit->applyPending(share) || more;
+    if (unit->fed()) more = unit->applyPending(share) || more;
   return more;
 }
 
@@ -69,7 +123,7 @@ std::vector<const tables::MibObject*> TableSet::objects() const {
 std::vector<TableSet::UnitStatus> TableSet::status() const {
   std::vector<UnitStatus> out;
   for (const auto& unit : units_)
-    out.push_back(unit->status());
+    unit->appendStatus(out);
   return out;
 }
 

@@ -16,8 +16,9 @@ namespace ipmibd::agent {
 // and report their sizes (IPMIBD-MIB); the units' own types stay behind a small type erasure.
 class TableSet {
 public:
+  // One conceptual table (a unit serving two tables reports two of these; scalars none).
   struct UnitStatus {
-    std::string_view name; // the unit's conceptual table, e.g. "inetCidrRouteTable"
+    std::string_view name; // the conceptual table, e.g. "inetCidrRouteTable"
     std::size_t rows = 0;
     std::size_t pending = 0; // queued initial rows and changes not yet applied
     bool loading = false;    // still applying the initial dump
@@ -34,6 +35,7 @@ public:
   bool applyPending(std::chrono::steady_clock::duration budget);
   // The objects to register, each unit's in OID order.
   std::vector<const tables::MibObject*> objects() const;
+  // One entry per conceptual table served, in a fixed order (inetCidrRouteTable first).
   std::vector<UnitStatus> status() const;
 
   class Unit; // one table unit, type-erased (table_set.cpp)

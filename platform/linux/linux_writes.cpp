@@ -716,8 +716,8 @@ Result LinuxBackend::deleteIpForwardEntry2(const RouteRow& input) {
 //         NotSupported. Fields that move by themselves (reachableTime, connected, lastChange, luid)
 //         are ignored.
 // Disabling IPv6 is applied last (it flushes the interface's IPv6 addresses, which no rollback could
-// restore); enabling it first. After a successful change the kernel is asked to announce the link
-// (RTM_NEWLINK), since it does not report most of these sysctl writes by itself. Success; NotFound;
+// restore); enabling it first. A successful change schedules an IP interface refresh, since the
+// kernel raises no event for most of these writes. Success; NotFound;
 // InvalidParameter (family Unspecified, a value out of range, or refused by the kernel); NotSupported;
 // AccessDenied.
 Result LinuxBackend::setIpInterfaceEntry(const IpInterfaceRow& row) {
@@ -806,11 +806,9 @@ Result LinuxBackend::setIpInterfaceEntry(const IpInterfaceRow& row) {
       if (Result r = add(conf + "disable_ipv6", 1); !r.ok()) return r;
   }
   if (Result r = runAllOrNothing(steps); !r.ok() || steps.empty()) return r;
-  // Most of these sysctls change silently; have the kernel announce the link so that event
-  // listeners (this backend's own cache included) see the new values. Best effort: the values are
-  // written either way, and a device without IPv4 (EAFNOSUPPORT) cannot be announced like this.
-  RequestBuffer buffer;
-  (void)send(*requestSocket_, encodeLinkAnnounce(buffer.span(), 0, row.interfaceIndex), "announce link");
+  // The kernel announces few of these sysctl writes (and no neighbor-table parameter at all): let
+  // the read side re-read the IP interface rows and report the changes on the next dispatch().
+  scheduleIpInterfaceRefresh();
   return Result::success();
 }
 
@@ -835,7 +833,10 @@ Result LinuxBackend::setIpGlobalSettings(const IpGlobalSettings& settings) {
               {"net/ipv6/conf/all/hop_limit", hopLimit}};
   for (const auto& [key, value] : writes)
     if (Result r = sysctlStep(ns, key, value, steps); !r.ok()) return r;
-  return runAllOrNothing(steps);
+  if (Result r = runAllOrNothing(steps); !r.ok() || steps.empty()) return r;
+  // Global forwarding switches rewrite every interface's forwarding setting.
+  scheduleIpInterfaceRefresh();
+  return Result::success();
 }
 
 } // namespace ipmibd::platform::linux_backend

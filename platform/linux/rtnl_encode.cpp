@@ -318,22 +318,6 @@ nlmsghdr* encodeSetLinkMtu(std::span<std::uint8_t> buffer, std::uint32_t sequenc
   return message;
 }
 
-nlmsghdr* encodeLinkAnnounce(std::span<std::uint8_t> buffer, std::uint32_t sequence, InterfaceIndex index) {
-  ifinfomsg* header = nullptr;
-  nlmsghdr* message = start(buffer, RTM_SETLINK, NLM_F_REQUEST, sequence, header);
-  if (!message) return nullptr;
-  header->ifi_family = AF_UNSPEC;
-  header->ifi_index = int(index);
-  nlattr* spec = mnl_attr_nest_start_check(message, buffer.size(), IFLA_AF_SPEC);
-  if (!spec) return nullptr;
-  // AF_INET accepts an empty block (AF_INET6 insists on a token or address generation mode).
-  nlattr* inet = mnl_attr_nest_start_check(message, buffer.size(), AF_INET);
-  if (!inet) return nullptr;
-  mnl_attr_nest_end(message, inet);
-  mnl_attr_nest_end(message, spec);
-  return message;
-}
-
 nlmsghdr* encodeRouteDump(std::span<std::uint8_t> buffer, std::uint32_t sequence, Family family,
                           std::uint32_t table, InterfaceIndex interfaceIndex) {
   rtmsg* header = nullptr;

@@ -105,13 +105,6 @@ nlmsghdr* encodeDelNeighbor(std::span<std::uint8_t> buffer, std::uint32_t sequen
 nlmsghdr* encodeSetLinkMtu(std::span<std::uint8_t> buffer, std::uint32_t sequence, InterfaceIndex index,
                            std::uint32_t mtu);
 
-// RTM_SETLINK (AF_UNSPEC) with IFLA_AF_SPEC holding an empty AF_INET block: changes nothing, but
-// the kernel answers any IFLA_AF_SPEC with an RTM_NEWLINK notification carrying every family's
-// current settings. /proc/sys writes to most per-interface IP settings (hop limit, DAD transmits,
-// MTU6, ...) are not announced at all, so the write side sends this after them to let event
-// listeners, our own included, see the new values.
-nlmsghdr* encodeLinkAnnounce(std::span<std::uint8_t> buffer, std::uint32_t sequence, InterfaceIndex index);
-
 // Dump requests narrowed the way strict checking (NETLINK_GET_STRICT_CHK) allows; without strict
 // checking the kernel ignores the filters, so callers filter the replies again.
 // RTM_GETROUTE for one family and table (rtm_table + RTA_TABLE), optionally one device (RTA_OIF).

@@ -54,13 +54,20 @@ Result apply(SimKernel& kernel, const LinkDeleteCommand& c) {
 Result apply(SimKernel& kernel, const AddressCommand& c) {
   InterfaceIndex index = 0;
   if (auto r = resolve(kernel, c.device, index); !r.ok()) return r;
-  if (!c.add) return kernel.deleteAddress({c.prefix.address, index});
+  if (c.verb == Verb::Delete) return kernel.deleteAddress({c.prefix.address, index});
+  const std::uint32_t valid = c.validLifetime.value_or(kInfiniteLifetime);
+  const std::uint32_t preferred = c.preferredLifetime.value_or(kInfiniteLifetime);
+  // change/replace of an existing address rewrites its lifetimes (NLM_F_REPLACE).
+  const auto scoped = SimKernel::scopedFor(c.prefix.address, index);
+  const AddressEntry* existing = scoped ? kernel.address({*scoped, index}) : nullptr;
+  if (c.verb == Verb::Change && !existing) return failure(Status::NotFound, "no such address");
+  if (existing && c.verb != Verb::Add) return kernel.setAddressLifetimes({*scoped, index}, valid, preferred);
   AddressRequest request;
   request.address = c.prefix.address;
   request.interfaceIndex = index;
   request.prefixLength = c.prefix.length;
-  request.validLifetime = c.validLifetime.value_or(kInfiniteLifetime);
-  request.preferredLifetime = c.preferredLifetime.value_or(kInfiniteLifetime);
+  request.validLifetime = valid;
+  request.preferredLifetime = preferred;
   request.broadcast = c.broadcast.value_or(IpAddress{});
   return kernel.addAddress(request);
 }

@@ -6,7 +6,7 @@
 //   [name] PEER}
 //                         link set [dev] NAME [up|down] [mtu N] [address MAC] [alias TEXT]
 //                         link {del|delete} [dev] NAME
-//                         addr {add|del} PREFIX dev NAME [nodad] [valid_lft N|forever] [preferred_lft
+//                         addr {add|replace|change|del} PREFIX dev NAME [nodad] [valid_lft N|forever] [preferred_lft
 //                         N|forever]
 //                              [broadcast|brd ADDR]
 //                         route {add|replace|change|del} [TYPE] PREFIX|default [via ADDR] [dev NAME] [metric
@@ -56,8 +56,10 @@ struct LinkDeleteCommand {
   std::string name;
 };
 
+enum class Verb : std::uint8_t { Add, Replace, Change, Delete };
+
 struct AddressCommand {
-  bool add = true;
+  Verb verb = Verb::Add;
   IpPrefix prefix; // the address with its prefix length
   std::string device;
   bool nodad = false; // accepted for `ip` compatibility; the simulator has no DAD
@@ -71,8 +73,6 @@ struct NextHopArgs {
   std::uint8_t weight = 1;
   bool onlink = false;
 };
-
-enum class Verb : std::uint8_t { Add, Replace, Change, Delete };
 
 struct RouteCommand {
   Verb verb = Verb::Add;

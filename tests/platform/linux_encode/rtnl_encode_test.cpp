@@ -480,24 +480,6 @@ TEST_CASE("RTM_SETLINK for the MTU", "[encode][link]") {
   CHECK(u32Attribute(attributes, IFLA_MTU) == 1400);
 }
 
-TEST_CASE("RTM_SETLINK announcing the link without changing it", "[encode][link]") {
-  Buffer buffer;
-  const nlmsghdr* message = encodeLinkAnnounce(buffer.span(), 9, 4);
-  REQUIRE(message);
-  CHECK(message->nlmsg_type == RTM_SETLINK);
-  CHECK(message->nlmsg_flags == NLM_F_REQUEST);
-  const auto& header = headerOf<ifinfomsg>(message);
-  CHECK(header.ifi_family == AF_UNSPEC);
-  CHECK(header.ifi_index == 4);
-  CHECK(header.ifi_change == 0);
-  const Attributes attributes = attributesOf(message, sizeof(ifinfomsg));
-  CHECK(typesOf(attributes) == std::vector<std::uint16_t>{IFLA_AF_SPEC});
-  const nlattr* spec = only(attributes, IFLA_AF_SPEC);
-  const Attributes families = attributesIn(mnl_attr_get_payload(spec), mnl_attr_get_payload_len(spec));
-  CHECK(typesOf(families) == std::vector<std::uint16_t>{AF_INET});
-  CHECK(mnl_attr_get_payload_len(only(families, AF_INET)) == 0); // nothing to set
-}
-
 TEST_CASE("filtered dump requests", "[encode][dump]") {
   Buffer buffer;
   const nlmsghdr* message = encodeRouteDump(buffer.span(), 1, Family::V6, 1000, 3);

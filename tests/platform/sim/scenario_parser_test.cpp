@@ -84,7 +84,7 @@ TEST_CASE("link set and del", "[sim][parser]") {
 
 TEST_CASE("addr add and del with options", "[sim][parser]") {
   auto add = command<AddressCommand>("addr add 192.0.2.1/24 dev eth0 brd +");
-  CHECK(add.add);
+  CHECK(add.verb == Verb::Add);
   CHECK(add.prefix.address == ip("192.0.2.1"));
   CHECK(add.prefix.length == 24);
   CHECK(add.device == "eth0");
@@ -101,7 +101,9 @@ TEST_CASE("addr add and del with options", "[sim][parser]") {
   CHECK(forever.validLifetime == kInfiniteLifetime);
 
   auto host = command<AddressCommand>("addr del 192.0.2.9 dev eth0");
-  CHECK_FALSE(host.add);
+  CHECK(host.verb == Verb::Delete);
+  CHECK(command<AddressCommand>("addr change 192.0.2.9/24 dev eth0 valid_lft 5 preferred_lft 5").verb == Verb::Change);
+  CHECK(command<AddressCommand>("addr replace 192.0.2.9/24 dev eth0").verb == Verb::Replace);
   CHECK(host.prefix.length == 32);
 }
 

@@ -12,6 +12,8 @@
 
 namespace ipmibd::tables {
 
+class RowWriter;
+
 // MAX-ACCESS. Only ReadOnly and above are visible to GET/GETNEXT (RFC 3416: not-accessible and
 // accessible-for-notify objects are never returned by retrieval operations).
 enum class Access : std::uint8_t { NotAccessible, AccessibleForNotify, ReadOnly, ReadWrite, ReadCreate };
@@ -57,9 +59,9 @@ public:
   // getNext: a request before this subtree starts from its beginning, one after it gives nullopt.
   std::optional<VarBind> getNextOid(const Oid& oid, const RequestContext& context) const;
 
-  // SET (a later issue) will add a transaction interface here: RESERVE (check access, syntax and
-  // the column's validator), ACTION (apply to the platform), COMMIT / UNDO, with all-or-nothing
-  // semantics across the varbinds of one PDU. Columns already declare what it needs.
+  // The write side (row_writer.h), or nullptr when nothing here is writable: the agent then
+  // registers the object read-only. The SET engine (set_request.h) drives it per PDU.
+  virtual RowWriter* writer() const { return nullptr; }
 };
 
 } // namespace ipmibd::tables

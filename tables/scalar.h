@@ -20,6 +20,9 @@ public:
   std::string_view name() const override { return name_; }
   Syntax syntax() const { return syntax_; }
   Access access() const { return access_; }
+  // Makes the scalar writable through `writer` (its unit); nullptr = read-only.
+  void setWriter(RowWriter* writer) { writer_ = writer; }
+  RowWriter* writer() const override { return writer_; }
 
   GetResult get(std::span<const SubId> suffix, const RequestContext& context) const override;
   std::optional<VarBind> getNext(std::span<const SubId> suffix, const RequestContext& context) const override;
@@ -30,6 +33,7 @@ private:
   Syntax syntax_;
   Access access_;
   Getter get_;
+  RowWriter* writer_ = nullptr;
 };
 
 } // namespace ipmibd::tables

@@ -4,6 +4,7 @@
 
 #include "tables/index_key.h"
 #include "tables/mib_object.h"
+#include "tables/row_writer.h"
 #include "tables/sorted_index.h"
 
 #include <optional>
@@ -26,8 +27,8 @@ template <class Row> struct Column {
   Syntax syntax;
   Access access;
   Getter get = nullptr;
-  // For the SET issue: DEFVAL used when a row is created without this column, and a check of a
-  // proposed value beyond its syntax (enum members, ranges). Unused by GET/GETNEXT.
+  // For SET: DEFVAL used when a row is created without this column, and a check of a proposed
+  // value beyond its syntax (enum members, ranges); see checkColumnWrite. Unused by GET/GETNEXT.
   std::optional<Value> defval = std::nullopt;
   Validator validate = nullptr;
 };
@@ -44,6 +45,10 @@ public:
   std::span<const Column<Row>> columns() const { return columns_; }
   SortedIndex<Row>& rows() { return rows_; }
   const SortedIndex<Row>& rows() const { return rows_; }
+  // Makes the table writable through `writer` (its unit); nullptr = read-only.
+  void setWriter(RowWriter* writer) { writer_ = writer; }
+  RowWriter* writer() const override { return writer_; }
+  const Column<Row>* column(SubId id) const { return findColumn(id); }
 
   GetResult get(std::span<const SubId> suffix, const RequestContext& context) const override {
     if (suffix.empty()) return NoSuchObject{};
@@ -95,6 +100,22 @@ private:
   std::string_view name_;
   std::span<const Column<Row>> columns_;
   SortedIndex<Row> rows_;
+  RowWriter* writer_ = nullptr;
 };
+
+// RESERVE1 checks of one value for a declared column, in RFC 3416 order: a column the table does
+// not have -> noCreation; not writable -> notWritable; syntax -> wrongType/wrongLength; the
+// column's validator -> wrongValue.
+template <class Row>
+SetError checkColumnWrite(std::span<const Column<Row>> columns, SubId id, const Value& value) {
+  const Column<Row>* column = nullptr;
+  for (const Column<Row>& c : columns)
+    if (c.id == id) column = &c;
+  if (!column || !isReadable(column->access)) return SetError::NoCreation;
+  if (!isWritable(column->access)) return SetError::NotWritable;
+  if (SetError e = checkSyntax(column->syntax, value); e != SetError::NoError) return e;
+  if (column->validate && !column->validate(value)) return SetError::WrongValue;
+  return SetError::NoError;
+}
 
 } // namespace ipmibd::tables

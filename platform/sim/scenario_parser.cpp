@@ -347,10 +347,9 @@ private:
     std::string verbText;
     if (auto r = next("address verb", verbText); !r.ok()) return r;
     const auto verb = verbNamed(verbText);
-    if (!verb || (*verb != Verb::Add && *verb != Verb::Delete))
-      return bad("unknown address verb '" + verbText + "'");
+    if (!verb) return bad("unknown address verb '" + verbText + "'");
     AddressCommand c;
-    c.add = *verb == Verb::Add;
+    c.verb = *verb;
     bool havePrefix = false;
     while (!done()) {
       const std::string word = tokens_[pos_++];

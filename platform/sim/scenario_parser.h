@@ -6,8 +6,8 @@
 //   [name] PEER}
 //                         link set [dev] NAME [up|down] [mtu N] [address MAC] [alias TEXT]
 //                         link {del|delete} [dev] NAME
-//                         addr {add|replace|change|del} PREFIX dev NAME [nodad] [valid_lft N|forever] [preferred_lft
-//                         N|forever]
+//                         addr {add|replace|change|del} PREFIX dev NAME [nodad] [valid_lft N|forever]
+//                         [preferred_lft N|forever]
 //                              [broadcast|brd ADDR]
 //                         route {add|replace|change|del} [TYPE] PREFIX|default [via ADDR] [dev NAME] [metric
 //                         N]

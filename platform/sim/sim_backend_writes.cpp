@@ -19,6 +19,7 @@ Result SimBackend::setIpGlobalSettings(const IpGlobalSettings& settings) {
 
 Result SimBackend::createUnicastIpAddressEntry(const UnicastAddressRow& row) {
   if (auto fault = faults_.take(Operation::CreateAddress)) return *fault;
+  if (row.skipAsSource) return Result::failure(Status::NotSupported, "Linux has no skip-as-source flag");
   // Origins and skipAsSource have no Linux equivalent: the kernel reports its own view of them.
   AddressRequest request;
   request.address = row.address;
@@ -88,6 +89,9 @@ RouteKey SimBackend::normalizedKey(const RouteRow& row) const {
 }
 
 Result SimBackend::routeRequest(const RouteRow& row, RouteRequest& request) const {
+  if (!exported(row.table))
+    return Result::failure(Status::InvalidParameter,
+                           "route table " + std::to_string(row.table) + " is not one this backend serves");
   const auto protocol = nativeProtocolOf(row.protocol);
   if (!protocol)
     return Result::failure(Status::InvalidParameter,
@@ -110,7 +114,7 @@ Result SimBackend::createIpForwardEntry2(const RouteRow& row) {
   if (auto fault = faults_.take(Operation::CreateRoute)) return *fault;
   RouteRequest request;
   if (auto r = routeRequest(row, request); !r.ok()) return r;
-  return kernel_.writeRoute(request, WriteMode::Create);
+  return kernel_.addRouteRow(request);
 }
 
 Result SimBackend::setIpForwardEntry2(const RouteRow& key, const RouteRow& row) {
@@ -122,7 +126,9 @@ Result SimBackend::setIpForwardEntry2(const RouteRow& key, const RouteRow& row) 
 
 Result SimBackend::deleteIpForwardEntry2(const RouteRow& row) {
   if (auto fault = faults_.take(Operation::DeleteRoute)) return *fault;
-  return kernel_.deleteRoute(normalizedKey(row));
+  const RouteKey key = normalizedKey(row);
+  if (!exported(key.table)) return Result::failure(Status::NotFound, "no such route");
+  return kernel_.deleteRouteRow(key);
 }
 
 } // namespace ipmibd::platform::sim

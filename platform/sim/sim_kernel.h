@@ -162,13 +162,17 @@ public:
 
   // ---- routes (sim_routes.cpp)
   Result writeRoute(const RouteRequest& request, WriteMode mode);
-  // setIpForwardEntry2: the route `old` becomes `request` (one next hop) atomically.
+  // createIpForwardEntry2 as the Linux backend does it: a row joins an existing unicast route of the
+  // same table, destination and metric as one more next hop (IPv4 rewrites the route, IPv6 appends
+  // a sibling); AlreadyExists for an existing row or a reject route at that key.
+  Result addRouteRow(const RouteRequest& request);
+  // setIpForwardEntry2: the row `old` becomes `request` (one next hop). Within the same route it is
+  // rewritten in place, keeping the other next hops; otherwise added as above, then `old` deleted.
   Result replaceRoute(const RouteKey& old, const RouteRequest& request);
-  // Exact key. Deleting one row of an IPv4 multipath route deletes the route (the kernel has no
-  // per-next-hop delete for IPv4); an IPv6 one loses just that next hop.
-  Result deleteRoute(const RouteKey& key);
-  // First match in key order; IPv4 multipath as above, IPv6 multipath whole unless a gateway or
-  // device was given.
+  // deleteIpForwardEntry2: exactly that row; the other next hops of a multipath route stay.
+  Result deleteRouteRow(const RouteKey& key);
+  // `ip route del`: the first match in key order. The kernel deletes a whole IPv4 multipath route,
+  // and a whole IPv6 one unless a gateway or device names one sibling.
   Result deleteRoutes(const RouteSelector& selector);
   bool hasRoute(const RouteSelector& selector) const;
   Result bestRoute(const IpAddress& destination, const std::vector<std::uint32_t>& tables, RouteRow& best,

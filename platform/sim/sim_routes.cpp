@@ -99,7 +99,8 @@ Result SimKernel::buildRoute(const RouteRequest& request, std::vector<RouteRow>&
     rows = {base};
     return Result::success();
   }
-  if (request.nextHops.empty()) return failure(Status::NotFound, "nexthop device required");
+  if (request.nextHops.empty())
+    return failure(Status::InvalidParameter, "a route needs a next hop, an interface, or both");
 
   std::set<std::pair<IpAddress, InterfaceIndex>> seen;
   bool anyGateway = false;
@@ -111,8 +112,11 @@ Result SimKernel::buildRoute(const RouteRequest& request, std::vector<RouteRow>&
     if (gateway.isMulticast()) return failure(Status::InvalidParameter, "multicast gateway");
     InterfaceIndex index = hop.interfaceIndex;
     if (index == 0) {
-      if (gateway.isZero()) return failure(Status::NotFound, "nexthop device required");
-      if (gateway.isV6LinkLocal() && gateway.scopeId() != 0) {
+      if (gateway.isZero())
+        return failure(Status::InvalidParameter, "a route needs a next hop, an interface, or both");
+      if (gateway.isV6LinkLocal()) {
+        if (gateway.scopeId() == 0)
+          return failure(Status::InvalidParameter, "a link-local next hop needs an interface");
         index = gateway.scopeId();
       } else {
         for (const auto& [candidate, l] : links_) {
@@ -222,18 +226,85 @@ Result SimKernel::writeRoute(const RouteRequest& request, WriteMode mode) {
   return Result::success();
 }
 
+Result SimKernel::addRouteRow(const RouteRequest& request) {
+  std::vector<RouteRow> rows;
+  if (auto r = buildRoute(request, rows); !r.ok()) return r;
+  RouteRow row = rows.front();
+  const RouteKey key = keyOf(row);
+  if (routes_.contains(key))
+    return failure(Status::AlreadyExists, "route " + row.destinationPrefix.toString() + " exists");
+  const auto existing = keysWith(key.table, key.destination, key.metric);
+  if (existing.empty()) {
+    installRoutes({}, {row}, 0);
+    return Result::success();
+  }
+  const bool unicastOnly =
+      row.type == RouteType::Unicast && std::all_of(existing.begin(), existing.end(), [&](const RouteKey& k) {
+        return routes_.at(k).row.type == RouteType::Unicast;
+      });
+  if (!unicastOnly)
+    return failure(Status::AlreadyExists, "a route of another type holds " +
+                                              row.destinationPrefix.toString() + " at metric " +
+                                              std::to_string(key.metric));
+  std::uint32_t group = routes_.at(existing.front()).group;
+  if (group == 0) group = nextGroup_++;
+  const bool v4 = key.destination.family() == Family::V4;
+  if (v4) {
+    // One IPv4 route per key: the new hop takes the route's attributes, the scope is derived again.
+    const RouteRow& route = routes_.at(existing.front()).row;
+    row.protocol = route.protocol;
+    row.nativeProtocol = route.nativeProtocol;
+    row.origin = route.origin;
+    row.preferredSource = route.preferredSource;
+    const bool anyGateway =
+        !row.nextHop.isZero() ||
+        std::any_of(existing.begin(), existing.end(), [&](const auto& k) { return !k.nextHop.isZero(); });
+    row.scope = anyGateway ? 0 : route.scope;
+  }
+  for (const auto& k : existing) {
+    RouteEntry& entry = routes_.at(k);
+    const RouteRow before = entry.row;
+    entry.group = group;
+    if (v4) entry.row.scope = row.scope;
+    if (entry.row != before) changes_.push(ChangeKind::ParameterChange, entry.row);
+  }
+  routes_[key] = RouteEntry{row, group};
+  changes_.push(ChangeKind::Add, row);
+  return Result::success();
+}
+
 Result SimKernel::replaceRoute(const RouteKey& old, const RouteRequest& request) {
   auto it = routes_.find(old);
   if (it == routes_.end()) return failure(Status::NotFound, "no such route");
   std::vector<RouteRow> rows;
   if (auto r = buildRoute(request, rows); !r.ok()) return r;
+  if (!sameRoute(keyOf(rows.front()), old)) {
+    if (auto r = addRouteRow(request); !r.ok()) return r;
+    return deleteRouteRow(old);
+  }
   RouteRow row = rows.front();
   const RouteKey key = keyOf(row);
+  if (key != old && routes_.contains(key))
+    return failure(Status::AlreadyExists, "the new next hop is another existing route row");
   const RouteEntry previous = it->second;
-  const bool sameGroup = sameRoute(key, old) && previous.group != 0;
-  for (const auto& other : keysWith(key.table, key.destination, key.metric)) {
-    if (other == old || (sameGroup && routes_.at(other).group == previous.group && other != key)) continue;
-    return failure(Status::AlreadyExists, "another route has this destination and metric");
+  const auto siblings = groupOf(old);
+  if (siblings.size() > 1 && row.type != RouteType::Unicast)
+    return failure(Status::InvalidParameter,
+                   "a " + std::string(toString(row.type)) +
+                       " route cannot keep the other next hops of this multipath route");
+  if (siblings.size() > 1) row.weight = std::max<std::uint8_t>(request.nextHops.front().weight, 1);
+  if (key.destination.family() == Family::V4) {
+    // The route-level attributes belong to every next hop of the IPv4 route.
+    for (const auto& k : siblings) {
+      if (k == old) continue;
+      RouteEntry& sibling = routes_.at(k);
+      const RouteRow before = sibling.row;
+      sibling.row.protocol = row.protocol;
+      sibling.row.nativeProtocol = row.nativeProtocol;
+      sibling.row.origin = row.origin;
+      sibling.row.preferredSource = row.preferredSource;
+      if (sibling.row != before) changes_.push(ChangeKind::ParameterChange, sibling.row);
+    }
   }
   if (key == old) {
     row.created = previous.row.created;
@@ -242,14 +313,21 @@ Result SimKernel::replaceRoute(const RouteKey& old, const RouteRequest& request)
     return Result::success();
   }
   removeRoute(old);
-  routes_[key] = RouteEntry{row, sameGroup ? previous.group : 0};
+  routes_[key] = RouteEntry{row, previous.group};
   changes_.push(ChangeKind::Add, row);
   return Result::success();
 }
 
-Result SimKernel::deleteRoute(const RouteKey& key) {
-  if (!routes_.contains(key)) return failure(Status::NotFound, "no such route");
-  removeRouteOrGroup(key, key.destination.family() == Family::V4);
+Result SimKernel::deleteRouteRow(const RouteKey& key) {
+  auto it = routes_.find(key);
+  if (it == routes_.end()) return failure(Status::NotFound, "no such route");
+  const std::uint32_t group = it->second.group;
+  removeRoute(key);
+  if (group == 0) return Result::success();
+  std::vector<RouteKey> rest;
+  for (const auto& k : keysWith(key.table, key.destination, key.metric))
+    if (routes_.at(k).group == group) rest.push_back(k);
+  if (rest.size() == 1) routes_.at(rest.front()).group = 0;
   return Result::success();
 }
 

@@ -102,7 +102,8 @@ TEST_CASE("addr add and del with options", "[sim][parser]") {
 
   auto host = command<AddressCommand>("addr del 192.0.2.9 dev eth0");
   CHECK(host.verb == Verb::Delete);
-  CHECK(command<AddressCommand>("addr change 192.0.2.9/24 dev eth0 valid_lft 5 preferred_lft 5").verb == Verb::Change);
+  CHECK(command<AddressCommand>("addr change 192.0.2.9/24 dev eth0 valid_lft 5 preferred_lft 5").verb ==
+        Verb::Change);
   CHECK(command<AddressCommand>("addr replace 192.0.2.9/24 dev eth0").verb == Verb::Replace);
   CHECK(host.prefix.length == 32);
 }

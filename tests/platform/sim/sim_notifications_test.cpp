@@ -50,9 +50,10 @@ TEST_CASE("API writes are echoed, but only from dispatch()", "[sim][notify]") {
   REQUIRE(routes.batches.size() == 2);
   const auto& batch = routes.batches[1];
   REQUIRE(batch.size() == 3);
-  CHECK(batch[0].kind == ChangeKind::Delete);
-  CHECK(batch[0].row.metric == 0);
-  CHECK(batch[1].kind == ChangeKind::Add);
+  CHECK(batch[0].kind == ChangeKind::Add); // another route key: add the new row, then delete the old
+  CHECK(batch[0].row.metric == 9);
+  CHECK(batch[1].kind == ChangeKind::Delete);
+  CHECK(batch[1].row.metric == 0);
   CHECK(batch[2].kind == ChangeKind::Delete);
   CHECK(batch[2].row.metric == 9);
 }

@@ -245,7 +245,12 @@ TEST_CASE("neighbors: create, set, delete, flush", "[sim][validation]") {
 TEST_CASE("routes: create validation", "[sim][validation]") {
   auto b = load(kTwoLinks);
   CHECK(b->createIpForwardEntry2(routeRow("203.0.113.0/24", "192.0.2.254", 9)).status == Status::NotFound);
-  CHECK(b->createIpForwardEntry2(routeRow("203.0.113.0/24", nullptr, 0)).status == Status::NotFound);
+  CHECK(b->createIpForwardEntry2(routeRow("203.0.113.0/24", nullptr, 0)).status == Status::InvalidParameter);
+  CHECK(b->createIpForwardEntry2(routeRow("2001:db8:5::/48", "fe80::1", 0)).status ==
+        Status::InvalidParameter);
+  auto otherTable = routeRow("203.0.113.0/24", "192.0.2.254", 2);
+  otherTable.table = 100;
+  CHECK(b->createIpForwardEntry2(otherTable).status == Status::InvalidParameter);
   CHECK(b->createIpForwardEntry2(routeRow("203.0.113.1/24", "192.0.2.254", 2)).status ==
         Status::InvalidParameter);
   CHECK(b->createIpForwardEntry2(routeRow("203.0.113.0/24", "2001:db8:1::2", 2)).status ==
@@ -287,6 +292,12 @@ TEST_CASE("routes: create validation", "[sim][validation]") {
     reject.metric = std::uint32_t(type);
     REQUIRE(b->createIpForwardEntry2(reject).ok());
   }
+  UnicastAddressRow skipping;
+  initializeUnicastIpAddressEntry(skipping);
+  skipping.address = ip("192.0.2.50");
+  skipping.interfaceIndex = 2;
+  skipping.skipAsSource = true;
+  CHECK(b->createUnicastIpAddressEntry(skipping).status == Status::NotSupported);
   auto device = routeRow("192.0.2.128/25", nullptr, 3);
   REQUIRE(b->createIpForwardEntry2(device).ok());
   CHECK(findRoute(routes(*b), "192.0.2.128/25")->scope == 253);
@@ -335,6 +346,8 @@ TEST_CASE("routes: get, set, delete", "[sim][validation]") {
 
   auto collide = key;
   collide.metric = 7;
+  collide.nextHop = ip("198.51.100.254");
+  collide.interfaceIndex = 3;
   CHECK(b->setIpForwardEntry2(key, collide).status == Status::AlreadyExists);
   auto unreachable = key;
   unreachable.nextHop = ip("203.0.113.1");

@@ -67,15 +67,27 @@ std::optional<Value> metric1Of(const RouteEntry& e, const RequestContext&) {
   return Value::integer32(std::int32_t(std::min<std::uint32_t>(e.metric, 0x7fffffff)));
 }
 std::optional<Value> unusedMetricOf(const RouteEntry&, const RequestContext&) { return Value::integer32(-1); }
-// Rows exist only for routes the platform has installed: always active(1).
-std::optional<Value> statusOf(const RouteEntry&, const RequestContext&) { return Value::integer32(1); }
+// active(1) for routes the platform has installed; rows held by the agent say notInService(2) or
+// notReady(3).
+std::optional<Value> statusOf(const RouteEntry& e, const RequestContext&) { return Value::integer32(e.status); }
 
+// other(1) is "not specified by this MIB": no platform route can be created as that, so it can
+// never be assigned (wrongValue); reject, local, remote and blackhole can.
 bool validRouteType(const Value& v) {
-  return v.syntax() == Syntax::Integer32 && v.asInteger32() >= 1 && v.asInteger32() <= 5;
+  return v.syntax() == Syntax::Integer32 && v.asInteger32() >= 2 && v.asInteger32() <= 5;
 }
+// notReady(3) is never a valid value to write (RFC 2579).
 bool validRowStatus(const Value& v) {
-  return v.syntax() == Syntax::Integer32 && v.asInteger32() >= 1 && v.asInteger32() <= 6;
+  return v.syntax() == Syntax::Integer32 && v.asInteger32() >= 1 && v.asInteger32() <= 6 && v.asInteger32() != 3;
 }
+// InterfaceIndexOrZero: 0..2147483647.
+bool validIfIndex(const Value& v) { return v.syntax() == Syntax::Integer32 && v.asInteger32() >= 0; }
+// No BGP feed reaches the platform: the only next-hop AS the agent can honour is "unknown" (0).
+bool validNextHopAs(const Value& v) { return v.asUnsigned32() == 0; }
+// The platform has one metric; Metric2-5 can only be "not used" (-1).
+bool unusedMetric(const Value& v) { return v.syntax() == Syntax::Integer32 && v.asInteger32() == -1; }
+// Metric1 is the route priority; -1 = "not used" (the platform's default).
+bool validMetric1(const Value& v) { return v.syntax() == Syntax::Integer32 && v.asInteger32() >= -1; }
 
 const Column<RouteEntry> kColumns[] = {
     {1, "inetCidrRouteDestType", Syntax::Integer32, Access::NotAccessible},
@@ -84,21 +96,23 @@ const Column<RouteEntry> kColumns[] = {
     {4, "inetCidrRoutePolicy", Syntax::ObjectIdentifier, Access::NotAccessible},
     {5, "inetCidrRouteNextHopType", Syntax::Integer32, Access::NotAccessible},
     {6, "inetCidrRouteNextHop", Syntax::OctetString, Access::NotAccessible},
-    {7, "inetCidrRouteIfIndex", Syntax::Integer32, Access::ReadCreate, &ifIndexOf},
+    {7, "inetCidrRouteIfIndex", Syntax::Integer32, Access::ReadCreate, &ifIndexOf, Value::integer32(0),
+     &validIfIndex},
     {8, "inetCidrRouteType", Syntax::Integer32, Access::ReadCreate, &typeOf, std::nullopt, &validRouteType},
     {9, "inetCidrRouteProto", Syntax::Integer32, Access::ReadOnly, &protoOf},
     {10, "inetCidrRouteAge", Syntax::Gauge32, Access::ReadOnly, &ageOf},
     {11, "inetCidrRouteNextHopAS", Syntax::Unsigned32, Access::ReadCreate, &nextHopAsOf,
-     Value::unsigned32(0)},
-    {12, "inetCidrRouteMetric1", Syntax::Integer32, Access::ReadCreate, &metric1Of, Value::integer32(-1)},
+     Value::unsigned32(0), &validNextHopAs},
+    {12, "inetCidrRouteMetric1", Syntax::Integer32, Access::ReadCreate, &metric1Of, Value::integer32(-1),
+     &validMetric1},
     {13, "inetCidrRouteMetric2", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf,
-     Value::integer32(-1)},
+     Value::integer32(-1), &unusedMetric},
     {14, "inetCidrRouteMetric3", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf,
-     Value::integer32(-1)},
+     Value::integer32(-1), &unusedMetric},
     {15, "inetCidrRouteMetric4", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf,
-     Value::integer32(-1)},
+     Value::integer32(-1), &unusedMetric},
     {16, "inetCidrRouteMetric5", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf,
-     Value::integer32(-1)},
+     Value::integer32(-1), &unusedMetric},
     {17, "inetCidrRouteStatus", Syntax::Integer32, Access::ReadCreate, &statusOf, std::nullopt,
      &validRowStatus},
 };
@@ -129,10 +143,13 @@ InetCidrRouteTable::InetCidrRouteTable(InetCidrRouteOptions options)
       // Rows the table could not represent (see upsert); Linux itself never reports discarded
       // routes, so on a sane system this stays 0.
       discardsScalar_(discardsOid(), "inetCidrRouteDiscards", Syntax::Counter32, Access::ReadOnly,
-                      [this](const RequestContext&) { return Value::counter32(discards_); }) {}
+                      [this](const RequestContext&) { return Value::counter32(discards_); }) {
+  table_.setWriter(&writer_);
+}
 
 platform::Result InetCidrRouteTable::attach(platform::Backend& backend) {
   // Subscribe first: every change after the dump is then delivered and replayed after it.
+  writer_.attach(backend);
   subscription_ = backend.notifyRouteChange2(
       options_.family, [this](std::span<const platform::Change<RouteRow>> changes) { enqueue(changes); });
   std::vector<RouteRow> rows;
@@ -151,6 +168,7 @@ void InetCidrRouteTable::enqueue(std::span<const platform::Change<RouteRow>> cha
 }
 
 bool InetCidrRouteTable::applyPending(std::chrono::steady_clock::duration budget) {
+  writer_.expireIdle(platform::Clock::now());
   return queue_.drain(budget, [this](ChangeKind kind, const RouteRow& row) { apply(kind, row); });
 }
 
@@ -237,7 +255,8 @@ void InetCidrRouteTable::upsert(const RouteRow& row) {
   }
 
   auto* item = table_.rows().find(shortKey);
-  if (!item) {
+  // A row the agent holds (createAndWait) is superseded by a route installed under its index.
+  if (!item || item->entry().status != 1) {
     table_.rows().upsert(shortKey, entry);
     return;
   }

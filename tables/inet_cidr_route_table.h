@@ -5,6 +5,7 @@
 #include "platform/backend.h"
 #include "tables/change_queue.h"
 #include "tables/index_codec.h"
+#include "tables/inet_cidr_route_writer.h"
 #include "tables/scalar.h"
 #include "tables/table.h"
 
@@ -27,6 +28,9 @@ struct RouteEntry {
   std::uint32_t nextHopScope = 0; // next hop's scope id: row identity only
   std::uint8_t type = 0;          // inetCidrRouteType value
   std::uint8_t protocol = 0;      // IANAipRouteProtocol value
+  // inetCidrRouteStatus: active(1) for installed routes; notInService(2) / notReady(3) for rows
+  // that live only in the agent (createAndWait, or suspended), see InetCidrRouteWriter.
+  std::uint8_t status = 1;
 };
 
 // How the next hop of a non-remote route (on-link, blackhole, reject, local) is indexed.
@@ -41,6 +45,8 @@ struct InetCidrRouteOptions {
   ZoneStyle zones = ZoneStyle::DropZone; // IPv6 link-local next hops: Debian's form
   NonRemoteNextHop nonRemoteNextHop = NonRemoteNextHop::FamilyZero;
   platform::Family family = platform::Family::Unspecified; // both
+  // createAndWait / notInService rows untouched this long are removed (RFC 2579: ~5 minutes).
+  std::chrono::seconds rowIdleTimeout{300};
 };
 
 class InetCidrRouteTable {
@@ -62,6 +68,9 @@ public:
   // Applies queued rows/changes for at most about `budget`; true while work remains. The agent
   // calls it from its loop after Backend::dispatch(), with e.g. 20 ms, until it returns false.
   bool applyPending(std::chrono::steady_clock::duration budget);
+  // The idle time after which agent-held rows (createAndWait, notInService) are removed.
+  void setRowIdleTimeout(std::chrono::seconds timeout) { options_.rowIdleTimeout = timeout; }
+  InetCidrRouteWriter& writer() { return writer_; }
   // Applies one change immediately (Add and ParameterChange upsert, Delete erases).
   void apply(platform::ChangeKind kind, const platform::RouteRow& row);
 
@@ -95,6 +104,7 @@ private:
   MibScalar number_;
   MibScalar discardsScalar_;
   ChangeQueue<platform::RouteRow> queue_;
+  InetCidrRouteWriter writer_{table_, options_};
   platform::Subscription subscription_;
   // Compatible-form keys shared by several rows, and those rows (all served in the full form).
   std::map<IndexKey, std::vector<Identity>> collisions_;

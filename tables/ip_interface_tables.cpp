@@ -110,9 +110,13 @@ IpInterfaceTables::IpInterfaceTables(IpInterfaceTablesOptions options)
           [this](const RequestContext& c) { return Value::timeTicks(c.timeStamp(v4LastChange_)); }),
       v6LastChangeScalar_(
           ipv6LastChangeOid(), "ipv6InterfaceTableLastChange", Syntax::TimeTicks, Access::ReadOnly,
-          [this](const RequestContext& c) { return Value::timeTicks(c.timeStamp(v6LastChange_)); }) {}
+          [this](const RequestContext& c) { return Value::timeTicks(c.timeStamp(v6LastChange_)); }) {
+  v4Table_.setWriter(this);
+  v6Table_.setWriter(this);
+}
 
 platform::Result IpInterfaceTables::attach(platform::Backend& backend) {
+  backend_ = &backend;
   // Subscribe first: every change after the dump is then delivered and replayed after it.
   subscription_ = backend.notifyIpInterfaceChange(
       options_.family,

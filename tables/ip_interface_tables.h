@@ -4,6 +4,7 @@
 
 #include "platform/backend.h"
 #include "tables/change_queue.h"
+#include "tables/row_writer.h"
 #include "tables/scalar.h"
 #include "tables/table.h"
 
@@ -34,7 +35,9 @@ struct IpInterfaceTablesOptions {
   std::function<platform::Timestamp()> clock = [] { return platform::Clock::now(); };
 };
 
-class IpInterfaceTables {
+// Also the tables' RowWriter (ip_interface_writes.cpp): ipv4InterfaceEnableStatus,
+// ipv6InterfaceEnableStatus and ipv6InterfaceForwarding become SetIpInterfaceEntry calls.
+class IpInterfaceTables final : public RowWriter {
 public:
   // 1.3.6.1.2.1.4: .27 ipv4InterfaceTableLastChange, .28.1 ipv4InterfaceEntry,
   //                .29 ipv6InterfaceTableLastChange, .30.1 ipv6InterfaceEntry
@@ -73,6 +76,11 @@ public:
   const MibTable<IpInterfaceEntry>& ipv4Table() const { return v4Table_; }
   const MibTable<IpInterfaceEntry>& ipv6Table() const { return v6Table_; }
 
+  SetError check(const MibObject& object, std::span<const SubId> suffix, const Value& value,
+                 WriteTarget& target) override;
+  SetError plan(const Oid& row, std::span<const ColumnWrite> writes, const RequestContext& context,
+                std::vector<WriteAction>& actions, std::size_t& failedWrite) override;
+
 private:
   static IpInterfaceEntry entryOf(const platform::IpInterfaceRow& row);
   // `stamp`: whether an effective change moves LastChange (not for rows of the initial dump).
@@ -88,6 +96,7 @@ private:
   ChangeQueue<platform::IpInterfaceRow> queue_;
   std::size_t snapshotLeft_ = 0; // rows of the initial dump not yet applied (they are not "changes")
   platform::Subscription subscription_;
+  platform::Backend* backend_ = nullptr; // for writes
 };
 
 } // namespace ipmibd::tables

@@ -42,8 +42,8 @@ const Oid& IpScalars::ipv6DefaultHopLimitOid() {
   return oid;
 }
 
-// Declared read-write as in the MIB; the SET path (a later issue) will write them through
-// Backend::setIpGlobalSettings. Until then the agent answers writes with notWritable itself.
+// Declared read-write as in the MIB and written through Backend::setIpGlobalSettings
+// (ip_scalars_writes.cpp).
 IpScalars::IpScalars(IpScalarsOptions options)
     : options_(options), forwarding_(forwardingOid(), "ipForwarding", Syntax::Integer32, Access::ReadWrite,
                                      [this](const RequestContext& c) -> std::optional<Value> {
@@ -68,7 +68,10 @@ IpScalars::IpScalars(IpScalarsOptions options)
                              const auto& s = settings(Family::V6, c);
                              if (!s) return std::nullopt;
                              return hopLimitValue(s->defaultHopLimit);
-                           }) {}
+                           }) {
+  for (MibScalar* scalar : {&forwarding_, &defaultTtl_, &ipv6Forwarding_, &ipv6DefaultHopLimit_})
+    scalar->setWriter(this);
+}
 
 platform::Result IpScalars::attach(platform::Backend& backend, platform::Timestamp now) {
   backend_ = &backend;

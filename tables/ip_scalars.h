@@ -3,6 +3,7 @@
 #pragma once
 
 #include "platform/backend.h"
+#include "tables/row_writer.h"
 #include "tables/scalar.h"
 
 #include <array>
@@ -18,7 +19,9 @@ struct IpScalarsOptions {
   std::chrono::milliseconds refreshInterval{1000};
 };
 
-class IpScalars {
+// Also the scalars' RowWriter (ip_scalars_writes.cpp): one "row" per family, so a PDU setting
+// ipForwarding and ipDefaultTTL together makes one SetIpStatisticsEx-style call.
+class IpScalars final : public RowWriter {
 public:
   // 1.3.6.1.2.1.4: .1 ipForwarding, .2 ipDefaultTTL, .25 ipv6IpForwarding, .26 ipv6IpDefaultHopLimit
   static const Oid& forwardingOid();
@@ -37,8 +40,8 @@ public:
   // calls first). Returns the result of the read, or Success when the cache was fresh enough.
   platform::Result refresh(platform::Timestamp now);
 
-  // Checks of a proposed SET value beyond its syntax, for the SET issue (MibScalar has no
-  // validator slot yet). Forwarding: forwarding(1) / notForwarding(2). TTL / hop limit: 1..255.
+  // Checks of a proposed SET value beyond its syntax. Forwarding: forwarding(1) /
+  // notForwarding(2). TTL / hop limit: 1..255.
   static bool validForwarding(const Value& proposed);
   static bool validDefaultTtl(const Value& proposed);
   static bool validDefaultHopLimit(const Value& proposed);
@@ -48,6 +51,11 @@ public:
     return {&forwarding_, &defaultTtl_, &ipv6Forwarding_, &ipv6DefaultHopLimit_};
   }
   std::uint64_t backendReads() const { return reads_; } // getIpGlobalSettings round trips (both families = 1)
+
+  SetError check(const MibObject& object, std::span<const SubId> suffix, const Value& value,
+                 WriteTarget& target) override;
+  SetError plan(const Oid& row, std::span<const ColumnWrite> writes, const RequestContext& context,
+                std::vector<WriteAction>& actions, std::size_t& failedWrite) override;
 
 private:
   // The cached settings of one family; nullopt until a read succeeded.

@@ -690,6 +690,12 @@ void LinuxBackend::handleLinkEvent(const nlmsghdr& m) {
     if (old != links_.end() && old->second.adminStatus == AdminStatus::Up &&
         link->adminStatus == AdminStatus::Down)
       routesRefreshNeeded_ = true;
+    // Per-family values follow the link in netdev notifiers that may run after this message was
+    // built (IPv6 mtu6 after an MTU change, connectivity after a state change): re-read them.
+    if (old != links_.end() &&
+        (old->second.mtu != link->mtu || old->second.adminStatus != link->adminStatus ||
+         old->second.operStatus != link->operStatus))
+      ipInterfacesRefreshNeeded_ = true;
     applyRow(links_, std::move(*link), hasInterfaceSubscribers() ? &pendingLinks_.changes : nullptr,
              batchNow_);
     decodeIpInterfaces(m, rows);

@@ -17,8 +17,10 @@
 //   routes. Carrier loss (veth peer down) only changes oper status, as routes are kept "linkdown".
 // - Link delete: the above plus IPv4 addresses, remaining neighbors and routes; deleting either end
 //   of a veth pair deletes both. Every removal is queued as a Delete change.
-// - Routes: a create collides with any route of the same table, prefix and metric (NLM_F_EXCL);
-//   replace swaps that route; IPv6 metric 0 means 1024.
+// - Routes: `ip route add` collides with any route of the same table, prefix and metric
+//   (NLM_F_EXCL) and `replace` swaps that route; the API's row-level writes (addRouteRow,
+//   replaceRoute, deleteRouteRow) follow the Linux backend, which joins and splits multipath
+//   routes one next hop at a time. IPv6 metric 0 means 1024.
 // Not modelled: broadcast/multicast/anycast routes of the local table, DAD (addresses are valid at
 // once), RA/SLAAC, neighbor state machines, TOS, policy rules.
 #pragma once

@@ -300,3 +300,22 @@ TEST_CASE("route replace, change and delete through scenario commands", "[sim][a
   REQUIRE(findRoute(table, "2001:db8:9::/48"));
   CHECK(findRoute(table, "2001:db8:9::/48")->interfaceIndex == 2);
 }
+
+TEST_CASE("addr change and replace rewrite lifetimes in place", "[sim][auto]") {
+  auto b = load(kTwoLinks);
+  CHECK(b->apply("addr change 192.0.2.99/24 dev eth0 valid_lft 60 preferred_lft 30").status ==
+        Status::NotFound);
+  Recorder<UnicastAddressRow> recorder;
+  auto sub = b->notifyUnicastIpAddressChange(Family::Unspecified, recorder.callback());
+  REQUIRE(b->apply("addr change 192.0.2.1/24 dev eth0 valid_lft 60 preferred_lft 30").ok());
+  REQUIRE(b->apply("addr replace 192.0.2.77/24 dev eth0").ok());
+  REQUIRE(b->apply("addr replace 192.0.2.77/24 dev eth0 valid_lft 90 preferred_lft 90").ok());
+  b->dispatch(std::chrono::milliseconds(50));
+  const auto all = recorder.all();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].kind == ChangeKind::ParameterChange);
+  CHECK(all[0].row.validLifetime == 60);
+  CHECK(all[1].kind == ChangeKind::Add);
+  CHECK(all[2].kind == ChangeKind::ParameterChange);
+  CHECK(all[2].row.validLifetime == 90);
+}

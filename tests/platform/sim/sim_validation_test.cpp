@@ -270,12 +270,18 @@ TEST_CASE("routes: create validation", "[sim][validation]") {
   REQUIRE(b->createIpForwardEntry2(routeRow("203.0.113.0/24", "192.0.2.254", 2)).ok());
   CHECK(b->createIpForwardEntry2(routeRow("203.0.113.0/24", "192.0.2.254", 2)).status ==
         Status::AlreadyExists);
-  // NLM_F_EXCL: same table, prefix and metric is a duplicate whatever the next hop.
-  CHECK(b->createIpForwardEntry2(routeRow("203.0.113.0/24", "198.51.100.9", 3)).status ==
-        Status::AlreadyExists);
-  auto other = routeRow("203.0.113.0/24", "198.51.100.9", 3);
-  other.metric = 10;
-  REQUIRE(b->createIpForwardEntry2(other).ok());
+  // Another next hop at the same table, prefix and metric joins the route (multipath)...
+  REQUIRE(b->createIpForwardEntry2(routeRow("203.0.113.0/24", "198.51.100.9", 3)).ok());
+  auto joined = routes(*b, Family::V4);
+  CHECK(std::count_if(joined.begin(), joined.end(),
+                      [](const auto& r) { return r.destinationPrefix == prefix("203.0.113.0/24"); }) == 2);
+  // ...but never a reject route's key.
+  auto reject = routeRow("203.0.113.0/24", nullptr, 0);
+  reject.type = RouteType::Blackhole;
+  CHECK(b->createIpForwardEntry2(reject).status == Status::AlreadyExists);
+  // Deleting one next hop leaves the other.
+  REQUIRE(b->deleteIpForwardEntry2(routeRow("203.0.113.0/24", "198.51.100.9", 3)).ok());
+  CHECK(findRoute(routes(*b), "203.0.113.0/24", 2));
 
   const auto table = routes(*b, Family::V4);
   const RouteRow* r = findRoute(table, "203.0.113.0/24", 2);

@@ -1,0 +1,173 @@
+// The SET phase dispatcher: one tables::SetRequest per PDU, each phase run once, errors placed on
+// the right varbind, and every applied, refused or rolled-back change logged.
+#include "agent/set_transactions.h"
+
+#include "agent/request_oid.h"
+#include "agent/varbind_decode.h"
+
+#include <string>
+
+namespace ipmibd::agent {
+namespace {
+
+// A transaction that has waited this long for its next phase is abandoned: AgentX masters time
+// out a subagent after a few seconds, so its cleanup will never come.
+constexpr auto kStaleAfter = std::chrono::minutes(2);
+
+const char* modeName(int mode) {
+  switch (mode) {
+  case MODE_SET_RESERVE1: return "RESERVE1";
+  case MODE_SET_RESERVE2: return "RESERVE2";
+  case MODE_SET_ACTION: return "ACTION";
+  case MODE_SET_COMMIT: return "COMMIT";
+  case MODE_SET_FREE: return "FREE";
+  case MODE_SET_UNDO: return "UNDO";
+  default: return "?";
+  }
+}
+
+// Sets `error` on the request of this PDU with index `varbind`; the first of `fallback` if the
+// agent session has no such request (it always should).
+void setErrorOn(netsnmp_agent_request_info* reqinfo, netsnmp_request_info* fallback, tables::VarbindId varbind,
+                int error) {
+  netsnmp_agent_session* asp = reqinfo->asp;
+  if (asp != nullptr && asp->requests != nullptr) {
+    for (int i = 0; i < asp->vbcount; ++i) {
+      if (asp->requests[i].index != varbind) continue;
+      netsnmp_set_request_error(reqinfo, &asp->requests[i], error);
+      return;
+    }
+  }
+  if (fallback != nullptr) netsnmp_set_request_error(reqinfo, fallback, error);
+}
+
+} // namespace
+
+int snmpError(tables::SetError error) {
+  using tables::SetError;
+  switch (error) {
+  case SetError::NoError: return SNMP_ERR_NOERROR;
+  case SetError::NoCreation: return SNMP_ERR_NOCREATION;
+  case SetError::NotWritable: return SNMP_ERR_NOTWRITABLE;
+  case SetError::WrongType: return SNMP_ERR_WRONGTYPE;
+  case SetError::WrongLength: return SNMP_ERR_WRONGLENGTH;
+  case SetError::WrongValue: return SNMP_ERR_WRONGVALUE;
+  case SetError::InconsistentName: return SNMP_ERR_INCONSISTENTNAME;
+  case SetError::InconsistentValue: return SNMP_ERR_INCONSISTENTVALUE;
+  case SetError::ResourceUnavailable: return SNMP_ERR_RESOURCEUNAVAILABLE;
+  case SetError::CommitFailed: return SNMP_ERR_COMMITFAILED;
+  case SetError::UndoFailed: return SNMP_ERR_UNDOFAILED;
+  case SetError::GenErr: return SNMP_ERR_GENERR;
+  }
+  return SNMP_ERR_GENERR;
+}
+
+SetTransactions& SetTransactions::instance() {
+  static SetTransactions transactions;
+  return transactions;
+}
+
+void SetTransactions::dropStale() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = transactions_.begin(); it != transactions_.end();) {
+    if (now - it->second.started < kStaleAfter) {
+      ++it;
+      continue;
+    }
+    snmp_log(LOG_WARNING, "ipmibd: SET transaction %ld abandoned after %s without a cleanup%s\n",
+             it->first.second, modeName(it->second.mode),
+             it->second.request.state() == tables::SetRequest::State::Applied ? " (its changes stay applied)" : "");
+    it = transactions_.erase(it);
+  }
+}
+
+void SetTransactions::handle(netsnmp_agent_request_info* reqinfo, netsnmp_request_info* requests,
+                             const tables::MibObject& object, const tables::RequestContext& context) {
+  if (reqinfo == nullptr || reqinfo->asp == nullptr || reqinfo->asp->pdu == nullptr) return;
+  const netsnmp_pdu* pdu = reqinfo->asp->pdu;
+  const Key key{pdu->sessid, pdu->transid};
+  const int mode = reqinfo->mode;
+  const void* session = reqinfo->asp;
+
+  if (mode == MODE_SET_RESERVE1) {
+    auto it = transactions_.find(key);
+    // A RESERVE1 seen from another agent session than the one that opened the transaction is a new
+    // PDU that happens to reuse the ids.
+    if (it == transactions_.end() || it->second.mode != MODE_SET_RESERVE1 || it->second.session != session) {
+      dropStale();
+      transactions_.erase(key);
+      it = transactions_.emplace(key, Transaction{}).first;
+      it->second.session = session;
+    }
+    reserve1(it->second, reqinfo, requests, object);
+    return;
+  }
+
+  auto it = transactions_.find(key);
+  if (it == transactions_.end()) {
+    // Ended already in this phase (COMMIT/FREE/UNDO drop it), or never began: only a phase that
+    // must act has to complain.
+    if (mode == MODE_SET_RESERVE2 || mode == MODE_SET_ACTION)
+      for (netsnmp_request_info* r = requests; r != nullptr; r = r->next)
+        netsnmp_set_request_error(reqinfo, r, SNMP_ERR_GENERR);
+    return;
+  }
+  Transaction& tx = it->second;
+  if (tx.mode == mode && tx.session == session) return; // another handler of this PDU ran the phase
+  tx.mode = mode;
+  tx.session = session;
+  const tables::SetOutcome outcome = runPhase(tx, mode, context);
+  if (!outcome.ok()) setErrorOn(reqinfo, requests, outcome.varbind, snmpError(outcome.error));
+  if (mode == MODE_SET_COMMIT || mode == MODE_SET_FREE || mode == MODE_SET_UNDO) transactions_.erase(it);
+}
+
+void SetTransactions::reserve1(Transaction& tx, netsnmp_agent_request_info* reqinfo,
+                               netsnmp_request_info* requests, const tables::MibObject& object) {
+  for (netsnmp_request_info* r = requests; r != nullptr; r = r->next) {
+    if (r->processed) continue;
+    const netsnmp_variable_list* vb = r->requestvb;
+    tables::SetError error = tables::SetError::NoError;
+    const auto name = exactOid({vb->name, vb->name_length});
+    const auto value = valueOfVarbind(vb);
+    if (!name || !object.base().isPrefixOf(*name) || name->size() == object.base().size())
+      error = tables::SetError::NoCreation;
+    else if (vb->type == ASN_IPADDRESS && vb->val_len != 4)
+      error = tables::SetError::WrongLength;
+    else if (!value)
+      error = tables::SetError::WrongType;
+    else
+      error = tx.request.add(r->index, object, *name, *value);
+    if (error == tables::SetError::NoError) continue;
+    snmp_log(LOG_INFO, "ipmibd: SET of %s refused: %s\n", name ? name->toString().c_str() : "(bad OID)",
+             std::string(tables::toString(error)).c_str());
+    netsnmp_set_request_error(reqinfo, r, snmpError(error));
+  }
+}
+
+tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode, const tables::RequestContext& context) {
+  tables::SetOutcome outcome;
+  switch (mode) {
+  case MODE_SET_RESERVE2: outcome = tx.request.prepare(context); break;
+  case MODE_SET_ACTION: outcome = tx.request.execute(); break;
+  case MODE_SET_COMMIT: {
+    // What was applied, for the operator: the plan's changes in the order they were made.
+    std::string changes;
+    for (const std::string& change : tx.request.planDescription())
+      changes += " [" + change + "]";
+    tx.request.commit();
+    if (!changes.empty()) snmp_log(LOG_NOTICE, "ipmibd: SET committed:%s\n", changes.c_str());
+    return outcome;
+  }
+  case MODE_SET_UNDO: outcome = tx.request.undo(); break;
+  case MODE_SET_FREE: tx.request.discard(); return outcome;
+  default: return outcome;
+  }
+  if (outcome.ok()) return outcome;
+  const int priority = outcome.error == tables::SetError::UndoFailed ? LOG_ERR : LOG_WARNING;
+  snmp_log(priority, "ipmibd: SET %s: %s (varbind %d)%s%s\n", modeName(mode),
+           std::string(tables::toString(outcome.error)).c_str(), outcome.varbind,
+           outcome.message.empty() ? "" : ": ", outcome.message.c_str());
+  return outcome;
+}
+
+} // namespace ipmibd::agent

@@ -1,0 +1,58 @@
+// SetTransactions: maps Net-SNMP's SET modes onto one tables::SetRequest per SET PDU, shared by
+// every registration the PDU touches.
+#pragma once
+
+#include "agent/netsnmp.h"
+#include "tables/mib_object.h"
+#include "tables/set_request.h"
+
+#include <chrono>
+#include <map>
+#include <utility>
+
+namespace ipmibd::agent {
+
+// Why not per netsnmp_agent_request_info: as an AgentX subagent every phase arrives as its own
+// PDU (TestSet -> RESERVE1 + RESERVE2, CommitSet -> ACTION, CleanupSet -> COMMIT or FREE,
+// UndoSet -> UNDO), each with a fresh request info. What stays the same across them is the PDU's
+// session id and transaction id (the AgentX transactionID), so transactions are keyed on those.
+//
+// Each registered MibObject is its own handler and Net-SNMP calls every handler of the PDU in each
+// mode. RESERVE1: every handler adds its own varbinds. Every later mode: the FIRST handler called
+// in that mode for that PDU runs the phase for the whole transaction (prepare / execute / commit /
+// undo / discard); the others find the phase done (same mode, same agent session) and do nothing.
+// An error is set on the request whose index is the failing varbind, found in the agent session's
+// request array, so the error-index is right whichever handler ran the phase.
+class SetTransactions {
+public:
+  // The process-wide registry (Net-SNMP's handlers are plain C callbacks).
+  static SetTransactions& instance();
+
+  // One handler call in a SET mode: `requests` are this registration's varbinds, `object` its object.
+  void handle(netsnmp_agent_request_info* reqinfo, netsnmp_request_info* requests,
+              const tables::MibObject& object, const tables::RequestContext& context);
+  // Drops every transaction (the tables they point into are going away: reload, shutdown).
+  void clear() { transactions_.clear(); }
+  std::size_t size() const { return transactions_.size(); }
+
+private:
+  using Key = std::pair<long, long>; // session id, transaction id
+  struct Transaction {
+    tables::SetRequest request;
+    int mode = MODE_SET_RESERVE1; // the last mode run
+    const void* session = nullptr; // the agent session that ran it (one per phase PDU)
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  };
+  void reserve1(Transaction& tx, netsnmp_agent_request_info* reqinfo, netsnmp_request_info* requests,
+                const tables::MibObject& object);
+  tables::SetOutcome runPhase(Transaction& tx, int mode, const tables::RequestContext& context);
+  // Forgets transactions whose manager or master vanished mid-way (no cleanup ever came).
+  void dropStale();
+
+  std::map<Key, Transaction> transactions_;
+};
+
+// SNMP_ERR_* for a SetError.
+int snmpError(tables::SetError error);
+
+} // namespace ipmibd::agent

@@ -90,11 +90,57 @@ std::optional<std::string> applyAgentxContext(DaemonConfig& config, std::string_
   return std::nullopt;
 }
 
+constexpr std::string_view kWritableObjects[] = {
+    "inetCidrRouteTable", "ipForwarding",     "ipDefaultTTL",       "ipv6IpForwarding",
+    "ipv6IpDefaultHopLimit", "ipv4InterfaceTable", "ipv6InterfaceTable",
+};
+
+std::optional<std::string> applyWriteAccess(DaemonConfig& config, std::string_view arguments,
+                                            const std::filesystem::path&) {
+  if (config.writeAccess) return "writeAccess given more than once";
+  std::string text(arguments);
+  std::replace(text.begin(), text.end(), ',', ' ');
+  const auto w = words(text);
+  const std::string usage = "usage: writeAccess none | all | OBJECT[,OBJECT...]";
+  if (w.empty()) return usage;
+  WriteAccess access;
+  if (w.size() == 1 && (w[0] == "none" || w[0] == "all")) {
+    access.all = w[0] == "all";
+    config.writeAccess = access;
+    return std::nullopt;
+  }
+  for (const std::string& name : w) {
+    if (name == "none" || name == "all") return usage + " ('" + name + "' cannot be combined with names)";
+    if (std::ranges::find(kWritableObjects, name) == std::end(kWritableObjects)) {
+      std::string known;
+      for (std::string_view k : kWritableObjects)
+        known += (known.empty() ? "" : ", ") + std::string(k);
+      return "writeAccess: '" + name + "' is not a writable object (known: " + known + ")";
+    }
+    if (std::ranges::find(access.objects, name) == access.objects.end()) access.objects.push_back(name);
+  }
+  config.writeAccess = access;
+  return std::nullopt;
+}
+
+std::optional<std::string> applyRowIdleTimeout(DaemonConfig& config, std::string_view arguments,
+                                               const std::filesystem::path&) {
+  if (config.rowIdleTimeout) return "rowIdleTimeout given more than once";
+  const auto w = words(arguments);
+  const auto value = w.size() == 1 ? parseNumber<std::uint32_t>(w[0]) : std::nullopt;
+  if (!value || *value == 0 || *value > 86400)
+    return "usage: rowIdleTimeout SECONDS (1-86400; default 300)";
+  config.rowIdleTimeout = std::chrono::seconds(*value);
+  return std::nullopt;
+}
+
 constexpr Directive kDirectives[] = {
     {"backend", "linux [netns NAME] | sim FILE", applyBackend},
     {"routeTable", "N | main | local | default", applyRouteTable},
     {"agentxPriority", "N (1-255, lower = higher priority)", applyAgentxPriority},
     {"agentxContext", "NAME", applyAgentxContext},
+    {"writeAccess", "none | all | OBJECT[,OBJECT...] (default none)", applyWriteAccess},
+    {"rowIdleTimeout", "SECONDS (default 300)", applyRowIdleTimeout},
 };
 
 } // namespace
@@ -105,6 +151,13 @@ std::vector<std::uint32_t> DaemonConfig::effectiveRouteTables() const {
 }
 
 std::span<const Directive> directives() { return kDirectives; }
+
+std::span<const std::string_view> writableObjectNames() { return kWritableObjects; }
+
+bool DaemonConfig::writeAllowed(std::string_view object) const {
+  if (!writeAccess) return false;
+  return writeAccess->all || std::ranges::find(writeAccess->objects, object) != writeAccess->objects.end();
+}
 
 std::optional<std::string> validate(const DaemonConfig& config) {
   if (std::holds_alternative<std::monostate>(config.backend))

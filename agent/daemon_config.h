@@ -1,6 +1,7 @@
 // DaemonConfig: ipmibd.conf's own directives and their parsers (pure; Net-SNMP feeds the lines).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -24,16 +25,33 @@ struct SimBackendSpec {
 using BackendSpec = std::variant<std::monostate, LinuxBackendSpec, SimBackendSpec>;
 
 inline constexpr int kDefaultAgentxPriority = 127; // RFC 2741 default; lower number wins
+// RFC 2579 suggests removing createAndWait/notInService rows after about 5 minutes.
+inline constexpr std::chrono::seconds kDefaultRowIdleTimeout{300};
+
+// `writeAccess`: which writable objects accept SETs. The default (no line) is none: an agent that
+// changes routing must be switched on deliberately, whatever the master's communities allow.
+struct WriteAccess {
+  bool all = false;
+  std::vector<std::string> objects; // MibObject names: inetCidrRouteTable, ipDefaultTTL, ...
+  friend bool operator==(const WriteAccess&, const WriteAccess&) = default;
+};
+// The names `writeAccess` accepts: every object ipmibd can write.
+std::span<const std::string_view> writableObjectNames();
 
 struct DaemonConfig {
   BackendSpec backend;
   std::vector<std::uint32_t> routeTables; // as listed; empty means "main" only
   std::optional<int> agentxPriority;
   std::optional<std::string> agentxContext;
+  std::optional<WriteAccess> writeAccess;
+  std::optional<std::chrono::seconds> rowIdleTimeout;
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }
   std::string effectiveContext() const { return agentxContext.value_or(""); }
+  // Whether SETs of the object named `object` (MibObject::name()) are allowed.
+  bool writeAllowed(std::string_view object) const;
+  std::chrono::seconds effectiveRowIdleTimeout() const { return rowIdleTimeout.value_or(kDefaultRowIdleTimeout); }
   friend bool operator==(const DaemonConfig&, const DaemonConfig&) = default;
 };
 
@@ -45,7 +63,7 @@ struct Directive {
   std::optional<std::string> (*apply)(DaemonConfig& config, std::string_view arguments,
                                       const std::filesystem::path& baseDirectory);
 };
-// Every directive ipmibd understands. Later directives (writeAccess, notifications) are added here.
+// Every directive ipmibd understands.
 std::span<const Directive> directives();
 
 // Whole-file checks that no single line can make (a missing `backend`).

@@ -3,6 +3,7 @@
 
 #include "agent/backend_factory.h"
 #include "agent/netsnmp.h"
+#include "agent/set_transactions.h"
 
 namespace ipmibd::agent {
 
@@ -14,28 +15,35 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
 
   std::vector<std::string> attachErrors;
   self->tables_ = std::make_unique<TableSet>(*self->backend_, attachErrors);
+  self->tables_->setRowIdleTimeout(config.effectiveRowIdleTimeout());
   for (const std::string& message : attachErrors)
     snmp_log(LOG_WARNING, "ipmibd: %s (the table stays empty until the backend reports changes)\n",
              message.c_str());
   self->info_ = std::make_unique<AgentInfo>(*self->backend_, *self->tables_, opened);
 
-  const RegistrationOptions options{config.effectivePriority(), config.effectiveContext()};
+  RegistrationOptions options{config.effectivePriority(), config.effectiveContext()};
   std::vector<const tables::MibObject*> objects = self->tables_->objects();
   for (const tables::MibObject* object : self->info_->objects())
     objects.push_back(object);
+  std::size_t writable = 0;
   for (const tables::MibObject* object : objects) {
+    // writeAccess (default none) decides; objects without a writer stay read-only regardless.
+    options.writable = object->writer() != nullptr && config.writeAllowed(object->name());
+    writable += options.writable ? 1 : 0;
     auto registration = SubtreeRegistration::create(*object, clock, options, error);
     if (!registration) return nullptr;
     self->registrations_.push_back(std::move(registration));
   }
-  snmp_log(LOG_INFO, "ipmibd: serving %zu subtrees from backend %s (priority %d%s%s)\n",
-           self->registrations_.size(), describe(config.backend).c_str(), options.priority,
+  snmp_log(LOG_INFO, "ipmibd: serving %zu subtrees (%zu writable) from backend %s (priority %d%s%s)\n",
+           self->registrations_.size(), writable, describe(config.backend).c_str(), options.priority,
            options.context.empty() ? "" : ", context ", options.context.c_str());
   return self;
 }
 
 Service::~Service() {
   registrations_.clear();
+  SetTransactions::instance().clear(); // their undo steps point into the tables
+
   info_.reset();
   tables_.reset();
   backend_.reset();

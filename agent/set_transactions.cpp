@@ -152,8 +152,9 @@ tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode, const ta
   case MODE_SET_COMMIT: {
     // What was applied, for the operator: the plan's changes in the order they were made.
     std::string changes;
-    for (const std::string& change : tx.request.planDescription())
-      changes += " [" + change + "]";
+    if (tx.request.state() == tables::SetRequest::State::Applied)
+      for (const std::string& change : tx.request.planDescription())
+        changes += " [" + change + "]";
     tx.request.commit();
     if (!changes.empty()) snmp_log(LOG_NOTICE, "ipmibd: SET committed:%s\n", changes.c_str());
     return outcome;

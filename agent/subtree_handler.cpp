@@ -3,6 +3,7 @@
 
 #include "agent/netsnmp.h"
 #include "agent/request_oid.h"
+#include "agent/set_transactions.h"
 #include "agent/varbind_value.h"
 
 #include <cstring>
@@ -79,15 +80,24 @@ int handle(netsnmp_mib_handler* handler, netsnmp_handler_registration*, netsnmp_
            netsnmp_request_info* requests) {
   auto* self = static_cast<SubtreeRegistration*>(handler->myvoid);
   const tables::RequestContext context = contextFor(reqinfo, self->clock());
+  switch (reqinfo->mode) {
+  case MODE_SET_RESERVE1:
+  case MODE_SET_RESERVE2:
+  case MODE_SET_ACTION:
+  case MODE_SET_COMMIT:
+  case MODE_SET_FREE:
+  case MODE_SET_UNDO:
+    // The whole PDU is one transaction across every registration it touches.
+    SetTransactions::instance().handle(reqinfo, requests, self->object(), context);
+    return SNMP_ERR_NOERROR;
+  default: break;
+  }
   for (netsnmp_request_info* request = requests; request != nullptr; request = request->next) {
     if (request->processed) continue;
     switch (reqinfo->mode) {
     case MODE_GET: answerGet(self->object(), context, reqinfo, request); break;
     case MODE_GETNEXT: answerGetNext(self->object(), context, reqinfo, request); break;
-    default:
-      // Registered HANDLER_CAN_RONLY, so SETs should be refused before reaching us.
-      netsnmp_set_request_error(reqinfo, request, SNMP_ERR_NOTWRITABLE);
-      break;
+    default: netsnmp_set_request_error(reqinfo, request, SNMP_ERR_GENERR); break;
     }
   }
   return SNMP_ERR_NOERROR;
@@ -109,7 +119,8 @@ std::unique_ptr<SubtreeRegistration> SubtreeRegistration::create(const tables::M
   handler->myvoid = self.get();
   const std::vector<oid> base = toNetSnmp(object.base());
   netsnmp_handler_registration* reg =
-      netsnmp_handler_registration_create(name.c_str(), handler, base.data(), base.size(), HANDLER_CAN_RONLY);
+      netsnmp_handler_registration_create(name.c_str(), handler, base.data(), base.size(),
+                                          options.writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
   if (reg == nullptr) {
     netsnmp_handler_free(handler);
     error = "cannot create a registration for " + name;

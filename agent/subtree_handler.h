@@ -14,10 +14,13 @@ namespace ipmibd::agent {
 struct RegistrationOptions {
   int priority = 127;  // AgentX priority: lower number = preferred for identical subtrees
   std::string context; // SNMPv3 context / AgentX non-default context; empty = default
+  // Register read-write and answer SETs (the object must have a writer); otherwise Net-SNMP
+  // refuses every SET of the subtree with notWritable itself.
+  bool writable = false;
 };
 
-// Registers object.base() with netsnmp_register_handler() (read-only for now) and answers
-// MODE_GET / MODE_GETNEXT by calling the object. Unregisters on destruction, which AgentX turns
+// Registers object.base() with netsnmp_register_handler() and answers MODE_GET / MODE_GETNEXT by
+// calling the object; when writable, the SET modes go to SetTransactions (set_transactions.h). Unregisters on destruction, which AgentX turns
 // into an Unregister-PDU. The object and clock must outlive the registration.
 class SubtreeRegistration {
 public:

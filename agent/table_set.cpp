@@ -17,6 +17,7 @@ public:
   virtual platform::Result attach(platform::Backend& backend) = 0;
   virtual bool applyPending(std::chrono::steady_clock::duration budget) = 0;
   virtual bool fed() const = 0; // kept current by change notifications (has queued work to apply)
+  virtual void setRowIdleTimeout(std::chrono::seconds timeout) = 0; // units holding agent-side rows
   virtual void appendObjects(std::vector<const tables::MibObject*>& out) const = 0;
   // One UnitStatus per conceptual table the unit serves (none for a unit of scalars only).
   virtual void appendStatus(std::vector<TableSet::UnitStatus>& out) const = 0;
@@ -66,6 +67,9 @@ public:
       return false;
   }
   bool fed() const override { return requires(T& u) { u.applyPending(std::chrono::steady_clock::duration{}); }; }
+  void setRowIdleTimeout(std::chrono::seconds timeout) override {
+    if constexpr (requires { unit_.setRowIdleTimeout(timeout); }) unit_.setRowIdleTimeout(timeout);
+  }
   void appendObjects(std::vector<const tables::MibObject*>& out) const override {
     for (const tables::MibObject* object : unit_.objects())
       out.push_back(object);
@@ -99,6 +103,11 @@ TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachE
 }
 
 TableSet::~TableSet() = default;
+
+void TableSet::setRowIdleTimeout(std::chrono::seconds timeout) {
+  for (auto& unit : units_)
+    unit->setRowIdleTimeout(timeout);
+}
 
 bool TableSet::applyPending(std::chrono::steady_clock::duration budget) {
   // Split the budget among the units fed by change notifications so one big initial dump cannot

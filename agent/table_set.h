@@ -31,6 +31,8 @@ public:
   TableSet(const TableSet&) = delete;
   TableSet& operator=(const TableSet&) = delete;
 
+  // How long rows held in the agent (createAndWait / notInService) may stay idle (rowIdleTimeout).
+  void setRowIdleTimeout(std::chrono::seconds timeout);
   // Applies queued work across all units for at most about `budget`; true while work remains.
   bool applyPending(std::chrono::steady_clock::duration budget);
   // The objects to register, each unit's in OID order.

@@ -18,14 +18,17 @@ enum : std::uint8_t { kOther = 1, kReject = 2, kLocal = 3, kRemote = 4, kBlackho
 bool hasGateway(const RouteRow& row) { return !row.nextHop.isZero(); }
 
 // RFC 4292 inetCidrRouteType. Unicast splits on the next hop ("local(3) refers to a route for
-// which the next hop is the final destination"). Linux unreachable and prohibit answer with ICMP
-// errors: reject(2); blackhole drops silently: blackhole(5). Local, broadcast, anycast,
-// multicast, throw and nat rows neither forward nor reject: other(1) ("not specified by this
-// MIB"). Debian's snmpd 5.9 instead calls every row local(3) or remote(4) by gateway presence,
-// including the IPv6 local-table rows (::1/128, own addresses, ff00::/8) and blackholes.
+// which the next hop is the final destination"). Multicast routes without a gateway (the kernel's
+// ff00::/8 on every link) deliver on the link itself, so the receivers are the final
+// destinations: local(3), as Debian's snmpd serves them. Linux unreachable and prohibit answer
+// with ICMP errors: reject(2); blackhole drops silently: blackhole(5). Local, broadcast, anycast,
+// throw and nat rows neither forward nor reject: other(1) ("not specified by this MIB"). Debian's snmpd 5.9
+// instead calls every row local(3) or remote(4) by gateway presence, including the IPv6 local-table rows
+// (::1/128, own addresses, ff00::/8) and blackholes.
 std::uint8_t routeTypeOf(const RouteRow& row) {
   switch (row.type) {
   case RouteType::Unicast: return hasGateway(row) ? kRemote : kLocal;
+  case RouteType::Multicast: return hasGateway(row) ? kOther : kLocal;
   case RouteType::Blackhole: return kBlackhole;
   case RouteType::Unreachable:
   case RouteType::Prohibit: return kReject;
@@ -69,7 +72,9 @@ std::optional<Value> metric1Of(const RouteEntry& e, const RequestContext&) {
 std::optional<Value> unusedMetricOf(const RouteEntry&, const RequestContext&) { return Value::integer32(-1); }
 // active(1) for routes the platform has installed; rows held by the agent say notInService(2) or
 // notReady(3).
-std::optional<Value> statusOf(const RouteEntry& e, const RequestContext&) { return Value::integer32(e.status); }
+std::optional<Value> statusOf(const RouteEntry& e, const RequestContext&) {
+  return Value::integer32(e.status);
+}
 
 // other(1) is "not specified by this MIB": no platform route can be created as that, so it can
 // never be assigned (wrongValue); reject, local, remote and blackhole can.
@@ -78,7 +83,8 @@ bool validRouteType(const Value& v) {
 }
 // notReady(3) is never a valid value to write (RFC 2579).
 bool validRowStatus(const Value& v) {
-  return v.syntax() == Syntax::Integer32 && v.asInteger32() >= 1 && v.asInteger32() <= 6 && v.asInteger32() != 3;
+  return v.syntax() == Syntax::Integer32 && v.asInteger32() >= 1 && v.asInteger32() <= 6 &&
+         v.asInteger32() != 3;
 }
 // InterfaceIndexOrZero: 0..2147483647.
 bool validIfIndex(const Value& v) { return v.syntax() == Syntax::Integer32 && v.asInteger32() >= 0; }
@@ -101,18 +107,18 @@ const Column<RouteEntry> kColumns[] = {
     {8, "inetCidrRouteType", Syntax::Integer32, Access::ReadCreate, &typeOf, std::nullopt, &validRouteType},
     {9, "inetCidrRouteProto", Syntax::Integer32, Access::ReadOnly, &protoOf},
     {10, "inetCidrRouteAge", Syntax::Gauge32, Access::ReadOnly, &ageOf},
-    {11, "inetCidrRouteNextHopAS", Syntax::Unsigned32, Access::ReadCreate, &nextHopAsOf,
-     Value::unsigned32(0), &validNextHopAs},
+    {11, "inetCidrRouteNextHopAS", Syntax::Unsigned32, Access::ReadCreate, &nextHopAsOf, Value::unsigned32(0),
+     &validNextHopAs},
     {12, "inetCidrRouteMetric1", Syntax::Integer32, Access::ReadCreate, &metric1Of, Value::integer32(-1),
      &validMetric1},
-    {13, "inetCidrRouteMetric2", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf,
-     Value::integer32(-1), &unusedMetric},
-    {14, "inetCidrRouteMetric3", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf,
-     Value::integer32(-1), &unusedMetric},
-    {15, "inetCidrRouteMetric4", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf,
-     Value::integer32(-1), &unusedMetric},
-    {16, "inetCidrRouteMetric5", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf,
-     Value::integer32(-1), &unusedMetric},
+    {13, "inetCidrRouteMetric2", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf, Value::integer32(-1),
+     &unusedMetric},
+    {14, "inetCidrRouteMetric3", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf, Value::integer32(-1),
+     &unusedMetric},
+    {15, "inetCidrRouteMetric4", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf, Value::integer32(-1),
+     &unusedMetric},
+    {16, "inetCidrRouteMetric5", Syntax::Integer32, Access::ReadCreate, &unusedMetricOf, Value::integer32(-1),
+     &unusedMetric},
     {17, "inetCidrRouteStatus", Syntax::Integer32, Access::ReadCreate, &statusOf, std::nullopt,
      &validRowStatus},
 };

@@ -96,11 +96,12 @@ TEST_CASE("inetCidrRouteTable columns", "[inet_cidr_route]") {
   RouteRow unreachable = route("10.2.0.0/16", nullptr, 0, 0, RouteType::Unreachable);
   RouteRow prohibit = route("10.3.0.0/16", nullptr, 0, 0, RouteType::Prohibit);
   RouteRow local = route("192.0.2.2/32", nullptr, 4, 0, RouteType::Local);
+  RouteRow multicast = route("ff00::/8", nullptr, 4, 256, RouteType::Multicast);
   RouteRow onLink = route("192.0.2.0/24", nullptr, 4, ipmibd::platform::kUnspecifiedMetric);
   onLink.protocol = RouteProtocol::NtStatic;
   RouteRow huge = route("198.51.100.0/24", "192.0.2.9", 4, 0x80000000u);
   huge.protocol = RouteProtocol::Unspecified;
-  add(table, {gateway, blackhole, unreachable, prohibit, local, onLink, huge});
+  add(table, {gateway, blackhole, unreachable, prohibit, local, multicast, onLink, huge});
   RequestContext context(origin + 70s, origin);
 
   auto get = [&](const RouteRow& row, SubId column) {
@@ -123,7 +124,8 @@ TEST_CASE("inetCidrRouteTable columns", "[inet_cidr_route]") {
   CHECK(get(blackhole, 8) == Value::integer32(5));
   CHECK(get(unreachable, 8) == Value::integer32(2));
   CHECK(get(prohibit, 8) == Value::integer32(2));
-  CHECK(get(local, 8) == Value::integer32(1)); // other: delivers locally, neither forwards nor rejects
+  CHECK(get(local, 8) == Value::integer32(1));     // other: delivers locally, neither forwards nor rejects
+  CHECK(get(multicast, 8) == Value::integer32(3)); // on-link multicast: receivers are final
   CHECK(get(onLink, 8) == Value::integer32(3));
   CHECK(get(onLink, 9) == Value::integer32(3)); // NT static -> netmgmt
   CHECK(get(onLink, 10) == Value::gauge32(0));  // creation unknown

@@ -33,8 +33,8 @@ std::string readFile(const std::string& path) {
   return text.str();
 }
 
-// Runs the CLI with stdout/stderr in temporary files; with `stopAfter`, sends SIGTERM then (as
-// --watch runs until interrupted).
+// Runs the CLI with stdout/stderr in temporary files. With `stopAfter` it sends SIGTERM after that
+// long, because --watch runs until interrupted.
 Run runCli(std::vector<std::string> args,
            std::chrono::milliseconds stopAfter = std::chrono::milliseconds(0)) {
   args.insert(args.begin(), IPMIBD_PLATFORM_CLI);

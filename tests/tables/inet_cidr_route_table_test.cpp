@@ -142,7 +142,7 @@ TEST_CASE("inetCidrRouteTable columns", "[inet_cidr_route]") {
   CHECK(std::holds_alternative<NoSuchInstance>(table.table().getOid(missing, context)));
 
   // A walk starts at column 7 and visits every row per column.
-  CHECK(walkColumn(table, 7, context).size() == 7);
+  CHECK(walkColumn(table, 7, context).size() == 8);
   auto vb = table.table().getNextOid(InetCidrRouteTable::entryOid(), context);
   REQUIRE(vb);
   CHECK(vb->oid[InetCidrRouteTable::entryOid().size()] == 7);

@@ -3,6 +3,7 @@
 #include "platform/cli/format.h"
 #include "platform/sim/sim_backend.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -37,7 +38,9 @@ std::string readFile(const std::string& path) {
 // long, because --watch runs until interrupted.
 Run runCli(std::vector<std::string> args,
            std::chrono::milliseconds stopAfter = std::chrono::milliseconds(0)) {
-  args.insert(args.begin(), IPMIBD_PLATFORM_CLI);
+  // Program name first. (Not args.insert(begin, literal): GCC 12 -O2 reports a false -Warray-bounds.)
+  args.emplace_back(IPMIBD_PLATFORM_CLI);
+  std::rotate(args.rbegin(), args.rbegin() + 1, args.rend());
   std::vector<char*> argv;
   for (auto& a : args)
     argv.push_back(a.data());

@@ -91,7 +91,7 @@ std::optional<std::string> applyAgentxContext(DaemonConfig& config, std::string_
 }
 
 constexpr std::string_view kWritableObjects[] = {
-    "inetCidrRouteTable", "ipForwarding",     "ipDefaultTTL",       "ipv6IpForwarding",
+    "inetCidrRouteTable",    "ipForwarding",       "ipDefaultTTL",       "ipv6IpForwarding",
     "ipv6IpDefaultHopLimit", "ipv4InterfaceTable", "ipv6InterfaceTable",
 };
 
@@ -128,8 +128,7 @@ std::optional<std::string> applyRowIdleTimeout(DaemonConfig& config, std::string
   if (config.rowIdleTimeout) return "rowIdleTimeout given more than once";
   const auto w = words(arguments);
   const auto value = w.size() == 1 ? parseNumber<std::uint32_t>(w[0]) : std::nullopt;
-  if (!value || *value == 0 || *value > 86400)
-    return "usage: rowIdleTimeout SECONDS (1-86400; default 300)";
+  if (!value || *value == 0 || *value > 86400) return "usage: rowIdleTimeout SECONDS (1-86400; default 300)";
   config.rowIdleTimeout = std::chrono::seconds(*value);
   return std::nullopt;
 }

@@ -51,7 +51,9 @@ struct DaemonConfig {
   std::string effectiveContext() const { return agentxContext.value_or(""); }
   // Whether SETs of the object named `object` (MibObject::name()) are allowed.
   bool writeAllowed(std::string_view object) const;
-  std::chrono::seconds effectiveRowIdleTimeout() const { return rowIdleTimeout.value_or(kDefaultRowIdleTimeout); }
+  std::chrono::seconds effectiveRowIdleTimeout() const {
+    return rowIdleTimeout.value_or(kDefaultRowIdleTimeout);
+  }
   friend bool operator==(const DaemonConfig&, const DaemonConfig&) = default;
 };
 

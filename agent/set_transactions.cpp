@@ -28,8 +28,8 @@ const char* modeName(int mode) {
 
 // Sets `error` on the request of this PDU with index `varbind`; the first of `fallback` if the
 // agent session has no such request (it always should).
-void setErrorOn(netsnmp_agent_request_info* reqinfo, netsnmp_request_info* fallback, tables::VarbindId varbind,
-                int error) {
+void setErrorOn(netsnmp_agent_request_info* reqinfo, netsnmp_request_info* fallback,
+                tables::VarbindId varbind, int error) {
   netsnmp_agent_session* asp = reqinfo->asp;
   if (asp != nullptr && asp->requests != nullptr) {
     for (int i = 0; i < asp->vbcount; ++i) {
@@ -76,7 +76,8 @@ void SetTransactions::dropStale() {
     }
     snmp_log(LOG_WARNING, "ipmibd: SET transaction %ld abandoned after %s without a cleanup%s\n",
              it->first.second, modeName(it->second.mode),
-             it->second.request.state() == tables::SetRequest::State::Applied ? " (its changes stay applied)" : "");
+             it->second.request.state() == tables::SetRequest::State::Applied ? " (its changes stay applied)"
+                                                                              : "");
     it = transactions_.erase(it);
   }
 }
@@ -144,7 +145,8 @@ void SetTransactions::reserve1(Transaction& tx, netsnmp_agent_request_info* reqi
   }
 }
 
-tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode, const tables::RequestContext& context) {
+tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode,
+                                             const tables::RequestContext& context) {
   tables::SetOutcome outcome;
   switch (mode) {
   case MODE_SET_RESERVE2: outcome = tx.request.prepare(context); break;

@@ -39,7 +39,7 @@ private:
   using Key = std::pair<long, long>; // session id, transaction id
   struct Transaction {
     tables::SetRequest request;
-    int mode = MODE_SET_RESERVE1; // the last mode run
+    int mode = MODE_SET_RESERVE1;  // the last mode run
     const void* session = nullptr; // the agent session that ran it (one per phase PDU)
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   };

@@ -20,8 +20,9 @@ struct RegistrationOptions {
 };
 
 // Registers object.base() with netsnmp_register_handler() and answers MODE_GET / MODE_GETNEXT by
-// calling the object; when writable, the SET modes go to SetTransactions (set_transactions.h). Unregisters on destruction, which AgentX turns
-// into an Unregister-PDU. The object and clock must outlive the registration.
+// calling the object; when writable, the SET modes go to SetTransactions (set_transactions.h).
+// Unregisters on destruction, which AgentX turns into an Unregister-PDU. The object and clock must
+// outlive the registration.
 class SubtreeRegistration {
 public:
   static std::unique_ptr<SubtreeRegistration> create(const tables::MibObject& object, UptimeClock& clock,

@@ -24,10 +24,10 @@ std::optional<tables::Value> valueOfVarbind(const netsnmp_variable_list* varbind
     if (varbind->val.counter64 == nullptr) return std::nullopt;
     return Value::counter64((std::uint64_t(varbind->val.counter64->high) << 32) |
                             (varbind->val.counter64->low & 0xffffffffu));
-  case ASN_OCTET_STR:
-    return Value::octetString(Value::Bytes(bytes, bytes + (bytes ? varbind->val_len : 0)));
+  case ASN_OCTET_STR: return Value::octetString(Value::Bytes(bytes, bytes + (bytes ? varbind->val_len : 0)));
   case ASN_IPADDRESS: // other lengths are refused by the caller with wrongLength
-    if (bytes != nullptr && varbind->val_len == 4) return Value::ipAddress({bytes[0], bytes[1], bytes[2], bytes[3]});
+    if (bytes != nullptr && varbind->val_len == 4)
+      return Value::ipAddress({bytes[0], bytes[1], bytes[2], bytes[3]});
     return std::nullopt;
   case ASN_OBJECT_ID: {
     tables::Oid value;

@@ -309,7 +309,9 @@ void InetCidrRouteTable::erase(const RouteRow& row) {
     }
     return;
   }
-  if (const auto* item = table_.rows().find(shortKey); item && identityOf(item->entry()) == id)
+  // A row held by the agent (a suspended route) stays when its route's deletion is reported.
+  if (const auto* item = table_.rows().find(shortKey);
+      item && item->entry().status == 1 && identityOf(item->entry()) == id)
     table_.rows().erase(shortKey);
 }
 

@@ -87,7 +87,8 @@ SetError InetCidrRouteWriter::decodeIndex(std::span<const SubId> subIds, RouteIn
     return SetError::InconsistentName;
   const IpAddress address = *destination->toIp();
   out.destination = {address, std::uint8_t(std::min<std::uint32_t>(*length, 255))};
-  if (*length > out.destination.maxLength() || !out.destination.isCanonical()) return SetError::InconsistentName;
+  if (*length > out.destination.maxLength() || !out.destination.isCanonical())
+    return SetError::InconsistentName;
 
   const bool zoneOk = nextHop->type == InetAddressType::Ipv6z && destination->type == InetAddressType::Ipv6 &&
                       options_.zones == ZoneStyle::KeepZone;
@@ -146,6 +147,19 @@ SetError InetCidrRouteWriter::routeFor(const RouteIndex& index, const Settings& 
     route.type = RouteType::Unicast;
     route.interfaceIndex = std::uint32_t(s.ifIndex.value_or(0));
     route.nextHop = *index.gateway;
+    if (route.interfaceIndex == 0 && !route.nextHop.isV6LinkLocal()) {
+      // The interface the platform would pick: the connected network the gateway is on. Naming it
+      // makes the created row exactly addressable (for undo), and a gateway on no connected
+      // network is refused now (inconsistentValue) instead of failing in ACTION.
+      RouteRow best;
+      IpAddress source;
+      const Result found = backend_->getBestRoute2(route.nextHop, best, source);
+      if (found.status == platform::Status::NetworkUnreachable) return SetError::InconsistentValue;
+      if (!found.ok()) return SetError::ResourceUnavailable;
+      if (!best.nextHop.isUnspecified() && !best.nextHop.isZero()) return SetError::InconsistentValue;
+      if (best.type != RouteType::Unicast || best.interfaceIndex == 0) return SetError::InconsistentValue;
+      route.interfaceIndex = best.interfaceIndex;
+    }
     if (route.nextHop.isV6LinkLocal() && route.nextHop.scopeId() == 0) {
       if (route.interfaceIndex == 0) return SetError::InconsistentValue; // link-local needs a link
       route.nextHop = route.nextHop.withScope(route.interfaceIndex);
@@ -166,14 +180,15 @@ SetError InetCidrRouteWriter::routeFor(const RouteIndex& index, const Settings& 
   case kReject: route.type = RouteType::Unreachable; break;
   case kBlackhole: route.type = RouteType::Blackhole; break;
   case 0: ready = false; return SetError::NoError; // no interface, no type: notReady
-  default: return SetError::InconsistentValue;    // remote without a next hop
+  default: return SetError::InconsistentValue;     // remote without a next hop
   }
   // A route that discards has no interface; a local one needs one.
   if ((type == kLocal) != (ifIndex != 0)) return SetError::InconsistentValue;
   return checkInterface(ifIndex);
 }
 
-SetError InetCidrRouteWriter::readRoute(const RouteIndex& index, const RouteEntry& entry, RouteRow& route) const {
+SetError InetCidrRouteWriter::readRoute(const RouteIndex& index, const RouteEntry& entry,
+                                        RouteRow& route) const {
   platform::initializeIpForwardEntry(route);
   route.destinationPrefix = index.destination;
   route.nextHop = index.gateway ? index.gateway->withScope(entry.nextHopScope)
@@ -205,14 +220,16 @@ RouteEntry InetCidrRouteWriter::mirrorOf(const RouteIndex& index, const Settings
   return entry;
 }
 
-void InetCidrRouteWriter::storePending(const Oid& row, const RouteIndex& index, const Pending& pending) {
+void InetCidrRouteWriter::storePending(const Oid& row, const RouteIndex& index, const Pending& pending,
+                                       bool replaceActive) {
   RouteRow ignored;
   bool ready = false;
   routeFor(index, pending.settings, ignored, ready);
   pending_[row] = pending;
   const IndexKey key = encodeIndexKey(row.view());
   const auto* item = table_.rows().find(key);
-  if (!item || item->entry().status != 1) table_.rows().upsert(key, mirrorOf(index, pending.settings, ready));
+  if (replaceActive || !item || item->entry().status != 1)
+    table_.rows().upsert(key, mirrorOf(index, pending.settings, ready));
 }
 
 void InetCidrRouteWriter::erasePending(const Oid& row) {
@@ -263,7 +280,8 @@ SetError InetCidrRouteWriter::planExisting(const Oid& row, const RouteIndex& ind
                                            std::optional<RowStatus> status, const Settings& proposed,
                                            std::span<const ColumnWrite> writes, const RequestContext& context,
                                            std::vector<WriteAction>& actions, std::size_t& failedWrite) {
-  if (status == RowStatus::CreateAndGo || status == RowStatus::CreateAndWait) return SetError::InconsistentValue;
+  if (status == RowStatus::CreateAndGo || status == RowStatus::CreateAndWait)
+    return SetError::InconsistentValue;
   if (systemOwned(entry)) {
     // The row exists, but this agent does not let anyone change it: its columns are notWritable
     // (RFC 3416); a status change the agent is unwilling to make is inconsistentValue (RFC 2579).
@@ -298,7 +316,7 @@ SetError InetCidrRouteWriter::planExisting(const Oid& row, const RouteIndex& ind
       action.description = "suspend (notInService) " + describe(before);
       action.apply = [this, backend, before, row, index, pending] {
         Result r = backend->deleteIpForwardEntry2(before);
-        if (r.ok()) storePending(row, index, pending);
+        if (r.ok()) storePending(row, index, pending, true); // the route's row becomes the held one
         return r;
       };
       action.undo = [this, backend, before, row] {
@@ -309,7 +327,9 @@ SetError InetCidrRouteWriter::planExisting(const Oid& row, const RouteIndex& ind
     actions.push_back(std::move(action));
     return SetError::NoError;
   }
-  // Column changes of an active row (status absent or active(1)): SetIpForwardEntry2. Only what
+  // Column changes of an active row (status absent or active(1)): SetIpForwardEntry2. RFC 4292
+  // says an active row "cannot be modified"; ipmibd allows it (issue #4) because the platform
+  // replaces the route atomically, where notInService + change + active would drop traffic. Only what
   // keeps the row under its index can change: a remote route's interface, a discarding route's
   // kind (reject <-> blackhole), and Metric1.
   auto at = [&](SubId column) {
@@ -345,17 +365,20 @@ SetError InetCidrRouteWriter::planExisting(const Oid& row, const RouteIndex& ind
 }
 
 // States B/C: a row the agent holds (createAndWait, or suspended with notInService).
-SetError InetCidrRouteWriter::planPending(const Oid& row, const RouteIndex& index, std::optional<RowStatus> status,
-                                          const Settings& proposed, const RequestContext& context,
-                                          std::vector<WriteAction>& actions) {
-  if (status == RowStatus::CreateAndGo || status == RowStatus::CreateAndWait) return SetError::InconsistentValue;
+SetError InetCidrRouteWriter::planPending(const Oid& row, const RouteIndex& index,
+                                          std::optional<RowStatus> status, const Settings& proposed,
+                                          const RequestContext& context, std::vector<WriteAction>& actions) {
+  if (status == RowStatus::CreateAndGo || status == RowStatus::CreateAndWait)
+    return SetError::InconsistentValue;
   const Pending before = pending_.at(row);
   Pending after{before.settings, context.now()};
   if (proposed.ifIndex) after.settings.ifIndex = proposed.ifIndex;
   if (proposed.type) after.settings.type = proposed.type;
   if (proposed.metric1) after.settings.metric1 = proposed.metric1;
   // Still held at ACTION time (the idle expiry runs between the phases of an AgentX SET).
-  auto stillPending = [this, row] { return pending_.contains(row) ? SetError::NoError : SetError::InconsistentValue; };
+  auto stillPending = [this, row] {
+    return pending_.contains(row) ? SetError::NoError : SetError::InconsistentValue;
+  };
 
   WriteAction action;
   action.recheck = stillPending;
@@ -414,9 +437,9 @@ SetError InetCidrRouteWriter::planPending(const Oid& row, const RouteIndex& inde
 }
 
 // State A: no such row.
-SetError InetCidrRouteWriter::planNew(const Oid& row, const RouteIndex& index, std::optional<RowStatus> status,
-                                      const Settings& proposed, const RequestContext& context,
-                                      std::vector<WriteAction>& actions) {
+SetError InetCidrRouteWriter::planNew(const Oid& row, const RouteIndex& index,
+                                      std::optional<RowStatus> status, const Settings& proposed,
+                                      const RequestContext& context, std::vector<WriteAction>& actions) {
   if (!status) return SetError::NoCreation; // a column of a row that does not exist, no RowStatus
   if (status == RowStatus::Destroy) return SetError::NoError;
   if (status == RowStatus::Active || status == RowStatus::NotInService) return SetError::InconsistentValue;
@@ -428,7 +451,8 @@ SetError InetCidrRouteWriter::planNew(const Oid& row, const RouteIndex& index, s
   // Appeared meanwhile (a notification between RESERVE2 and ACTION): not ours to overwrite.
   const IndexKey key = encodeIndexKey(row.view());
   auto absent = [this, key, row] {
-    return table_.rows().find(key) || pending_.contains(row) ? SetError::InconsistentValue : SetError::NoError;
+    return table_.rows().find(key) || pending_.contains(row) ? SetError::InconsistentValue
+                                                             : SetError::NoError;
   };
   WriteAction action;
   action.order = WriteAction::Order::Create;

@@ -19,7 +19,12 @@ struct InetCidrRouteOptions;
 
 // RowStatus values (SNMPv2-TC).
 enum class RowStatus : std::int32_t {
-  Active = 1, NotInService = 2, NotReady = 3, CreateAndGo = 4, CreateAndWait = 5, Destroy = 6
+  Active = 1,
+  NotInService = 2,
+  NotReady = 3,
+  CreateAndGo = 4,
+  CreateAndWait = 5,
+  Destroy = 6
 };
 
 // What the index of a row says about its route (RFC 4292 INDEX, in the forms this table serves).
@@ -69,7 +74,10 @@ private:
   // Recheck for actions on an existing route: still exactly as read in RESERVE2.
   std::function<SetError()> unchanged(const platform::RouteRow& before) const;
   RouteEntry mirrorOf(const RouteIndex& index, const Settings& settings, bool ready) const;
-  void storePending(const Oid& row, const RouteIndex& index, const Pending& pending);
+  // Holds the row in the agent and serves it; `replaceActive` also replaces a served active row
+  // (suspension: its route was just deleted, the notification of that comes later).
+  void storePending(const Oid& row, const RouteIndex& index, const Pending& pending,
+                    bool replaceActive = false);
   void erasePending(const Oid& row);
 
   SetError planExisting(const Oid& row, const RouteIndex& index, const RouteEntry& entry,
@@ -80,7 +88,8 @@ private:
                        const Settings& proposed, const RequestContext& context,
                        std::vector<WriteAction>& actions);
   SetError planNew(const Oid& row, const RouteIndex& index, std::optional<RowStatus> status,
-                   const Settings& proposed, const RequestContext& context, std::vector<WriteAction>& actions);
+                   const Settings& proposed, const RequestContext& context,
+                   std::vector<WriteAction>& actions);
 
   MibTable<RouteEntry>& table_;
   const InetCidrRouteOptions& options_;

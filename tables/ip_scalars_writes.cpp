@@ -21,7 +21,9 @@ SetError IpScalars::check(const MibObject& object, std::span<const SubId> suffix
   const bool v6 = &object == &ipv6Forwarding_ || &object == &ipv6DefaultHopLimit_;
   const bool forwarding = &object == &forwarding_ || &object == &ipv6Forwarding_;
   if (SetError e = checkSyntax(Syntax::Integer32, value); e != SetError::NoError) return e;
-  const bool valid = forwarding ? validForwarding(value) : v6 ? validDefaultHopLimit(value) : validDefaultTtl(value);
+  const bool valid = forwarding ? validForwarding(value)
+                     : v6       ? validDefaultHopLimit(value)
+                                : validDefaultTtl(value);
   if (!valid) return SetError::WrongValue;
   target.row = Oid{v6 ? 6u : 4u};
   target.column = forwarding ? kForwarding : kHopLimit;

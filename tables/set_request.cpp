@@ -88,7 +88,8 @@ std::string SetRequest::rollBack(std::size_t count, std::vector<std::string>& re
     const platform::Result undone = action.undo();
     if (undone.ok()) continue;
     remaining.push_back(action.description);
-    failures += (failures.empty() ? "" : "; ") + ("undo of '" + action.description + "' failed: " + undone.toString());
+    failures += (failures.empty() ? "" : "; ") +
+                ("undo of '" + action.description + "' failed: " + undone.toString());
   }
   return failures;
 }
@@ -111,8 +112,7 @@ SetOutcome SetRequest::execute() {
     std::vector<std::string> remaining;
     const std::string failures = rollBack(applied_, remaining);
     state_ = State::Failed;
-    std::string message =
-        "'" + planned.action.description + "' failed: " + result.toString() + "; ";
+    std::string message = "'" + planned.action.description + "' failed: " + result.toString() + "; ";
     if (failures.empty()) {
       message += "rolled back " + std::to_string(applied_) + " earlier change(s), state is as before";
       return {SetError::CommitFailed, planned.varbind, message};

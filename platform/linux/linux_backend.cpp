@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -238,39 +239,6 @@ PhysicalAddress identifierOf(const IpAddress& linkLocal) {
   return PhysicalAddress(linkLocal.data() + 8, linkLocal.data() + 16);
 }
 
-// /proc/net/snmp: pairs of "Ip: Name1 Name2 ..." / "Ip: v1 v2 ..." lines -> "Ip.Name" = value;
-// /proc/net/snmp6: "Ip6Name value" lines -> "Ip6Name" = value.
-std::map<std::string, std::uint64_t> parseSnmp(const std::string& content) {
-  std::map<std::string, std::uint64_t> out;
-  std::istringstream in(content);
-  std::string names, values;
-  while (std::getline(in, names) && std::getline(in, values)) {
-    std::istringstream n(names), v(values);
-    std::string prefix, prefix2, name, value;
-    n >> prefix;
-    v >> prefix2;
-    if (prefix != prefix2 || prefix.empty()) continue;
-    prefix.pop_back(); // the ':'
-    while (n >> name && v >> value) {
-      try {
-        out[prefix + "." + name] = std::stoull(value);
-      } catch (...) { // negative values (Forwarding 2, ...) are settings, not counters
-      }
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::uint64_t> parseSnmp6(const std::string& content) {
-  std::map<std::string, std::uint64_t> out;
-  std::istringstream in(content);
-  std::string name;
-  std::uint64_t value;
-  while (in >> name >> value)
-    out[name] = value;
-  return out;
-}
-
 } // namespace
 
 // ---- construction ---------------------------------------------------------------------------------
@@ -357,7 +325,7 @@ template <class Row> void LinuxBackend::fillLuids(std::vector<Row>& rows) {
   if (!missing) return;
   // A link the cache has not heard of yet (its event is still queued): ask the kernel.
   std::vector<InterfaceRow> links;
-  if (!dumpLinks(&links, nullptr, nullptr).ok()) return;
+  if (!dumpLinks(&links, nullptr).ok()) return;
   std::map<InterfaceIndex, InterfaceLuid> luids;
   for (const auto& link : links)
     luids[link.index] = link.luid;
@@ -368,8 +336,7 @@ template <class Row> void LinuxBackend::fillLuids(std::vector<Row>& rows) {
 
 // ---- dumps --------------------------------------------------------------------------------------------
 
-Result LinuxBackend::dumpLinks(std::vector<InterfaceRow>* links, std::vector<IpInterfaceRow>* ipInterfaces,
-                               std::vector<IpStatisticsRow>* inet6Statistics) {
+Result LinuxBackend::dumpLinks(std::vector<InterfaceRow>* links, std::vector<IpInterfaceRow>* ipInterfaces) {
   RequestBuffer buffer;
   ifinfomsg* header;
   nlmsghdr* request = buffer.start(RTM_GETLINK, header);
@@ -377,7 +344,6 @@ Result LinuxBackend::dumpLinks(std::vector<InterfaceRow>* links, std::vector<IpI
   auto clear = [&] {
     if (links) links->clear();
     if (ipInterfaces) ipInterfaces->clear();
-    if (inet6Statistics) inet6Statistics->clear();
   };
   clear();
   return requestSocket_->dump(
@@ -386,8 +352,6 @@ Result LinuxBackend::dumpLinks(std::vector<InterfaceRow>* links, std::vector<IpI
         if (links)
           if (auto row = decodeLink(m)) links->push_back(std::move(*row));
         if (ipInterfaces) decodeIpInterfaces(m, *ipInterfaces);
-        if (inet6Statistics)
-          if (auto row = decodeInet6Statistics(m)) inet6Statistics->push_back(std::move(*row));
       },
       clear);
 }
@@ -478,7 +442,7 @@ Result LinuxBackend::dumpRoutes(Family family, std::uint32_t table, InterfaceInd
 
 Result LinuxBackend::loadIpInterfaces(std::vector<InterfaceRow>& links,
                                       std::vector<IpInterfaceRow>& ipInterfaces) {
-  if (auto r = dumpLinks(&links, &ipInterfaces, nullptr); !r.ok()) return r;
+  if (auto r = dumpLinks(&links, &ipInterfaces); !r.ok()) return r;
   std::vector<NeighborParms> parms;
   if (auto r = dumpNeighborParms(parms); !r.ok()) return r;
   std::vector<UnicastAddressRow> addresses;
@@ -495,7 +459,7 @@ Result LinuxBackend::loadIpInterfaces(std::vector<InterfaceRow>& links,
 }
 
 Result LinuxBackend::loadSnapshot(Snapshot& s) {
-  if (auto r = dumpLinks(&s.links, &s.ipInterfaces, nullptr); !r.ok()) return r;
+  if (auto r = dumpLinks(&s.links, &s.ipInterfaces); !r.ok()) return r;
   if (auto r = dumpNeighborParms(s.parms); !r.ok()) return r;
   if (auto r = dumpAddresses(Family::Unspecified, 0, s.addresses); !r.ok()) return r;
   if (auto r = dumpNeighbors(Family::Unspecified, 0, s.neighbors); !r.ok()) return r;
@@ -591,7 +555,7 @@ Result LinuxBackend::refreshIpInterfaces() {
   std::vector<InterfaceRow> links;
   std::vector<IpInterfaceRow> ipInterfaces;
   std::vector<NeighborParms> parms;
-  if (auto r = dumpLinks(&links, &ipInterfaces, nullptr); !r.ok()) return r;
+  if (auto r = dumpLinks(&links, &ipInterfaces); !r.ok()) return r;
   if (auto r = dumpNeighborParms(parms); !r.ok()) return r;
   neighborParms_.clear();
   for (const auto& p : parms)
@@ -868,7 +832,7 @@ bool LinuxBackend::dispatch(std::chrono::milliseconds budget) {
 // ---- Get… ------------------------------------------------------------------------------------------------
 
 Result LinuxBackend::getIfTable2(std::vector<InterfaceRow>& table) {
-  if (auto r = dumpLinks(&table, nullptr, nullptr); !r.ok()) return r;
+  if (auto r = dumpLinks(&table, nullptr); !r.ok()) return r;
   adoptCachedStamps(table, links_, Clock::now());
   std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
   return Result::success();
@@ -921,99 +885,56 @@ Result LinuxBackend::getIpInterfaceEntry(IpInterfaceRow& row) {
 
 Result LinuxBackend::getIpStatisticsTable(Family family, std::vector<IpStatisticsRow>& table) {
   table.clear();
-  auto readProc = [&](const char* path, std::string& content) -> Result {
-    // /proc/<pid>/net follows the namespace of the thread group leader, thread-self that of the
-    // calling thread, which is the one NetnsScope moved.
-    NetnsScope scope(options_.netns);
-    if (!scope.result().ok()) return scope.result();
+  // /proc/<pid>/net follows the namespace of the thread group leader, /proc/thread-self/net that
+  // of the calling thread, which is the one NetnsScope moves; one scope covers every read.
+  NetnsScope scope(options_.netns);
+  if (!scope.result().ok()) return scope.result();
+  auto read = [](const std::string& path, std::string& content) -> Result {
     std::ifstream in(path);
-    if (!in) return Result::failure(Status::GeneralFailure, std::string("cannot read ") + path);
+    if (!in) return Result::failure(Status::GeneralFailure, "cannot read " + path);
     std::ostringstream text;
     text << in.rdbuf();
     content = text.str();
     return Result::success();
   };
-  auto get = [](const std::map<std::string, std::uint64_t>& m,
-                const std::string& key) -> std::optional<std::uint64_t> {
-    auto it = m.find(key);
-    return it == m.end() ? std::nullopt : std::optional(it->second);
-  };
+  const std::string net = "/proc/thread-self/net/";
+  std::string content;
   if (family != Family::V6) {
-    std::string content;
-    if (auto r = readProc("/proc/thread-self/net/snmp", content); !r.ok()) return r;
-    const auto c = parseSnmp(content);
-    IpStatisticsRow row;
-    row.family = Family::V4;
-    row.inReceives = get(c, "Ip.InReceives");
-    row.inOctets = get(c, "IpExt.InOctets");
-    row.inHdrErrors = get(c, "Ip.InHdrErrors");
-    row.inNoRoutes = get(c, "IpExt.InNoRoutes");
-    row.inAddrErrors = get(c, "Ip.InAddrErrors");
-    row.inUnknownProtos = get(c, "Ip.InUnknownProtos");
-    row.inTruncatedPkts = get(c, "IpExt.InTruncatedPkts");
-    // Linux counts a forwarded datagram once, as ForwDatagrams.
-    row.inForwDatagrams = row.outForwDatagrams = get(c, "Ip.ForwDatagrams");
-    row.reasmReqds = get(c, "Ip.ReasmReqds");
-    row.reasmOKs = get(c, "Ip.ReasmOKs");
-    row.reasmFails = get(c, "Ip.ReasmFails");
-    row.inDiscards = get(c, "Ip.InDiscards");
-    row.inDelivers = get(c, "Ip.InDelivers");
-    row.outRequests = get(c, "Ip.OutRequests");
-    row.outNoRoutes = get(c, "Ip.OutNoRoutes");
-    row.outDiscards = get(c, "Ip.OutDiscards");
-    row.outFragOKs = get(c, "Ip.FragOKs");
-    row.outFragFails = get(c, "Ip.FragFails");
-    row.outFragCreates = get(c, "Ip.FragCreates");
-    if (row.outFragOKs && row.outFragFails) row.outFragReqds = *row.outFragOKs + *row.outFragFails;
-    row.outTransmits = get(c, "Ip.OutTransmits"); // Linux 6.3+
-    row.outOctets = get(c, "IpExt.OutOctets");
-    row.inMcastPkts = get(c, "IpExt.InMcastPkts");
-    row.inMcastOctets = get(c, "IpExt.InMcastOctets");
-    row.outMcastPkts = get(c, "IpExt.OutMcastPkts");
-    row.outMcastOctets = get(c, "IpExt.OutMcastOctets");
-    row.inBcastPkts = get(c, "IpExt.InBcastPkts");
-    row.outBcastPkts = get(c, "IpExt.OutBcastPkts");
-    table.push_back(row);
+    // The RFC 2011 counters are in snmp's "Ip:" lines; octets, no-route, truncated, multicast and
+    // broadcast counts (RFC 4293 additions) only in netstat's "IpExt:" lines.
+    NamedCounters counters;
+    if (auto r = read(net + "snmp", content); !r.ok()) return r;
+    parseProcNetPairs(content, counters);
+    if (auto r = read(net + "netstat", content); !r.ok()) return r;
+    parseProcNetPairs(content, counters);
+    table.push_back(ipv4Statistics(counters));
     // Per-interface IPv4 counters do not exist in Linux: there are no per-interface IPv4 rows.
   }
   if (family != Family::V4) {
-    std::string content;
-    if (auto r = readProc("/proc/thread-self/net/snmp6", content); !r.ok()) return r;
-    const auto c = parseSnmp6(content);
-    IpStatisticsRow row;
-    row.family = Family::V6;
-    row.inReceives = get(c, "Ip6InReceives");
-    row.inOctets = get(c, "Ip6InOctets");
-    row.inHdrErrors = get(c, "Ip6InHdrErrors");
-    row.inNoRoutes = get(c, "Ip6InNoRoutes");
-    row.inAddrErrors = get(c, "Ip6InAddrErrors");
-    row.inUnknownProtos = get(c, "Ip6InUnknownProtos");
-    row.inTruncatedPkts = get(c, "Ip6InTruncatedPkts");
-    row.inForwDatagrams = row.outForwDatagrams = get(c, "Ip6OutForwDatagrams");
-    row.reasmReqds = get(c, "Ip6ReasmReqds");
-    row.reasmOKs = get(c, "Ip6ReasmOKs");
-    row.reasmFails = get(c, "Ip6ReasmFails");
-    row.inDiscards = get(c, "Ip6InDiscards");
-    row.inDelivers = get(c, "Ip6InDelivers");
-    row.outRequests = get(c, "Ip6OutRequests");
-    row.outNoRoutes = get(c, "Ip6OutNoRoutes");
-    row.outDiscards = get(c, "Ip6OutDiscards");
-    row.outFragOKs = get(c, "Ip6FragOKs");
-    row.outFragFails = get(c, "Ip6FragFails");
-    row.outFragCreates = get(c, "Ip6FragCreates");
-    if (row.outFragOKs && row.outFragFails) row.outFragReqds = *row.outFragOKs + *row.outFragFails;
-    row.outTransmits = get(c, "Ip6OutTransmits");
-    row.outOctets = get(c, "Ip6OutOctets");
-    row.inMcastPkts = get(c, "Ip6InMcastPkts");
-    row.inMcastOctets = get(c, "Ip6InMcastOctets");
-    row.outMcastPkts = get(c, "Ip6OutMcastPkts");
-    row.outMcastOctets = get(c, "Ip6OutMcastOctets");
-    table.push_back(row);
-    std::vector<IpStatisticsRow> perInterface;
-    if (auto r = dumpLinks(nullptr, nullptr, &perInterface); !r.ok()) return r;
-    std::sort(perInterface.begin(), perInterface.end(),
-              [](const auto& a, const auto& b) { return a.interfaceIndex < b.interfaceIndex; });
-    table.insert(table.end(), perInterface.begin(), perInterface.end());
+    if (auto r = read(net + "snmp6", content); !r.ok()) return r;
+    table.push_back(ipv6Statistics(parseProcNetNameValue(content))); // no ifIndex line: system-wide
+    // Per interface: one dev_snmp6 file per interface with IPv6 state (an inet6_dev; the same set
+    // that carries IFLA_INET6_STATS), counters by name (see rtnl_decode.h for why not netlink).
+    // Each file names its interface's index itself, so a rename between listing the directory
+    // and opening a file cannot attribute counters to the wrong interface: a vanished file (the
+    // interface went away or was renamed) simply yields no row, as it would a moment later.
+    const std::size_t first = table.size();
+    std::error_code error;
+    for (std::filesystem::directory_iterator it(net + "dev_snmp6", error), end; !error && it != end;
+         it.increment(error)) {
+      if (!read(it->path().string(), content).ok()) continue;
+      IpStatisticsRow row = ipv6Statistics(parseProcNetNameValue(content));
+      if (row.interfaceIndex != 0) table.push_back(std::move(row));
+    }
+    if (error)
+      return Result::failure(Status::GeneralFailure, "cannot list " + net + "dev_snmp6: " + error.message());
+    auto byIndex = [](const auto& a, const auto& b) { return a.interfaceIndex < b.interfaceIndex; };
+    std::sort(table.begin() + std::ptrdiff_t(first), table.end(), byIndex);
+    // A rename while listing can show one interface under its old and its new name.
+    table.erase(
+        std::unique(table.begin() + std::ptrdiff_t(first), table.end(),
+                    [](const auto& a, const auto& b) { return a.interfaceIndex == b.interfaceIndex; }),
+        table.end());
   }
   return Result::success();
 }
@@ -1024,8 +945,11 @@ Result LinuxBackend::getIpGlobalSettings(IpGlobalSettings& settings) {
     return Result::failure(Status::InvalidParameter, "family unspecified");
   const auto forwarding =
       readSysctl(options_.netns, v4 ? "net/ipv4/ip_forward" : "net/ipv6/conf/all/forwarding");
+  // IPv6: conf/all/hop_limit, the value Net-SNMP's snmpd reports and so what managers of the agent
+  // we replace expect. (conf/default is what new interfaces inherit; setIpGlobalSettings writes
+  // both, so after our own sets they agree.)
   const auto hopLimit =
-      readSysctl(options_.netns, v4 ? "net/ipv4/ip_default_ttl" : "net/ipv6/conf/default/hop_limit");
+      readSysctl(options_.netns, v4 ? "net/ipv4/ip_default_ttl" : "net/ipv6/conf/all/hop_limit");
   if (!forwarding || !hopLimit)
     return Result::failure(Status::GeneralFailure, "cannot read /proc/sys/net settings");
   settings.forwarding = *forwarding != 0;

@@ -1,9 +1,10 @@
 // LinuxBackend: the IP Helper-style API over rtnetlink (libmnl) and /proc/sys.
 //
 // Kernel contract (the narrow part of Linux this backend relies on):
-// - Reads: RTM_GETLINK (with IFLA_AF_SPEC for per-family IP settings and IPv6 statistics),
-//   RTM_GETADDR, RTM_GETNEIGH, RTM_GETROUTE dumps; /proc/net/snmp, /proc/net/snmp6 and a few
-//   /proc/sys/net values for system-wide statistics and settings.
+// - Reads: RTM_GETLINK (with IFLA_AF_SPEC for per-family IP settings), RTM_GETADDR, RTM_GETNEIGH,
+//   RTM_GETROUTE dumps; /proc/net/snmp, netstat and snmp6 (system-wide) and dev_snmp6/IF
+//   (per-interface IPv6) for statistics, by counter name (never IFLA_INET6_STATS: its layout
+//   changes between kernels, see rtnl_decode.h); a few /proc/sys/net values for settings.
 // - Writes: RTM_NEWADDR/DELADDR, RTM_NEWNEIGH/DELNEIGH, RTM_NEWROUTE/DELROUTE (NLM_F_EXCL on
 //   create, NLM_F_REPLACE on set), RTM_SETLINK (MTU), and /proc/sys/net for per-interface and
 //   global settings rtnetlink cannot change.
@@ -107,8 +108,7 @@ private:
   template <class Row> struct Pending { std::vector<Change<Row>> changes; };
 
   // Dumps through requestSocket_. `table`/`oif` are kernel-side route filters (0 = none).
-  Result dumpLinks(std::vector<InterfaceRow>* links, std::vector<IpInterfaceRow>* ipInterfaces,
-                   std::vector<IpStatisticsRow>* inet6Statistics);
+  Result dumpLinks(std::vector<InterfaceRow>* links, std::vector<IpInterfaceRow>* ipInterfaces);
   Result dumpNeighborParms(std::vector<NeighborParms>& out);
   Result dumpAddresses(Family family, InterfaceIndex index, std::vector<UnicastAddressRow>& out);
   Result dumpNeighbors(Family family, InterfaceIndex index, std::vector<NeighborRow>& out);

@@ -85,7 +85,8 @@ Status statusFromErrno(int error) {
   case ENOENT:
   case ESRCH:
   case ENODEV:
-  case ENXIO: return Status::NotFound;
+  case ENXIO:
+  case EADDRNOTAVAIL: return Status::NotFound; // RTM_DELADDR of an address the interface lacks
   case EEXIST: return Status::AlreadyExists;
   case EINVAL:
   case ERANGE:

@@ -1,5 +1,5 @@
 // Pure, bounds-checked rtnetlink parsers turning kernel messages (dumps and events alike) into
-// platform rows.
+// platform rows, and the parsers of the /proc/net counter files behind the statistics rows.
 #include "platform/linux/rtnl_decode.h"
 
 #include <libmnl/libmnl.h>
@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstring>
 #include <string_view>
@@ -243,40 +244,6 @@ const nlattr* inet4Conf(const ifinfomsg& header, const Attributes<IFLA_MAX>& tb)
   return inet[IFLA_INET_CONF];
 }
 
-// IPSTATS_MIB_* positions of IFLA_INET6_STATS (linux/snmp.h); element 0 holds the count.
-enum : unsigned {
-  kInPkts = 1,
-  kInOctets,
-  kInDelivers,
-  kOutForwDatagrams,
-  kOutRequests,
-  kOutOctets,
-  kInHdrErrors,
-  kInTooBigErrors,
-  kInNoRoutes,
-  kInAddrErrors,
-  kInUnknownProtos,
-  kInTruncatedPkts,
-  kInDiscards,
-  kOutDiscards,
-  kOutNoRoutes,
-  kReasmTimeout,
-  kReasmReqds,
-  kReasmOks,
-  kReasmFails,
-  kFragOks,
-  kFragFails,
-  kFragCreates,
-  kInMcastPkts,
-  kOutMcastPkts,
-  kInBcastPkts,
-  kOutBcastPkts,
-  kInMcastOctets,
-  kOutMcastOctets,
-  // Linux 6.3 appended IPSTATS_MIB_OUTPKTS ("OutTransmits") after REASM_OVERLAPS (36).
-  kOutTransmits = 37,
-};
-
 // ---- routes -----------------------------------------------------------------------------------
 
 RouteType routeTypeFrom(unsigned type) {
@@ -455,62 +422,6 @@ void decodeIpInterfaces(const nlmsghdr& m, std::vector<IpInterfaceRow>& out) {
     }
     out.push_back(std::move(row));
   }
-}
-
-std::optional<IpStatisticsRow> decodeInet6Statistics(const nlmsghdr& m) {
-  ifinfomsg header;
-  if (!linkHeader(m, header)) return std::nullopt;
-  Attributes<IFLA_MAX> tb;
-  if (!parseMessage(m, sizeof(ifinfomsg), tb)) return std::nullopt;
-  Attributes<IFLA_INET6_MAX> in6;
-  if (!inet6Attributes(m, header, tb, in6) || !in6[IFLA_INET6_STATS]) return std::nullopt;
-  const nlattr* stats = in6[IFLA_INET6_STATS];
-  const std::size_t available = payloadLength(stats) / 8;
-  if (available < 1) return std::nullopt;
-  std::uint64_t count;
-  std::memcpy(&count, payloadBytes(stats), 8);
-  const std::size_t n = std::min<std::uint64_t>(count, available);
-  auto at = [&](unsigned i) -> std::optional<std::uint64_t> {
-    if (i >= n) return std::nullopt;
-    std::uint64_t v;
-    std::memcpy(&v, payloadBytes(stats) + i * 8, 8);
-    return v;
-  };
-
-  IpStatisticsRow row;
-  row.family = Family::V6;
-  row.interfaceIndex = InterfaceIndex(header.ifi_index);
-  row.inReceives = at(kInPkts);
-  row.inOctets = at(kInOctets);
-  row.inHdrErrors = at(kInHdrErrors);
-  row.inNoRoutes = at(kInNoRoutes);
-  row.inAddrErrors = at(kInAddrErrors);
-  row.inUnknownProtos = at(kInUnknownProtos);
-  row.inTruncatedPkts = at(kInTruncatedPkts);
-  // Linux counts a forwarded datagram once (OutForwDatagrams); it is also the in-side count.
-  row.inForwDatagrams = at(kOutForwDatagrams);
-  row.outForwDatagrams = at(kOutForwDatagrams);
-  row.reasmReqds = at(kReasmReqds);
-  row.reasmOKs = at(kReasmOks);
-  row.reasmFails = at(kReasmFails);
-  row.inDiscards = at(kInDiscards);
-  row.inDelivers = at(kInDelivers);
-  row.outRequests = at(kOutRequests);
-  row.outNoRoutes = at(kOutNoRoutes);
-  row.outDiscards = at(kOutDiscards);
-  row.outFragOKs = at(kFragOks);
-  row.outFragFails = at(kFragFails);
-  row.outFragCreates = at(kFragCreates);
-  // RFC 4293: datagrams that needed fragmentation = those fragmented + those that failed to be.
-  if (row.outFragOKs && row.outFragFails) row.outFragReqds = *row.outFragOKs + *row.outFragFails;
-  row.outTransmits = at(kOutTransmits);
-  row.outOctets = at(kOutOctets);
-  row.inMcastPkts = at(kInMcastPkts);
-  row.inMcastOctets = at(kInMcastOctets);
-  row.outMcastPkts = at(kOutMcastPkts);
-  row.outMcastOctets = at(kOutMcastOctets);
-  // IPv6 has no broadcast: in/outBcastPkts stay nullopt.
-  return row;
 }
 
 std::optional<UnicastAddressRow> decodeAddress(const nlmsghdr& m, Timestamp now) {
@@ -772,6 +683,152 @@ std::optional<RouteLookup> decodeRouteLookup(const nlmsghdr& m) {
   if (auto src = address(tb[RTA_PREFSRC], header.rtm_family, out.interfaceIndex)) out.preferredSource = *src;
   if (malformed) return std::nullopt;
   return out;
+}
+
+// ---- /proc/net counter files -------------------------------------------------------------------
+
+namespace {
+
+// Splits off the next whitespace-delimited word of `text` (empty at the end).
+std::string_view nextWord(std::string_view& text) {
+  const auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) {
+    text = {};
+    return {};
+  }
+  text.remove_prefix(begin);
+  const auto end = std::min(text.find_first_of(" \t"), text.size());
+  const std::string_view word = text.substr(0, end);
+  text.remove_prefix(end);
+  return word;
+}
+
+std::string_view nextLine(std::string_view& text) {
+  const auto end = std::min(text.find('\n'), text.size());
+  const std::string_view line = text.substr(0, end);
+  text.remove_prefix(std::min(end + 1, text.size()));
+  return line;
+}
+
+// A whole word of decimal digits that fits in 64 bits; anything else (a negative setting such as
+// Tcp's MaxConn -1, a torn read) is not a counter.
+std::optional<std::uint64_t> counterValue(std::string_view word) {
+  if (word.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), value);
+  if (error != std::errc() || end != word.data() + word.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> counter(const NamedCounters& counters, std::string_view name) {
+  const auto it = counters.find(name);
+  return it == counters.end() ? std::nullopt : std::optional(it->second);
+}
+
+// RFC 4293: datagrams that needed fragmentation = those fragmented + those that failed to be.
+void deriveFragReqds(IpStatisticsRow& row) {
+  if (row.outFragOKs && row.outFragFails) row.outFragReqds = *row.outFragOKs + *row.outFragFails;
+}
+
+} // namespace
+
+void parseProcNetPairs(std::string_view content, NamedCounters& out) {
+  while (!content.empty()) {
+    std::string_view names = nextLine(content);
+    const std::string_view afterNames = content;
+    std::string_view values = nextLine(content);
+    const std::string_view prefix = nextWord(names);
+    // A line pair belongs together only when both start with the same "Prefix:". Otherwise the
+    // second line may start the next pair: one stray line must not misalign all that follow.
+    if (prefix.size() < 2 || prefix.back() != ':' || nextWord(values) != prefix) {
+      content = afterNames;
+      continue;
+    }
+    const std::string stem(prefix.substr(0, prefix.size() - 1));
+    for (std::string_view name = nextWord(names), value = nextWord(values); !name.empty() && !value.empty();
+         name = nextWord(names), value = nextWord(values))
+      if (auto v = counterValue(value)) out[stem + "." + std::string(name)] = *v;
+  }
+}
+
+NamedCounters parseProcNetNameValue(std::string_view content) {
+  NamedCounters out;
+  while (!content.empty()) {
+    std::string_view line = nextLine(content);
+    const std::string_view name = nextWord(line);
+    if (auto v = counterValue(nextWord(line)); v && !name.empty()) out[std::string(name)] = *v;
+  }
+  return out;
+}
+
+IpStatisticsRow ipv4Statistics(const NamedCounters& c) {
+  IpStatisticsRow row;
+  row.family = Family::V4;
+  row.inReceives = counter(c, "Ip.InReceives");
+  row.inOctets = counter(c, "IpExt.InOctets");
+  row.inHdrErrors = counter(c, "Ip.InHdrErrors");
+  row.inNoRoutes = counter(c, "IpExt.InNoRoutes");
+  row.inAddrErrors = counter(c, "Ip.InAddrErrors");
+  row.inUnknownProtos = counter(c, "Ip.InUnknownProtos");
+  row.inTruncatedPkts = counter(c, "IpExt.InTruncatedPkts");
+  // Linux counts a forwarded datagram once, as ForwDatagrams; it is the in-side count as well.
+  row.inForwDatagrams = row.outForwDatagrams = counter(c, "Ip.ForwDatagrams");
+  row.reasmReqds = counter(c, "Ip.ReasmReqds");
+  row.reasmOKs = counter(c, "Ip.ReasmOKs");
+  row.reasmFails = counter(c, "Ip.ReasmFails");
+  row.inDiscards = counter(c, "Ip.InDiscards");
+  row.inDelivers = counter(c, "Ip.InDelivers");
+  row.outRequests = counter(c, "Ip.OutRequests");
+  row.outNoRoutes = counter(c, "Ip.OutNoRoutes");
+  row.outDiscards = counter(c, "Ip.OutDiscards");
+  row.outFragOKs = counter(c, "Ip.FragOKs");
+  row.outFragFails = counter(c, "Ip.FragFails");
+  row.outFragCreates = counter(c, "Ip.FragCreates");
+  deriveFragReqds(row);
+  row.outTransmits = counter(c, "Ip.OutTransmits"); // Linux 6.3+
+  row.outOctets = counter(c, "IpExt.OutOctets");
+  row.inMcastPkts = counter(c, "IpExt.InMcastPkts");
+  row.inMcastOctets = counter(c, "IpExt.InMcastOctets");
+  row.outMcastPkts = counter(c, "IpExt.OutMcastPkts");
+  row.outMcastOctets = counter(c, "IpExt.OutMcastOctets");
+  row.inBcastPkts = counter(c, "IpExt.InBcastPkts");
+  row.outBcastPkts = counter(c, "IpExt.OutBcastPkts");
+  return row;
+}
+
+IpStatisticsRow ipv6Statistics(const NamedCounters& c) {
+  IpStatisticsRow row;
+  row.family = Family::V6;
+  row.interfaceIndex = InterfaceIndex(counter(c, "ifIndex").value_or(0));
+  row.inReceives = counter(c, "Ip6InReceives");
+  row.inOctets = counter(c, "Ip6InOctets");
+  row.inHdrErrors = counter(c, "Ip6InHdrErrors");
+  row.inNoRoutes = counter(c, "Ip6InNoRoutes");
+  row.inAddrErrors = counter(c, "Ip6InAddrErrors");
+  row.inUnknownProtos = counter(c, "Ip6InUnknownProtos");
+  row.inTruncatedPkts = counter(c, "Ip6InTruncatedPkts");
+  // As for IPv4, a forwarded datagram is counted once.
+  row.inForwDatagrams = row.outForwDatagrams = counter(c, "Ip6OutForwDatagrams");
+  row.reasmReqds = counter(c, "Ip6ReasmReqds");
+  row.reasmOKs = counter(c, "Ip6ReasmOKs");
+  row.reasmFails = counter(c, "Ip6ReasmFails");
+  row.inDiscards = counter(c, "Ip6InDiscards");
+  row.inDelivers = counter(c, "Ip6InDelivers");
+  row.outRequests = counter(c, "Ip6OutRequests");
+  row.outNoRoutes = counter(c, "Ip6OutNoRoutes");
+  row.outDiscards = counter(c, "Ip6OutDiscards");
+  row.outFragOKs = counter(c, "Ip6FragOKs");
+  row.outFragFails = counter(c, "Ip6FragFails");
+  row.outFragCreates = counter(c, "Ip6FragCreates");
+  deriveFragReqds(row);
+  row.outTransmits = counter(c, "Ip6OutTransmits"); // Linux 6.3+
+  row.outOctets = counter(c, "Ip6OutOctets");
+  row.inMcastPkts = counter(c, "Ip6InMcastPkts");
+  row.inMcastOctets = counter(c, "Ip6InMcastOctets");
+  row.outMcastPkts = counter(c, "Ip6OutMcastPkts");
+  row.outMcastOctets = counter(c, "Ip6OutMcastOctets");
+  // IPv6 has no broadcast: in/outBcastPkts stay nullopt (the kernel's Ip6*BcastOctets are always 0).
+  return row;
 }
 
 RouteProtocol routeProtocolFromKernel(std::uint8_t protocol) {

@@ -1,11 +1,17 @@
 // Pure rtnetlink message parsers: one function per object kind, feeding both full dumps and live
 // events (as BIRD's krt does). They never trust the message: truncated or malformed input yields
-// nullopt / false, never a crash (fuzzed in tests/fuzz).
+// nullopt / false, never a crash (fuzzed in tests/fuzz). Also the parsers of the /proc/net counter
+// files that statistics come from instead of rtnetlink (see below).
 #pragma once
 
 #include "platform/rows.h"
 
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 struct nlmsghdr;
@@ -19,9 +25,6 @@ std::optional<InterfaceRow> decodeLink(const nlmsghdr& message);
 // RTM_NEWLINK (AF_UNSPEC dump with IFLA_AF_SPEC) -> the per-family IP interface rows it carries
 // (IFLA_INET_CONF for IPv4, IFLA_INET6_CONF/CACHEINFO/TOKEN for IPv6). Appends 0..2 rows.
 void decodeIpInterfaces(const nlmsghdr& message, std::vector<IpInterfaceRow>& out);
-
-// RTM_NEWLINK IFLA_AF_SPEC/AF_INET6/IFLA_INET6_STATS -> per-interface IPv6 statistics.
-std::optional<IpStatisticsRow> decodeInet6Statistics(const nlmsghdr& message);
 
 // RTM_NEWADDR / RTM_DELADDR -> UnicastAddressRow. `now` anchors IFA_CACHEINFO timestamps.
 // Multicast/anycast addresses are not unicast rows (nullopt).
@@ -58,6 +61,32 @@ struct NeighborParms {
   std::uint32_t retransmitTime = 0;    // ms
 };
 std::optional<NeighborParms> decodeNeighborParms(const nlmsghdr& message);
+
+// ---- /proc/net counter files ------------------------------------------------------------------
+// IP statistics come from the files in which the kernel prints its counters BY NAME, never from
+// the positional IFLA_INET6_STATS array of RTM_NEWLINK. That array is the kernel's internal
+// IPSTATS_MIB_* enum order, which changes under userspace's feet although it is in a uapi header:
+// 6.3 appended OutTransmits (37 -> 38 entries), and 6.15 ("net: reorganize IP MIB values (II)")
+// moved the ECN counters, OutTransmits and OutForwDatagrams into the hot cache line, so that
+// positions 4..11 now hold other counters (slot 10, once InAddrErrors, is OutOctets) while the
+// length stayed 38: validating it against __IPSTATS_MIB_MAX cannot detect a reorder (and the
+// build's headers, 6.1, say 37 anyway). Only the names are a stable interface.
+// /proc/net/dev_snmp6/IF, which Net-SNMP's snmpd reads, carries the same per-interface counters
+// keyed by name, as /proc/net/snmp, netstat and snmp6 do the system-wide ones.
+using NamedCounters = std::map<std::string, std::uint64_t, std::less<>>;
+
+// "Prefix: Name1 Name2 ..." / "Prefix: v1 v2 ..." line pairs (/proc/net/snmp, /proc/net/netstat)
+// -> "Prefix.Name" = value, added to `out` so that both files fill one map. Values that are not
+// unsigned numbers (Tcp's MaxConn -1, a torn line) are left out.
+void parseProcNetPairs(std::string_view content, NamedCounters& out);
+// "Name value" lines (/proc/net/snmp6 and /proc/net/dev_snmp6/IF) -> "Name" = value.
+NamedCounters parseProcNetNameValue(std::string_view content);
+
+// The system-wide IPv4 row: "Ip." (/proc/net/snmp) and "IpExt." (/proc/net/netstat) counters.
+IpStatisticsRow ipv4Statistics(const NamedCounters& counters);
+// An IPv6 row from "Ip6..." counters: system-wide (/proc/net/snmp6, interfaceIndex 0) or of the
+// interface a /proc/net/dev_snmp6/IF file names in its "ifIndex" line.
+IpStatisticsRow ipv6Statistics(const NamedCounters& counters);
 
 // Kernel rtm_protocol <-> RouteProtocol (IANAipRouteProtocol): kernel/boot -> Local/NetMgmt, static
 // -> NetMgmt, ra -> Icmp, dhcp -> Dhcp, zebra/bird/... by the routing protocol they carry where known.

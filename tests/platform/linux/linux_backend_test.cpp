@@ -5,7 +5,9 @@
 #include "platform/linux/netns.h"
 #include "tests/platform/linux/test_namespace.h"
 
+#include <arpa/inet.h>
 #include <catch2/catch.hpp>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -14,6 +16,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace {
@@ -395,7 +398,10 @@ TEST_CASE("IP interfaces, global settings and statistics", "[integration][linux]
     CHECK(s.defaultHopLimit == 64);
   }
   ns.sysctl("net.ipv4.ip_forward=1");
-  ns.sysctl("net.ipv6.conf.default.hop_limit=77");
+  // ipv6IpDefaultHopLimit is conf/all/hop_limit, as Net-SNMP's snmpd reports it; conf/default (what
+  // new interfaces inherit) is set to something else to tell the two apart.
+  ns.sysctl("net.ipv6.conf.all.hop_limit=77");
+  ns.sysctl("net.ipv6.conf.default.hop_limit=99");
   IpGlobalSettings s4{Family::V4}, s6{Family::V6};
   REQUIRE(b->getIpGlobalSettings(s4).ok());
   REQUIRE(b->getIpGlobalSettings(s6).ok());
@@ -435,6 +441,225 @@ TEST_CASE("IP interfaces, global settings and statistics", "[integration][linux]
   }
   CHECK(v6Interfaces.contains(0));
   CHECK(v6Interfaces.contains(v0));
+}
+
+// ---- statistics against the kernel's counters by name ----------------------------------------------
+
+// The test's own readers of the /proc/net counter files (independent of the backend's parsers),
+// run through `ip netns exec` so that they see the namespace's counters.
+using Counters = std::map<std::string, std::uint64_t>;
+Counters readNameValue(const TestNamespace& ns, const std::string& path) {
+  std::istringstream in(ns.readProc(path));
+  Counters out;
+  std::string name;
+  std::uint64_t value;
+  while (in >> name >> value)
+    out[name] = value;
+  return out;
+}
+// "Prefix: names" / "Prefix: values" line pairs -> "Prefix.Name" (negative settings such as Tcp's
+// MaxConn -1 skipped; only IP counters are looked up).
+void readPairs(const TestNamespace& ns, const std::string& path, Counters& out) {
+  std::istringstream in(ns.readProc(path));
+  std::string names, values;
+  while (std::getline(in, names) && std::getline(in, values)) {
+    std::istringstream n(names), v(values);
+    std::string prefix, prefix2, name, value;
+    n >> prefix;
+    v >> prefix2;
+    REQUIRE(prefix == prefix2);
+    prefix.pop_back(); // the ':'
+    while (n >> name && v >> value)
+      if (value.front() != '-') out[prefix + "." + name] = std::stoull(value);
+  }
+}
+
+// Every IpStatisticsRow counter and the names the kernel prints it under (nullptr: Linux keeps no
+// such counter for that family, the field must be nullopt).
+struct NamedCounter {
+  std::optional<std::uint64_t> IpStatisticsRow::*field;
+  const char* v4;
+  const char* v6;
+};
+const NamedCounter kNamedCounters[] = {
+    {&IpStatisticsRow::inReceives, "Ip.InReceives", "Ip6InReceives"},
+    {&IpStatisticsRow::inOctets, "IpExt.InOctets", "Ip6InOctets"},
+    {&IpStatisticsRow::inHdrErrors, "Ip.InHdrErrors", "Ip6InHdrErrors"},
+    {&IpStatisticsRow::inNoRoutes, "IpExt.InNoRoutes", "Ip6InNoRoutes"},
+    {&IpStatisticsRow::inAddrErrors, "Ip.InAddrErrors", "Ip6InAddrErrors"},
+    {&IpStatisticsRow::inUnknownProtos, "Ip.InUnknownProtos", "Ip6InUnknownProtos"},
+    {&IpStatisticsRow::inTruncatedPkts, "IpExt.InTruncatedPkts", "Ip6InTruncatedPkts"},
+    {&IpStatisticsRow::inForwDatagrams, "Ip.ForwDatagrams", "Ip6OutForwDatagrams"}, // counted once
+    {&IpStatisticsRow::outForwDatagrams, "Ip.ForwDatagrams", "Ip6OutForwDatagrams"},
+    {&IpStatisticsRow::reasmReqds, "Ip.ReasmReqds", "Ip6ReasmReqds"},
+    {&IpStatisticsRow::reasmOKs, "Ip.ReasmOKs", "Ip6ReasmOKs"},
+    {&IpStatisticsRow::reasmFails, "Ip.ReasmFails", "Ip6ReasmFails"},
+    {&IpStatisticsRow::inDiscards, "Ip.InDiscards", "Ip6InDiscards"},
+    {&IpStatisticsRow::inDelivers, "Ip.InDelivers", "Ip6InDelivers"},
+    {&IpStatisticsRow::outRequests, "Ip.OutRequests", "Ip6OutRequests"},
+    {&IpStatisticsRow::outNoRoutes, "Ip.OutNoRoutes", "Ip6OutNoRoutes"},
+    {&IpStatisticsRow::outDiscards, "Ip.OutDiscards", "Ip6OutDiscards"},
+    {&IpStatisticsRow::outFragOKs, "Ip.FragOKs", "Ip6FragOKs"},
+    {&IpStatisticsRow::outFragFails, "Ip.FragFails", "Ip6FragFails"},
+    {&IpStatisticsRow::outFragCreates, "Ip.FragCreates", "Ip6FragCreates"},
+    {&IpStatisticsRow::outTransmits, "Ip.OutTransmits", "Ip6OutTransmits"},
+    {&IpStatisticsRow::outOctets, "IpExt.OutOctets", "Ip6OutOctets"},
+    {&IpStatisticsRow::inMcastPkts, "IpExt.InMcastPkts", "Ip6InMcastPkts"},
+    {&IpStatisticsRow::inMcastOctets, "IpExt.InMcastOctets", "Ip6InMcastOctets"},
+    {&IpStatisticsRow::outMcastPkts, "IpExt.OutMcastPkts", "Ip6OutMcastPkts"},
+    {&IpStatisticsRow::outMcastOctets, "IpExt.OutMcastOctets", "Ip6OutMcastOctets"},
+    {&IpStatisticsRow::inBcastPkts, "IpExt.InBcastPkts", nullptr},
+    {&IpStatisticsRow::outBcastPkts, "IpExt.OutBcastPkts", nullptr},
+};
+
+// `ours` was read first and `kernel` right after, so each counter can only have grown in between,
+// and only by what the namespace does on its own meanwhile (router solicitations, MLD reports):
+// a few packets. Every counter the kernel prints must be there.
+void checkCounters(const IpStatisticsRow& ours, const Counters& kernel) {
+  const bool v4 = ours.family == Family::V4;
+  for (const auto& named : kNamedCounters) {
+    const char* name = v4 ? named.v4 : named.v6;
+    const auto& value = ours.*named.field;
+    const auto it = name ? kernel.find(name) : kernel.end();
+    INFO((name ? name : "(no kernel counter)") << " of interface " << ours.interfaceIndex);
+    if (it == kernel.end()) {
+      CHECK_FALSE(value.has_value());
+      continue;
+    }
+    REQUIRE(value.has_value());
+    CHECK(*value <= it->second);
+    const std::uint64_t slack = std::string_view(name).find("Octets") != std::string_view::npos ? 2000 : 10;
+    CHECK(*value + slack >= it->second);
+  }
+  if (ours.outFragOKs && ours.outFragFails) CHECK(ours.outFragReqds == *ours.outFragOKs + *ours.outFragFails);
+}
+
+// One socket opened inside `ns` sends `count` UDP datagrams of `size` bytes to `address` port 9
+// (discard; nothing listens), through interface `device` when the address needs a scope.
+void sendUdp(const TestNamespace& ns, const char* address, int count, std::size_t size,
+             const char* device = "") {
+  NetnsScope scope(ns.name());
+  REQUIRE(scope.result().ok());
+  sockaddr_storage to{};
+  socklen_t length = 0;
+  int family = AF_INET;
+  if (auto* v4 = reinterpret_cast<sockaddr_in*>(&to); ::inet_pton(AF_INET, address, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(9);
+    length = sizeof *v4;
+  } else {
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&to);
+    REQUIRE(::inet_pton(AF_INET6, address, &v6->sin6_addr) == 1);
+    v6->sin6_family = family = AF_INET6;
+    v6->sin6_port = htons(9);
+    v6->sin6_scope_id = *device ? ::if_nametoindex(device) : 0;
+    length = sizeof *v6;
+  }
+  const int fd = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  const std::string payload(size, 'x');
+  for (int i = 0; i < count; ++i)
+    CHECK(::sendto(fd, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&to), length) ==
+          ssize_t(size));
+  ::close(fd);
+}
+
+TEST_CASE("per-interface IPv6 statistics are the kernel's dev_snmp6 counters",
+          "[integration][linux][stats]") {
+  REQUIRE_ROOT();
+  // Two namespaces joined by a veth pair, so that datagrams really leave v0 and arrive on v1.
+  TestNamespace a("ls"), b("ls");
+  a.ip("link add v0 type veth peer name v1 netns " + b.name());
+  b.ip("link set v1 address 02:00:00:00:00:02");
+  a.ip("link set v0 up");
+  b.ip("link set v1 up");
+  a.ip("addr add 2001:db8:1::1/64 dev v0 nodad");
+  b.ip("addr add 2001:db8:1::2/64 dev v1 nodad");
+  a.ip("-6 neigh add 2001:db8:1::2 lladdr 02:00:00:00:00:02 dev v0 nud permanent");
+  for (int i = 0; i < 100 && a.json("link show v0").front().second.get<std::string>("operstate") != "UP"; ++i)
+    std::this_thread::sleep_for(20ms);
+
+  // Distinct amounts per kind, so that a counter read from another counter's place shows.
+  constexpr int kUnicast = 40, kMulticast = 15;
+  constexpr std::size_t kPayload = 300, kHeaders = 40 + 8; // IPv6 + UDP
+  sendUdp(a, "2001:db8:1::2", kUnicast, kPayload);
+  sendUdp(a, "ff02::1", kMulticast, kPayload, "v0");
+  std::this_thread::sleep_for(100ms); // the receiving side runs in softirq context
+
+  for (const TestNamespace* ns : {&a, &b}) {
+    auto backend = openBackend(*ns);
+    const auto names = indexByName(*backend);
+    std::vector<IpStatisticsRow> stats;
+    REQUIRE(backend->getIpStatisticsTable(Family::V6, stats).ok());
+    std::map<InterfaceIndex, IpStatisticsRow> rows;
+    for (const auto& row : stats)
+      if (row.interfaceIndex != 0) rows[row.interfaceIndex] = row;
+    CHECK(rows.size() == names.size()); // lo and the veth end: both have IPv6
+    for (const auto& [name, index] : names) {
+      INFO(ns->name() << " " << name);
+      REQUIRE(rows.contains(index));
+      const Counters kernel = readNameValue(*ns, "/proc/net/dev_snmp6/" + name);
+      REQUIRE(kernel.at("ifIndex") == index);
+      checkCounters(rows[index], kernel);
+    }
+    // The traffic itself, independently of the kernel's files: a scrambled layout would put
+    // e.g. OutOctets into InAddrErrors and zeros into the out counters.
+    const std::uint64_t packets = kUnicast + kMulticast, octets = packets * (kPayload + kHeaders);
+    if (ns == &a) {
+      const auto& v0 = rows[names.at("v0")];
+      CHECK(v0.outRequests >= packets);
+      CHECK(v0.outTransmits >= packets);
+      CHECK(v0.outOctets >= octets);
+      CHECK(v0.outMcastPkts >= std::uint64_t(kMulticast));
+      CHECK(v0.outMcastOctets >= kMulticast * (kPayload + kHeaders));
+      CHECK(v0.inAddrErrors == 0u);
+    } else {
+      const auto& v1 = rows[names.at("v1")];
+      CHECK(v1.inReceives >= packets);
+      CHECK(v1.inOctets >= octets);
+      CHECK(v1.inDelivers >= packets);
+      CHECK(v1.inMcastPkts >= std::uint64_t(kMulticast));
+      CHECK(v1.inMcastOctets >= kMulticast * (kPayload + kHeaders));
+      CHECK(v1.inAddrErrors == 0u);
+      CHECK(v1.inHdrErrors == 0u);
+    }
+  }
+}
+
+TEST_CASE("system-wide statistics are the kernel's snmp, netstat and snmp6 counters",
+          "[integration][linux][stats]") {
+  REQUIRE_ROOT();
+  TestNamespace ns("ls");
+  constexpr int kDatagrams = 25;
+  constexpr std::size_t kPayload = 500;
+  sendUdp(ns, "127.0.0.1", kDatagrams, kPayload);
+  sendUdp(ns, "::1", kDatagrams, kPayload);
+  auto b = openBackend(ns);
+
+  std::vector<IpStatisticsRow> stats;
+  REQUIRE(b->getIpStatisticsTable(Family::Unspecified, stats).ok());
+  Counters v4;
+  readPairs(ns, "/proc/net/snmp", v4);
+  readPairs(ns, "/proc/net/netstat", v4);
+  const Counters v6 = readNameValue(ns, "/proc/net/snmp6");
+  REQUIRE(v4.contains("IpExt.InOctets")); // the file layout the comparison relies on
+  REQUIRE(v6.contains("Ip6InOctets"));
+
+  int systemRows = 0;
+  for (const auto& row : stats) {
+    if (row.interfaceIndex != 0) continue;
+    ++systemRows;
+    checkCounters(row, row.family == Family::V4 ? v4 : v6);
+    // Loopback traffic passes both directions: the octet counters (IpExt for IPv4) moved.
+    const std::uint64_t octets = kDatagrams * (kPayload + (row.family == Family::V4 ? 28 : 48));
+    CHECK(row.inOctets >= octets);
+    CHECK(row.outOctets >= octets);
+    CHECK(row.outRequests >= std::uint64_t(kDatagrams));
+  }
+  CHECK(systemRows == 2);
+  REQUIRE(stats.size() >= 2);
+  CHECK(stats[0].family == Family::V4);
+  CHECK(stats[1].family == Family::V6);
 }
 
 TEST_CASE("getBestRoute2 asks the kernel", "[integration][linux]") {

@@ -19,8 +19,10 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <random>
+#include <string>
 
 namespace {
 
@@ -138,6 +140,7 @@ void buildLink(Message& msg, std::uint16_t type = RTM_NEWLINK, std::uint8_t fami
   msg.put(IFLA_INET6_CONF, conf6.data(), sizeof conf6);
   ifla_cacheinfo cache{65535, 0, 29000, 1000};
   msg.put(IFLA_INET6_CACHEINFO, &cache, sizeof cache);
+  // Real messages carry IFLA_INET6_STATS; the decoders must skip it (statistics come from /proc).
   std::array<std::uint64_t, 38> s6{};
   s6[0] = 38;
   for (std::size_t i = 1; i < s6.size(); ++i)
@@ -316,48 +319,172 @@ TEST_CASE("decodeIpInterfaces: AF_INET6 ifinfo (PROTINFO) with token and disable
   CHECK(formatPhysicalAddress(rows[0].interfaceIdentifier) == "00:01:00:02:00:03:00:04");
 }
 
-TEST_CASE("decodeInet6Statistics: IPSTATS_MIB positions", "[unit][decode][stats]") {
-  Message msg;
-  buildLink(msg);
-  auto row = decodeInet6Statistics(msg.message());
-  REQUIRE(row.has_value());
-  CHECK(row->family == Family::V6);
-  CHECK(row->interfaceIndex == 7);
-  CHECK(row->inReceives == 1001u);
-  CHECK(row->inOctets == 1002u);
-  CHECK(row->inDelivers == 1003u);
-  CHECK(row->outForwDatagrams == 1004u);
-  CHECK(row->inForwDatagrams == 1004u);
-  CHECK(row->outRequests == 1005u);
-  CHECK(row->outOctets == 1006u);
-  CHECK(row->inHdrErrors == 1007u);
-  CHECK(row->inNoRoutes == 1009u);
-  CHECK(row->inDiscards == 1013u);
-  CHECK(row->reasmReqds == 1017u);
-  CHECK(row->outFragOKs == 1020u);
-  CHECK(row->outFragFails == 1021u);
-  CHECK(row->outFragReqds == 2041u);
-  CHECK(row->inMcastPkts == 1023u);
-  CHECK(row->outMcastOctets == 1028u);
-  CHECK(row->outTransmits == 1037u);
-  CHECK_FALSE(row->inBcastPkts.has_value());
+// ---- /proc/net counter files ----------------------------------------------------------------------
 
-  // An older kernel with fewer counters: the missing ones are nullopt.
-  Message old;
-  auto* ifi = old.start<ifinfomsg>(RTM_NEWLINK);
-  ifi->ifi_index = 2;
-  auto* af = old.nest(IFLA_AF_SPEC);
-  auto* inet6 = old.nest(AF_INET6);
-  std::array<std::uint64_t, 5> few{5, 11, 12, 13, 14};
-  old.put(IFLA_INET6_STATS, few.data(), sizeof few);
-  old.end(inet6);
-  old.end(af);
-  auto partial = decodeInet6Statistics(old.message());
-  REQUIRE(partial.has_value());
-  CHECK(partial->inReceives == 11u);
-  CHECK(partial->outForwDatagrams == 14u);
-  CHECK_FALSE(partial->outRequests.has_value());
-  CHECK_FALSE(partial->outTransmits.has_value());
+// Every IpStatisticsRow counter with the name the kernel prints it under (Ip6 prefix for IPv6;
+// "Ip."/"IpExt." for IPv4), written out here independently of the code under test. Derived
+// fields (outFragReqds, inForwDatagrams) are checked separately.
+using Field = std::optional<std::uint64_t> IpStatisticsRow::*;
+struct Named {
+  Field field;
+  const char* v4; // nullptr: Linux has no IPv4 counter for it
+  const char* v6; // nullptr: Linux has no IPv6 counter for it
+};
+const Named kNamedCounters[] = {
+    {&IpStatisticsRow::inReceives, "Ip.InReceives", "Ip6InReceives"},
+    {&IpStatisticsRow::inOctets, "IpExt.InOctets", "Ip6InOctets"},
+    {&IpStatisticsRow::inHdrErrors, "Ip.InHdrErrors", "Ip6InHdrErrors"},
+    {&IpStatisticsRow::inNoRoutes, "IpExt.InNoRoutes", "Ip6InNoRoutes"},
+    {&IpStatisticsRow::inAddrErrors, "Ip.InAddrErrors", "Ip6InAddrErrors"},
+    {&IpStatisticsRow::inUnknownProtos, "Ip.InUnknownProtos", "Ip6InUnknownProtos"},
+    {&IpStatisticsRow::inTruncatedPkts, "IpExt.InTruncatedPkts", "Ip6InTruncatedPkts"},
+    {&IpStatisticsRow::outForwDatagrams, "Ip.ForwDatagrams", "Ip6OutForwDatagrams"},
+    {&IpStatisticsRow::reasmReqds, "Ip.ReasmReqds", "Ip6ReasmReqds"},
+    {&IpStatisticsRow::reasmOKs, "Ip.ReasmOKs", "Ip6ReasmOKs"},
+    {&IpStatisticsRow::reasmFails, "Ip.ReasmFails", "Ip6ReasmFails"},
+    {&IpStatisticsRow::inDiscards, "Ip.InDiscards", "Ip6InDiscards"},
+    {&IpStatisticsRow::inDelivers, "Ip.InDelivers", "Ip6InDelivers"},
+    {&IpStatisticsRow::outRequests, "Ip.OutRequests", "Ip6OutRequests"},
+    {&IpStatisticsRow::outNoRoutes, "Ip.OutNoRoutes", "Ip6OutNoRoutes"},
+    {&IpStatisticsRow::outDiscards, "Ip.OutDiscards", "Ip6OutDiscards"},
+    {&IpStatisticsRow::outFragOKs, "Ip.FragOKs", "Ip6FragOKs"},
+    {&IpStatisticsRow::outFragFails, "Ip.FragFails", "Ip6FragFails"},
+    {&IpStatisticsRow::outFragCreates, "Ip.FragCreates", "Ip6FragCreates"},
+    {&IpStatisticsRow::outTransmits, "Ip.OutTransmits", "Ip6OutTransmits"},
+    {&IpStatisticsRow::outOctets, "IpExt.OutOctets", "Ip6OutOctets"},
+    {&IpStatisticsRow::inMcastPkts, "IpExt.InMcastPkts", "Ip6InMcastPkts"},
+    {&IpStatisticsRow::inMcastOctets, "IpExt.InMcastOctets", "Ip6InMcastOctets"},
+    {&IpStatisticsRow::outMcastPkts, "IpExt.OutMcastPkts", "Ip6OutMcastPkts"},
+    {&IpStatisticsRow::outMcastOctets, "IpExt.OutMcastOctets", "Ip6OutMcastOctets"},
+    {&IpStatisticsRow::inBcastPkts, "IpExt.InBcastPkts", nullptr},
+    {&IpStatisticsRow::outBcastPkts, "IpExt.OutBcastPkts", nullptr},
+};
+
+// /proc/net/snmp and /proc/net/netstat as Linux 6.18 prints them (Tcp/Udp/TcpExt lines shortened),
+// every IP counter a distinct value so that any mix-up shows.
+constexpr const char* kSnmp =
+    "Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos "
+    "InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout ReasmReqds ReasmOKs "
+    "ReasmFails FragOKs FragFails FragCreates OutTransmits\n"
+    "Ip: 2 64 101 102 103 104 105 106 107 108 109 110 111 112 113 114 115 116 117 118\n"
+    "Icmp: InMsgs InErrors\n"
+    "Icmp: 7 8\n"
+    "Udp: InDatagrams NoPorts\n"
+    "Udp: 9 10\n";
+constexpr const char* kNetstat =
+    "TcpExt: SyncookiesSent SyncookiesRecv\n"
+    "TcpExt: 1 2\n"
+    "IpExt: InNoRoutes InTruncatedPkts InMcastPkts OutMcastPkts InBcastPkts OutBcastPkts InOctets "
+    "OutOctets InMcastOctets OutMcastOctets InBcastOctets OutBcastOctets InCsumErrors InNoECTPkts "
+    "InECT1Pkts InECT0Pkts InCEPkts ReasmOverlaps\n"
+    "IpExt: 201 202 203 204 205 206 207 208 209 210 211 212 213 214 215 216 217 218\n";
+
+TEST_CASE("parseProcNetPairs: /proc/net/snmp and netstat line pairs", "[unit][decode][stats]") {
+  NamedCounters c;
+  parseProcNetPairs(kSnmp, c);
+  parseProcNetPairs(kNetstat, c);
+  CHECK(c.at("Ip.Forwarding") == 2);
+  CHECK(c.at("Ip.InReceives") == 101);
+  CHECK(c.at("Ip.OutTransmits") == 118);
+  CHECK(c.at("Icmp.InErrors") == 8);
+  CHECK(c.at("TcpExt.SyncookiesRecv") == 2);
+  CHECK(c.at("IpExt.InNoRoutes") == 201);
+  CHECK(c.at("IpExt.OutOctets") == 208);
+  CHECK(c.at("IpExt.ReasmOverlaps") == 218);
+
+  // Pairs that do not belong together, negative and torn values are no counters; nothing
+  // overflows or throws.
+  NamedCounters odd;
+  parseProcNetPairs("Ip: A B\nIcmp: 1 2\nX: N M O\nX: -1 18446744073709551616 7x\nY: P\nY: 5", odd);
+  CHECK(odd.size() == 1);
+  CHECK(odd.at("Y.P") == 5);
+  // A stray line does not misalign the pairs after it.
+  NamedCounters stray;
+  parseProcNetPairs("Stray\nIp: A B\nIp: 1 2\nTcp: MaxConn C\nTcp: -1 3\n", stray);
+  CHECK(stray == NamedCounters{{"Ip.A", 1}, {"Ip.B", 2}, {"Tcp.C", 3}});
+  NamedCounters none;
+  parseProcNetPairs("", none);
+  parseProcNetPairs("Ip: A B\n", none);
+  parseProcNetPairs(":\n:\n", none);
+  CHECK(none.empty());
+}
+
+TEST_CASE("ipv4Statistics: every counter from snmp's Ip and netstat's IpExt lines", "[unit][decode][stats]") {
+  NamedCounters c;
+  parseProcNetPairs(kSnmp, c);
+  parseProcNetPairs(kNetstat, c);
+  const IpStatisticsRow row = ipv4Statistics(c);
+  CHECK(row.family == Family::V4);
+  CHECK(row.interfaceIndex == 0);
+  for (const auto& named : kNamedCounters) {
+    INFO(named.v4);
+    REQUIRE((row.*named.field).has_value());
+    CHECK(*(row.*named.field) == c.at(named.v4));
+  }
+  CHECK(row.inForwDatagrams == c.at("Ip.ForwDatagrams")); // counted once by Linux
+  CHECK(row.outFragReqds == c.at("Ip.FragOKs") + c.at("Ip.FragFails"));
+
+  // Without netstat (or before Linux 6.3, without OutTransmits) those counters are absent, not 0.
+  NamedCounters snmpOnly;
+  parseProcNetPairs(kSnmp, snmpOnly);
+  snmpOnly.erase("Ip.OutTransmits");
+  const IpStatisticsRow partial = ipv4Statistics(snmpOnly);
+  CHECK(partial.inReceives == 101u);
+  CHECK_FALSE(partial.inOctets.has_value());
+  CHECK_FALSE(partial.outBcastPkts.has_value());
+  CHECK_FALSE(partial.outTransmits.has_value());
+}
+
+TEST_CASE("ipv6Statistics: every counter of snmp6 / dev_snmp6 by name", "[unit][decode][stats]") {
+  // /proc/net/dev_snmp6/IF in Linux 6.18's order, which is neither the IPSTATS_MIB enum order of
+  // this kernel nor of the headers we build with; Icmp6/Udp6 lines follow in the real file.
+  const char* names[] = {"Ip6InReceives",    "Ip6InHdrErrors",      "Ip6InTooBigErrors",  "Ip6InNoRoutes",
+                         "Ip6InAddrErrors",  "Ip6InUnknownProtos",  "Ip6InTruncatedPkts", "Ip6InDiscards",
+                         "Ip6InDelivers",    "Ip6OutForwDatagrams", "Ip6OutRequests",     "Ip6OutDiscards",
+                         "Ip6OutNoRoutes",   "Ip6ReasmTimeout",     "Ip6ReasmReqds",      "Ip6ReasmOKs",
+                         "Ip6ReasmFails",    "Ip6FragOKs",          "Ip6FragFails",       "Ip6FragCreates",
+                         "Ip6InMcastPkts",   "Ip6OutMcastPkts",     "Ip6InOctets",        "Ip6OutOctets",
+                         "Ip6InMcastOctets", "Ip6OutMcastOctets",   "Ip6InBcastOctets",   "Ip6OutBcastOctets",
+                         "Ip6InNoECTPkts",   "Ip6InECT1Pkts",       "Ip6InECT0Pkts",      "Ip6InCEPkts",
+                         "Ip6OutTransmits"};
+  std::string file = "ifIndex                         \t7\n";
+  std::map<std::string, std::uint64_t> expected;
+  std::uint64_t value = 5000000000; // beyond 32 bits
+  for (const char* name : names) {
+    file +=
+        std::string(name) + std::string(32 - std::strlen(name), ' ') + "\t" + std::to_string(value) + "\n";
+    expected[name] = value;
+    value += 11;
+  }
+  file += "Icmp6InMsgs                     \t3\nIcmp6OutType133                 \t1\nUdp6InDatagrams \t4\n";
+
+  const NamedCounters c = parseProcNetNameValue(file);
+  CHECK(c.at("ifIndex") == 7);
+  CHECK(c.at("Icmp6OutType133") == 1);
+  const IpStatisticsRow row = ipv6Statistics(c);
+  CHECK(row.family == Family::V6);
+  CHECK(row.interfaceIndex == 7);
+  for (const auto& named : kNamedCounters) {
+    if (!named.v6) {
+      CHECK_FALSE((row.*named.field).has_value()); // IPv6 has no broadcast
+      continue;
+    }
+    INFO(named.v6);
+    REQUIRE((row.*named.field).has_value());
+    CHECK(*(row.*named.field) == expected.at(named.v6));
+  }
+  CHECK(row.inForwDatagrams == expected.at("Ip6OutForwDatagrams"));
+  CHECK(row.outFragReqds == expected.at("Ip6FragOKs") + expected.at("Ip6FragFails"));
+
+  // /proc/net/snmp6 has no ifIndex line: the system-wide row. An older kernel's missing counters
+  // stay nullopt; garbage lines are skipped.
+  const IpStatisticsRow system = ipv6Statistics(
+      parseProcNetNameValue("Ip6InReceives 12\nIp6OutRequests\nnonsense -3\n\nIp6InOctets 900"));
+  CHECK(system.interfaceIndex == 0);
+  CHECK(system.inReceives == 12u);
+  CHECK(system.inOctets == 900u);
+  CHECK_FALSE(system.outRequests.has_value());
+  CHECK_FALSE(system.outTransmits.has_value());
 }
 
 // ---- addresses ----------------------------------------------------------------------------------
@@ -919,7 +1046,6 @@ TEST_CASE("decoders survive truncated and corrupted messages", "[unit][decode][r
     (void)decodeLink(m);
     ipRows.clear();
     decodeIpInterfaces(m, ipRows);
-    (void)decodeInet6Statistics(m);
   });
   Message address;
   buildAddress(address, {.family = AF_INET6, .address = "fe80::1", .prefix = 64});
@@ -949,6 +1075,7 @@ TEST_CASE("statusFromErrno maps kernel errors onto IP Helper codes", "[unit]") {
   CHECK(statusFromErrno(ENOENT) == Status::NotFound);
   CHECK(statusFromErrno(ESRCH) == Status::NotFound);
   CHECK(statusFromErrno(ENODEV) == Status::NotFound);
+  CHECK(statusFromErrno(EADDRNOTAVAIL) == Status::NotFound);
   CHECK(statusFromErrno(EEXIST) == Status::AlreadyExists);
   CHECK(statusFromErrno(EINVAL) == Status::InvalidParameter);
   CHECK(statusFromErrno(ERANGE) == Status::InvalidParameter);

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Integration test of SET: real snmpset through a private snmpd master against ipmibd on a Linux
+# network namespace: createAndGo / Metric1 change / destroy of a route, refused SETs leaving the
+# kernel's routes untouched, ipDefaultTTL set and restore, and writeAccess none refusing writes.
+IPMIBD="$1"
+. "$(dirname "$0")/testlib.sh"
+
+NS="ipmibd-set-$$"
+ip netns add "$NS" 2>/dev/null || { echo "SKIP: cannot create a network namespace (needs root)"; exit 77; }
+trap 'ip netns del "$NS" 2>/dev/null || true; cleanup' EXIT
+ip -n "$NS" link set lo up
+# No IPv6 DAD: link-local addresses (and their local-table routes) then appear at once instead of
+# a moment later, in the middle of a "routes unchanged" comparison.
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+ip -n "$NS" link add d0 type veth peer name d1
+ip -n "$NS" link set d1 up
+ip -n "$NS" link set d0 up
+ip -n "$NS" addr add 192.0.2.10/24 dev d0
+D0=$(ip -n "$NS" -j link show d0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])')
+
+# The master of testlib.sh is read-only; this one also has a write community.
+PORT="$(free_udp_port)"
+AGENTX="$WORK/agentx.sock"
+cat >"$WORK/snmpd.conf" <<CONF
+master agentx
+agentXSocket $AGENTX
+agentXPerms 0600 0700
+rocommunity public 127.0.0.1
+rwcommunity private 127.0.0.1
+CONF
+snmpd -f -Lf "$WORK/snmpd.log" -C -c "$WORK/snmpd.conf" -I "-$IPMIBD_SNMPD_DISABLED_MODULES" \
+  -p "$WORK/snmpd.pid" "udp:127.0.0.1:$PORT" &
+MASTER_PID=$!
+for _ in $(seq 50); do [ -S "$AGENTX" ] && break; sleep 0.1; done
+[ -S "$AGENTX" ] || fail "snmpd did not create $AGENTX"
+
+cat >"$WORK/ipmibd.conf" <<CONF
+backend linux netns $NS
+writeAccess inetCidrRouteTable,ipDefaultTTL
+agentxPingInterval 1
+CONF
+start_agent "$IPMIBD" "$WORK/ipmibd.conf"
+
+ENTRY=1.3.6.1.2.1.4.24.7.1
+setp() { snmpset -v2c -c private -On -t 5 -r 0 "127.0.0.1:$PORT" "$@" 2>&1; }
+routes() { ip -j -n "$NS" route show table all | python3 -m json.tool; }
+# expect_refused REASON ARGS...: the SET fails with REASON and the kernel's routes are unchanged.
+expect_refused() {
+  local reason="$1"
+  shift
+  local before after out
+  before=$(routes)
+  out=$(setp "$@") && fail "SET $* succeeded, expected $reason"
+  echo "$out" | grep -q "Reason: $reason" || fail "SET $* gave: $out (expected $reason)"
+  after=$(routes)
+  [ "$before" = "$after" ] || fail "refused SET $* changed the routes: $(diff <(echo "$before") <(echo "$after"))"
+}
+
+# wait_get OID PATTERN: the agent's tables follow the kernel through netlink notifications, shortly
+# after a SET; wait until a GET of OID matches PATTERN.
+wait_get() {
+  for _ in $(seq 50); do snmp snmpget "$1" | grep -q "$2" && return 0; sleep 0.1; done
+  fail "GET $1 never matched '$2': $(snmp snmpget "$1")"
+}
+
+# 1. createAndGo 10.1.0.0/16 via 192.0.2.1 with Metric1 40, then change Metric1, then destroy.
+R=1.4.10.1.0.0.16.2.0.0.1.4.192.0.2.1
+setp "$ENTRY.17.$R" i 4 "$ENTRY.12.$R" i 40 >/dev/null || fail "createAndGo: $(setp "$ENTRY.17.$R" i 4)"
+ip -n "$NS" route show 10.1.0.0/16 | grep -q "via 192.0.2.1 dev d0 proto static metric 40" ||
+  fail "route not created: $(ip -n "$NS" route show 10.1.0.0/16)"
+wait_get "$ENTRY.17.$R" "INTEGER: 1"
+setp "$ENTRY.12.$R" i 50 >/dev/null || fail "Metric1 change refused"
+ip -n "$NS" route show 10.1.0.0/16 | grep -q "metric 50" || fail "metric not changed"
+[ "$(ip -n "$NS" route show 10.1.0.0/16 | wc -l)" -eq 1 ] || fail "metric change left two routes"
+wait_get "$ENTRY.12.$R" "INTEGER: 50"
+setp "$ENTRY.17.$R" i 6 >/dev/null || fail "destroy refused"
+[ -z "$(ip -n "$NS" route show 10.1.0.0/16)" ] || fail "route not destroyed"
+wait_get "$ENTRY.17.$R" "No Such Instance"
+
+# 2. Refused SETs: each with its precise error, the kernel untouched.
+expect_refused wrongValue "$ENTRY.17.$R" i 3                                   # notReady is not settable
+expect_refused wrongType "$ENTRY.17.$R" u 4
+expect_refused inconsistentName "$ENTRY.17.1.4.10.1.0.1.16.2.0.0.1.4.192.0.2.1" i 4 # host bits
+expect_refused notWritable "$ENTRY.9.$R" i 3                                   # inetCidrRouteProto
+expect_refused noCreation "$ENTRY.12.$R" i 5                                   # no row, no RowStatus
+# A next hop on no connected network (detected in RESERVE2).
+expect_refused inconsistentValue "$ENTRY.17.1.4.10.9.0.0.16.2.0.0.1.4.203.0.113.9" i 4
+# The connected route of d0 belongs to the kernel.
+expect_refused inconsistentValue "$ENTRY.17.1.4.192.0.2.0.24.3.0.0.$D0.1.4.0.0.0.0" i 6
+# All or nothing: a good create and a bad one in one PDU; the error index names the second.
+out=$(setp "$ENTRY.17.$R" i 4 "$ENTRY.17.1.4.10.9.0.0.16.2.0.0.1.4.203.0.113.9" i 4) && fail "mixed PDU succeeded"
+echo "$out" | grep -q "Failed object: .*203.0.113.9" || fail "wrong failed object: $out"
+[ -z "$(ip -n "$NS" route show 10.1.0.0/16)" ] || fail "mixed PDU left the good route"
+# Not enabled by writeAccess: Net-SNMP refuses it before ipmibd sees it.
+expect_refused notWritable 1.3.6.1.2.1.4.1.0 i 1
+
+# 3. ipDefaultTTL: set, check the namespace's sysctl, restore.
+ttl=$(ip netns exec "$NS" cat /proc/sys/net/ipv4/ip_default_ttl)
+setp 1.3.6.1.2.1.4.2.0 i 99 >/dev/null || fail "ipDefaultTTL SET refused"
+[ "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/ip_default_ttl)" = 99 ] || fail "ip_default_ttl not 99"
+expect_refused wrongValue 1.3.6.1.2.1.4.2.0 i 0
+setp 1.3.6.1.2.1.4.2.0 i "$ttl" >/dev/null || fail "ipDefaultTTL restore refused"
+[ "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/ip_default_ttl)" = "$ttl" ] || fail "ip_default_ttl not restored"
+
+# 4. Without writeAccess (the default) every object is read-only.
+sed -i '/^writeAccess/d' "$WORK/ipmibd.conf"
+kill -HUP "$AGENT_PID"
+for _ in $(seq 50); do
+  setp "$ENTRY.17.$R" i 4 | grep -q "Reason: notWritable" && break
+  sleep 0.1
+done
+expect_refused notWritable "$ENTRY.17.$R" i 4
+echo "PASS"

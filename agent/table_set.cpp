@@ -66,7 +66,9 @@ public:
     else
       return false;
   }
-  bool fed() const override { return requires(T& u) { u.applyPending(std::chrono::steady_clock::duration{}); }; }
+  bool fed() const override {
+    return requires(T & u) { u.applyPending(std::chrono::steady_clock::duration{}); };
+  }
   void setRowIdleTimeout(std::chrono::seconds timeout) override {
     if constexpr (requires { unit_.setRowIdleTimeout(timeout); }) unit_.setRowIdleTimeout(timeout);
   }
@@ -91,11 +93,11 @@ TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachE
   // inetCidrRouteTable stays first: its ipmibdTableIndex is 1 (tests and operators rely on it).
   // The others follow in OID order below ip (1.3.6.1.2.1.4).
   units_.push_back(makeUnit<tables::InetCidrRouteTable>("inetCidrRouteTable"));
-  units_.push_back(makeUnit<tables::IpScalars>("ipScalars"));                         // .1 .2 .25 .26
-  units_.push_back(makeUnit<tables::IpInterfaceTables>("ipv4/ipv6InterfaceTable"));   // .27-.30
+  units_.push_back(makeUnit<tables::IpScalars>("ipScalars"));                             // .1 .2 .25 .26
+  units_.push_back(makeUnit<tables::IpInterfaceTables>("ipv4/ipv6InterfaceTable"));       // .27-.30
   units_.push_back(makeUnit<tables::IpStatisticsTables>("ipSystemStats/ipIfStatsTable")); // .31
-  units_.push_back(makeUnit<tables::IpAddressTables>("ipAddressPrefix/ipAddressTable")); // .32-.34
-  units_.push_back(makeUnit<tables::IpNetToPhysicalTable>("ipNetToPhysicalTable"));   // .35
+  units_.push_back(makeUnit<tables::IpAddressTables>("ipAddressPrefix/ipAddressTable"));  // .32-.34
+  units_.push_back(makeUnit<tables::IpNetToPhysicalTable>("ipNetToPhysicalTable"));       // .35
   for (auto& unit : units_) {
     const platform::Result result = unit->attach(backend);
     if (!result.ok()) attachErrors.push_back(std::string(unit->name()) + ": " + result.toString());

@@ -45,7 +45,7 @@ IpAddress IpAddress::zero(Family family) {
 }
 
 std::optional<IpAddress> IpAddress::fromBytes(const std::uint8_t* data, std::size_t length,
-                                               std::uint32_t scopeId) {
+                                              std::uint32_t scopeId) {
   IpAddress a;
   if (length == 4) {
     a.family_ = Family::V4;
@@ -184,7 +184,8 @@ std::optional<PhysicalAddress> parsePhysicalAddress(std::string_view text) {
     auto part = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
     unsigned v = 0;
     auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), v, 16);
-    if (part.empty() || part.size() > 2 || ec != std::errc() || ptr != part.data() + part.size()) return std::nullopt;
+    if (part.empty() || part.size() > 2 || ec != std::errc() || ptr != part.data() + part.size())
+      return std::nullopt;
     out.push_back(std::uint8_t(v));
     if (out.size() > 32) return std::nullopt;
     if (end == std::string_view::npos) break;

@@ -36,7 +36,8 @@ template <class Row> void Backend::deliver(Subscribers<Row>& list, std::span<con
   // Copy the ids first: a callback may cancel its own (or another) subscription.
   std::vector<std::uint64_t> ids;
   ids.reserve(list.size());
-  for (auto& [id, s] : list) ids.push_back(id);
+  for (auto& [id, s] : list)
+    ids.push_back(id);
   std::vector<Change<Row>> filtered;
   for (auto id : ids) {
     auto it = list.find(id);
@@ -56,7 +57,8 @@ template <class Row> void Backend::deliver(Subscribers<Row>& list, std::span<con
 Subscription Backend::notifyRouteChange2(Family family, ChangeCallback<RouteRow> callback) {
   return subscribe(routeSubscribers_, family, std::move(callback));
 }
-Subscription Backend::notifyUnicastIpAddressChange(Family family, ChangeCallback<UnicastAddressRow> callback) {
+Subscription Backend::notifyUnicastIpAddressChange(Family family,
+                                                   ChangeCallback<UnicastAddressRow> callback) {
   return subscribe(addressSubscribers_, family, std::move(callback));
 }
 Subscription Backend::notifyIpInterfaceChange(Family family, ChangeCallback<IpInterfaceRow> callback) {

@@ -11,8 +11,8 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ipmibd::platform {
@@ -62,7 +62,7 @@ struct IpGlobalSettings {
 
 // What a backend reports about itself (for ipmibd's own MIB objects and the CLI).
 struct BackendStats {
-  std::uint64_t resyncs = 0;   // full re-dumps after a lost notification stream (netlink overrun)
+  std::uint64_t resyncs = 0; // full re-dumps after a lost notification stream (netlink overrun)
   Timestamp lastResync{};
   std::uint64_t eventsDelivered = 0;
 };

@@ -32,7 +32,13 @@ inline constexpr std::uint32_t kInfiniteLifetime = 0xffffffff; // seconds, as IP
 enum class AdminStatus : std::uint8_t { Up = 1, Down = 2, Testing = 3 };
 // IF_OPER_STATUS (= IF-MIB ifOperStatus values)
 enum class OperStatus : std::uint8_t {
-  Up = 1, Down = 2, Testing = 3, Unknown = 4, Dormant = 5, NotPresent = 6, LowerLayerDown = 7
+  Up = 1,
+  Down = 2,
+  Testing = 3,
+  Unknown = 4,
+  Dormant = 5,
+  NotPresent = 6,
+  LowerLayerDown = 7
 };
 
 struct InterfaceRow {
@@ -50,7 +56,7 @@ struct InterfaceRow {
   bool promiscuous = false;
   std::uint64_t transmitLinkSpeed = 0; // bits per second; 0 = unknown
   std::uint64_t receiveLinkSpeed = 0;
-  Timestamp lastChange{};  // last oper-status change the backend saw (ifLastChange)
+  Timestamp lastChange{}; // last oper-status change the backend saw (ifLastChange)
   // 64-bit counters (IF-MIB ifX*); absent ones stay 0.
   std::uint64_t inOctets = 0, inUcastPkts = 0, inNUcastPkts = 0, inDiscards = 0, inErrors = 0,
                 inUnknownProtos = 0, inMulticastPkts = 0;
@@ -65,23 +71,23 @@ struct IpInterfaceRow {
   Family family = Family::Unspecified;
   InterfaceIndex interfaceIndex = 0;
   InterfaceLuid luid;
-  bool enabled = true;            // beyond IP Helper: IP enabled on this interface (v6: !disable_ipv6)
+  bool enabled = true; // beyond IP Helper: IP enabled on this interface (v6: !disable_ipv6)
   bool forwardingEnabled = false;
-  bool advertisingEnabled = false;   // v6 router advertisements sent
+  bool advertisingEnabled = false;     // v6 router advertisements sent
   bool routerDiscoveryEnabled = false; // v6 accept_ra
   bool useAutomaticMetric = false;
   std::uint32_t metric = 0;
-  std::uint32_t nlMtu = 0;            // network-layer MTU
-  std::uint32_t reachableTime = 0;    // ms, current (randomized) value
+  std::uint32_t nlMtu = 0;             // network-layer MTU
+  std::uint32_t reachableTime = 0;     // ms, current (randomized) value
   std::uint32_t baseReachableTime = 0; // ms
-  std::uint32_t retransmitTime = 0;   // ms
+  std::uint32_t retransmitTime = 0;    // ms
   std::uint32_t dadTransmits = 0;
-  std::uint32_t curHopLimit = 0;      // 0 = system default
-  bool connected = false;             // the interface is operationally up
+  std::uint32_t curHopLimit = 0;       // 0 = system default
+  bool connected = false;              // the interface is operationally up
   std::uint32_t reassemblyMaxSize = 0; // largest datagram reassembled (ipv4/ipv6InterfaceReasmMaxSize)
   // v6: the interface identifier used to form addresses (ipv6InterfaceIdentifier), up to 8 bytes.
   PhysicalAddress interfaceIdentifier;
-  Timestamp lastChange{};             // last change to this row the backend saw
+  Timestamp lastChange{}; // last change to this row the backend saw
 
   friend bool operator==(const IpInterfaceRow&, const IpInterfaceRow&) = default; // every field
 };
@@ -93,11 +99,11 @@ struct IpInterfaceRow {
 struct IpStatisticsRow {
   Family family = Family::Unspecified;
   InterfaceIndex interfaceIndex = 0;
-  std::optional<std::uint64_t> inReceives, inOctets, inHdrErrors, inNoRoutes, inAddrErrors,
-      inUnknownProtos, inTruncatedPkts, inForwDatagrams, reasmReqds, reasmOKs, reasmFails,
-      inDiscards, inDelivers, outRequests, outNoRoutes, outForwDatagrams, outDiscards,
-      outFragReqds, outFragOKs, outFragFails, outFragCreates, outTransmits, outOctets,
-      inMcastPkts, inMcastOctets, outMcastPkts, outMcastOctets, inBcastPkts, outBcastPkts;
+  std::optional<std::uint64_t> inReceives, inOctets, inHdrErrors, inNoRoutes, inAddrErrors, inUnknownProtos,
+      inTruncatedPkts, inForwDatagrams, reasmReqds, reasmOKs, reasmFails, inDiscards, inDelivers, outRequests,
+      outNoRoutes, outForwDatagrams, outDiscards, outFragReqds, outFragOKs, outFragFails, outFragCreates,
+      outTransmits, outOctets, inMcastPkts, inMcastOctets, outMcastPkts, outMcastOctets, inBcastPkts,
+      outBcastPkts;
   Timestamp discontinuityTime{};
 
   friend bool operator==(const IpStatisticsRow&, const IpStatisticsRow&) = default; // every field
@@ -105,9 +111,30 @@ struct IpStatisticsRow {
 
 // ---------------------------------------------------------------------------------------------
 // MIB_UNICASTIPADDRESS_ROW
-enum class PrefixOrigin : std::uint8_t { Other = 0, Manual = 1, WellKnown = 2, Dhcp = 3, RouterAdvertisement = 4, Unchanged = 16 };
-enum class SuffixOrigin : std::uint8_t { Other = 0, Manual = 1, WellKnown = 2, Dhcp = 3, LinkLayerAddress = 4, Random = 5, Unchanged = 16 };
-enum class DadState : std::uint8_t { Invalid = 0, Tentative = 1, Duplicate = 2, Deprecated = 3, Preferred = 4 };
+enum class PrefixOrigin : std::uint8_t {
+  Other = 0,
+  Manual = 1,
+  WellKnown = 2,
+  Dhcp = 3,
+  RouterAdvertisement = 4,
+  Unchanged = 16
+};
+enum class SuffixOrigin : std::uint8_t {
+  Other = 0,
+  Manual = 1,
+  WellKnown = 2,
+  Dhcp = 3,
+  LinkLayerAddress = 4,
+  Random = 5,
+  Unchanged = 16
+};
+enum class DadState : std::uint8_t {
+  Invalid = 0,
+  Tentative = 1,
+  Duplicate = 2,
+  Deprecated = 3,
+  Preferred = 4
+};
 
 struct UnicastAddressRow {
   IpAddress address; // key, with InterfaceIndex (IPv6 link-local carries the scope id)
@@ -120,9 +147,9 @@ struct UnicastAddressRow {
   std::uint8_t onLinkPrefixLength = 0xff;              // 0xff = "illegal", as InitializeUnicastIpAddressEntry
   bool skipAsSource = false;
   DadState dadState = DadState::Preferred;
-  bool permanent = true;   // beyond IP Helper: configured, not learned (Linux IFA_F_PERMANENT)
-  bool secondary = false;  // beyond IP Helper: Linux secondary IPv4 address
-  IpAddress broadcast;     // v4 broadcast address if any
+  bool permanent = true;  // beyond IP Helper: configured, not learned (Linux IFA_F_PERMANENT)
+  bool secondary = false; // beyond IP Helper: Linux secondary IPv4 address
+  IpAddress broadcast;    // v4 broadcast address if any
   Timestamp creationTimeStamp{};
   Timestamp lastChange{};
 
@@ -133,7 +160,14 @@ struct UnicastAddressRow {
 // MIB_IPNET_ROW2
 // NL_NEIGHBOR_STATE, plus NoArp (Linux NUD_NOARP: resolution not needed, e.g. point-to-point).
 enum class NeighborState : std::uint8_t {
-  Unreachable = 0, Incomplete = 1, Probe = 2, Delay = 3, Stale = 4, Reachable = 5, Permanent = 6, NoArp = 7
+  Unreachable = 0,
+  Incomplete = 1,
+  Probe = 2,
+  Delay = 3,
+  Stale = 4,
+  Reachable = 5,
+  Permanent = 6,
+  NoArp = 7
 };
 
 struct NeighborRow {
@@ -154,15 +188,50 @@ struct NeighborRow {
 // MIB_IPFORWARD_ROW2
 // NL_ROUTE_PROTOCOL values (= IANAipRouteProtocol for 1..16) plus Windows' NT_* ones.
 enum class RouteProtocol : std::uint32_t {
-  Other = 1, Local = 2, NetMgmt = 3, Icmp = 4, Egp = 5, Ggp = 6, Hello = 7, Rip = 8, IsIs = 9,
-  EsIs = 10, Cisco = 11, Bbn = 12, Ospf = 13, Bgp = 14, Idpr = 15, Eigrp = 16, Dvmrp = 17,
-  Rpl = 18, Dhcp = 19, NtAutostatic = 10002, NtStatic = 10006, NtStaticNonDod = 10007,
+  Other = 1,
+  Local = 2,
+  NetMgmt = 3,
+  Icmp = 4,
+  Egp = 5,
+  Ggp = 6,
+  Hello = 7,
+  Rip = 8,
+  IsIs = 9,
+  EsIs = 10,
+  Cisco = 11,
+  Bbn = 12,
+  Ospf = 13,
+  Bgp = 14,
+  Idpr = 15,
+  Eigrp = 16,
+  Dvmrp = 17,
+  Rpl = 18,
+  Dhcp = 19,
+  NtAutostatic = 10002,
+  NtStatic = 10006,
+  NtStaticNonDod = 10007,
   Unspecified = 0xffffffff, // "illegal value" of InitializeIpForwardEntry: backend default (static)
 };
-enum class RouteOrigin : std::uint8_t { Manual = 0, WellKnown = 1, Dhcp = 2, RouterAdvertisement = 3, SixToFour = 4 };
+enum class RouteOrigin : std::uint8_t {
+  Manual = 0,
+  WellKnown = 1,
+  Dhcp = 2,
+  RouterAdvertisement = 3,
+  SixToFour = 4
+};
 // Beyond IP Helper (whose rows are all unicast): the forwarding action, needed by inetCidrRouteType.
 enum class RouteType : std::uint8_t {
-  Unicast, Local, Broadcast, Anycast, Multicast, Blackhole, Unreachable, Prohibit, Throw, Nat, Other
+  Unicast,
+  Local,
+  Broadcast,
+  Anycast,
+  Multicast,
+  Blackhole,
+  Unreachable,
+  Prohibit,
+  Throw,
+  Nat,
+  Other
 };
 
 inline constexpr std::uint32_t kMainRouteTable = 254;
@@ -177,13 +246,13 @@ struct RouteRow {
   InterfaceIndex interfaceIndex = 0; // 0 for routes without a device (blackhole, unreachable, ...)
   InterfaceLuid luid;
   IpPrefix destinationPrefix;
-  IpAddress nextHop;                 // family-zero (0.0.0.0 / ::) for on-link routes
+  IpAddress nextHop; // family-zero (0.0.0.0 / ::) for on-link routes
   std::uint8_t sitePrefixLength = 0xff;
   std::uint32_t validLifetime = kInfiniteLifetime;
   std::uint32_t preferredLifetime = kInfiniteLifetime;
   std::uint32_t metric = kUnspecifiedMetric; // Linux route priority
   RouteProtocol protocol = RouteProtocol::Unspecified;
-  std::uint8_t nativeProtocol = 0;   // beyond IP Helper: the kernel's rtm_protocol, kept verbatim
+  std::uint8_t nativeProtocol = 0; // beyond IP Helper: the kernel's rtm_protocol, kept verbatim
   bool loopback = true;
   bool autoconfigureAddress = true;
   bool publish = true;
@@ -191,10 +260,10 @@ struct RouteRow {
   RouteOrigin origin = RouteOrigin::Manual;
   RouteType type = RouteType::Unicast;
   std::uint32_t table = kMainRouteTable;
-  std::uint8_t weight = 1;           // multipath next-hop weight (rtnh_hops + 1)
-  std::uint8_t scope = 0;            // beyond IP Helper: Linux rtm_scope (0 universe, 253 link, 254 host)
-  IpAddress preferredSource;         // RTA_PREFSRC, if any
-  Timestamp created{};               // when the backend first saw the route (Age = now - created)
+  std::uint8_t weight = 1;   // multipath next-hop weight (rtnh_hops + 1)
+  std::uint8_t scope = 0;    // beyond IP Helper: Linux rtm_scope (0 universe, 253 link, 254 host)
+  IpAddress preferredSource; // RTA_PREFSRC, if any
+  Timestamp created{};       // when the backend first saw the route (Age = now - created)
 
   friend bool operator==(const RouteRow&, const RouteRow&) = default; // every field
 };

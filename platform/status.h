@@ -9,16 +9,16 @@ namespace ipmibd::platform {
 // Mirrors the Win32 codes IP Helper returns (names in comments); backends map their native errors
 // (errno, netlink error acks) onto these. Keep it small: callers switch on it.
 enum class Status {
-  Success,          // NO_ERROR
-  NotFound,         // ERROR_NOT_FOUND: no such row / interface
-  AlreadyExists,    // ERROR_OBJECT_ALREADY_EXISTS
-  InvalidParameter, // ERROR_INVALID_PARAMETER: malformed row, family mismatch, bad prefix
-  AccessDenied,     // ERROR_ACCESS_DENIED: missing privilege (EPERM/EACCES)
-  NotSupported,     // ERROR_NOT_SUPPORTED: operation or field this backend cannot do
+  Success,            // NO_ERROR
+  NotFound,           // ERROR_NOT_FOUND: no such row / interface
+  AlreadyExists,      // ERROR_OBJECT_ALREADY_EXISTS
+  InvalidParameter,   // ERROR_INVALID_PARAMETER: malformed row, family mismatch, bad prefix
+  AccessDenied,       // ERROR_ACCESS_DENIED: missing privilege (EPERM/EACCES)
+  NotSupported,       // ERROR_NOT_SUPPORTED: operation or field this backend cannot do
   NetworkUnreachable, // ERROR_NETWORK_UNREACHABLE: e.g. a gateway on no connected network
-  NoMemory,         // ERROR_NOT_ENOUGH_MEMORY / ENOBUFS / ENOMEM
-  Busy,             // ERROR_BUSY / EBUSY / EAGAIN
-  GeneralFailure,   // ERROR_GEN_FAILURE: anything else
+  NoMemory,           // ERROR_NOT_ENOUGH_MEMORY / ENOBUFS / ENOMEM
+  Busy,               // ERROR_BUSY / EBUSY / EAGAIN
+  GeneralFailure,     // ERROR_GEN_FAILURE: anything else
 };
 
 std::string_view toString(Status status);

@@ -14,7 +14,8 @@ NetnsScope::NetnsScope(const std::string& name) {
   if (name.empty()) return;
   original_ = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (original_ < 0) {
-    result_ = Result::failure(Status::GeneralFailure, std::string("open /proc/self/ns/net: ") + std::strerror(errno));
+    result_ = Result::failure(Status::GeneralFailure,
+                              std::string("open /proc/self/ns/net: ") + std::strerror(errno));
     return;
   }
   const std::string path = "/run/netns/" + name;

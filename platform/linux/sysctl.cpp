@@ -49,8 +49,8 @@ Result writeSysctl(const std::string& netns, const std::string& key, long long v
   int e = errno;
   ::close(fd);
   if (n != ssize_t(text.size()))
-    return Result::failure(statusFromErrno(e), "/proc/sys/" + key + " = " + std::to_string(value) + ": " +
-                                                   std::strerror(e));
+    return Result::failure(statusFromErrno(e),
+                           "/proc/sys/" + key + " = " + std::to_string(value) + ": " + std::strerror(e));
   return Result::success();
 }
 

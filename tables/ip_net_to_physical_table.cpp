@@ -75,10 +75,13 @@ const Oid& IpNetToPhysicalTable::entryOid() {
 }
 
 IpNetToPhysicalTable::IpNetToPhysicalTable(IpNetToPhysicalOptions options)
-    : options_(options), table_(entryOid(), "ipNetToPhysicalTable", kColumns) {}
+    : options_(options), table_(entryOid(), "ipNetToPhysicalTable", kColumns) {
+  table_.setWriter(&writer_);
+}
 
 platform::Result IpNetToPhysicalTable::attach(platform::Backend& backend) {
   // Subscribe first: every change after the dump is then delivered and replayed after it.
+  writer_.attach(backend);
   subscription_ = backend.notifyIpNetChange(
       options_.family, [this](std::span<const platform::Change<NeighborRow>> changes) { enqueue(changes); });
   std::vector<NeighborRow> rows;

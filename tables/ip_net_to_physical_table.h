@@ -5,6 +5,7 @@
 #include "platform/backend.h"
 #include "tables/change_queue.h"
 #include "tables/index_codec.h"
+#include "tables/ip_net_to_physical_writer.h"
 #include "tables/table.h"
 
 #include <array>
@@ -73,6 +74,8 @@ public:
   // The objects to register with the agent, in OID order: the table.
   std::array<const MibObject*, 1> objects() const { return {&table_}; }
   const MibTable<NeighborEntry>& table() const { return table_; }
+  // The table's write side (static neighbors through Create/Set/DeleteIpNetEntry2).
+  IpNetToPhysicalWriter& writer() { return writer_; }
 
   // The index (below ipNetToPhysicalEntry.<column>) a row is served under now, nullopt if not served.
   std::optional<Oid> indexOf(const platform::NeighborRow& row) const;
@@ -84,6 +87,7 @@ private:
 
   IpNetToPhysicalOptions options_;
   MibTable<NeighborEntry> table_;
+  IpNetToPhysicalWriter writer_{table_, options_};
   ChangeQueue<platform::NeighborRow> queue_;
   platform::Subscription subscription_;
   std::uint32_t discards_ = 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Integration test of SET: real snmpset through a private snmpd master against ipmibd on a Linux
 # network namespace: createAndGo / Metric1 change / destroy of a route, refused SETs leaving the
-# kernel's routes untouched, ipDefaultTTL set and restore, and writeAccess none refusing writes.
+# kernel's routes untouched, ipDefaultTTL set and restore, a static neighbor created / changed /
+# deleted through ipNetToPhysicalTable, and writeAccess none refusing writes.
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 
@@ -36,7 +37,7 @@ for _ in $(seq 50); do [ -S "$AGENTX" ] && break; sleep 0.1; done
 
 cat >"$WORK/ipmibd.conf" <<CONF
 backend linux netns $NS
-writeAccess inetCidrRouteTable,ipDefaultTTL
+writeAccess inetCidrRouteTable,ipDefaultTTL,ipNetToPhysicalTable
 agentxPingInterval 1
 CONF
 start_agent "$IPMIBD" "$WORK/ipmibd.conf"
@@ -102,7 +103,27 @@ expect_refused wrongValue 1.3.6.1.2.1.4.2.0 i 0
 setp 1.3.6.1.2.1.4.2.0 i "$ttl" >/dev/null || fail "ipDefaultTTL restore refused"
 [ "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/ip_default_ttl)" = "$ttl" ] || fail "ip_default_ttl not restored"
 
-# 4. Without writeAccess (the default) every object is read-only.
+# 4. ipNetToPhysicalTable: a static neighbor 192.0.2.50 on d0 (Debian's snmpd refuses to create one).
+NE=1.3.6.1.2.1.4.35.1
+N="$D0.1.4.192.0.2.50"
+neigh() { ip -n "$NS" neigh show 192.0.2.50 dev d0; }
+setp "$NE.8.$N" i 4 "$NE.4.$N" x 020000aa0001 >/dev/null || fail "neighbor createAndGo: $(setp "$NE.8.$N" i 4 "$NE.4.$N" x 020000aa0001)"
+neigh | grep -q "lladdr 02:00:00:aa:00:01 PERMANENT" || fail "neighbor not created: $(neigh)"
+wait_get "$NE.6.$N" "INTEGER: 4"
+setp "$NE.4.$N" x 020000aa0002 >/dev/null || fail "PhysAddress change refused"
+neigh | grep -q "lladdr 02:00:00:aa:00:02 PERMANENT" || fail "PhysAddress not changed: $(neigh)"
+wait_get "$NE.4.$N" "02 00 00 AA 00 02"
+# Refused: a 5-byte address on an Ethernet link; the kernel's neighbors stay exactly as they were.
+before=$(ip -j -n "$NS" neigh show | python3 -m json.tool)
+out=$(setp "$NE.4.$N" x 0200aa0003) && fail "5-byte PhysAddress accepted"
+echo "$out" | grep -q "Reason: wrongLength" || fail "5-byte PhysAddress gave: $out (expected wrongLength)"
+after=$(ip -j -n "$NS" neigh show | python3 -m json.tool)
+[ "$before" = "$after" ] || fail "refused neighbor SET changed neighbors: $(diff <(echo "$before") <(echo "$after"))"
+setp "$NE.6.$N" i 2 >/dev/null || fail "Type invalid(2) refused"
+[ -z "$(neigh)" ] || fail "neighbor not deleted by Type invalid(2): $(neigh)"
+wait_get "$NE.8.$N" "No Such Instance"
+
+# 5. Without writeAccess (the default) every object is read-only.
 sed -i '/^writeAccess/d' "$WORK/ipmibd.conf"
 kill -HUP "$AGENT_PID"
 for _ in $(seq 50); do

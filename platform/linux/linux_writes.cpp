@@ -487,7 +487,8 @@ Result LinuxBackend::deleteUnicastIpAddressEntry(const UnicastAddressRow& input)
   Result result =
       send(*requestSocket_, encodeDelAddress(buffer.span(), 0, current, current.onLinkPrefixLength),
            "delete address " + row.address.toString());
-  // Gone meanwhile (EADDRNOTAVAIL, which the errno mapping does not know): that is NotFound.
+  // Gone meanwhile (EADDRNOTAVAIL already maps to NotFound; this also covers other errors raced by a
+  // concurrent delete): the address no longer exists, so report NotFound.
   if (!result.ok() && currentAddress(*requestSocket_, row, current).status == Status::NotFound)
     result.status = Status::NotFound;
   return result;

@@ -16,7 +16,7 @@ struct nlmsghdr;
 
 namespace ipmibd::platform::linux_backend {
 
-// errno (positive) -> IP Helper-like status: ENOENT/ESRCH/ENODEV -> NotFound, EEXIST ->
+// errno (positive) -> IP Helper-like status: ENOENT/ESRCH/ENODEV/EADDRNOTAVAIL -> NotFound, EEXIST ->
 // AlreadyExists, EINVAL/ERANGE/EAFNOSUPPORT -> InvalidParameter, EPERM/EACCES -> AccessDenied,
 // EOPNOTSUPP -> NotSupported, ENETUNREACH/EHOSTUNREACH -> NetworkUnreachable, ENOMEM/ENOBUFS ->
 // NoMemory, EBUSY/EAGAIN -> Busy, else GeneralFailure.

@@ -5,6 +5,7 @@
 #include "tables/inet_cidr_route_table.h"
 #include "tables/ip_net_to_physical_table.h"
 #include "tables/set_request.h"
+#include "tests/tables/set_pdu.h"
 
 #include <catch2/catch.hpp>
 
@@ -93,25 +94,10 @@ struct Fixture {
     return IpNetToPhysicalTable::entryOid() + Oid{column} + index;
   }
 
-  using Varbind = std::tuple<const MibObject*, Oid, Value>;
-  // A whole SET PDU through every phase (COMMIT on success); the outcome of the first failing phase.
+  using Varbind = testing::Varbind;
+  // A whole SET PDU through every phase, then the resulting change events applied.
   SetOutcome set(const std::vector<Varbind>& varbinds) {
-    SetRequest request;
-    int id = 0;
-    for (const auto& [object, oid, value] : varbinds) {
-      ++id;
-      if (SetError e = request.add(id, *object, oid, value); e != SetError::NoError) {
-        request.discard();
-        return {e, id, {}};
-      }
-    }
-    SetOutcome outcome = request.prepare(context);
-    if (!outcome.ok()) {
-      request.discard();
-      return outcome;
-    }
-    outcome = request.execute();
-    if (outcome.ok()) request.commit();
+    SetOutcome outcome = testing::runSetPdu(varbinds, context);
     settle();
     return outcome;
   }

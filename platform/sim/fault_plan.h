@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ipmibd::platform::sim {
@@ -35,11 +36,19 @@ enum class Operation : std::uint8_t {
   GetBestRoute,
 };
 
+// Scenario names of operations ("create-route", "any") and of failure statuses ("network-unreachable";
+// the Status names such as "NetworkUnreachable" are accepted too, case-insensitively).
+std::string_view toString(Operation op);
+std::optional<Operation> operationNamed(std::string_view name);
+std::optional<Status> failureStatusNamed(std::string_view name); // never Success
+
 class FaultPlan {
 public:
-  // The next `count` calls of `op` fail with `status` (count < 0: until cleared; 0: nothing).
-  // Faults are consumed in the order they were injected.
-  void inject(Operation op, Status status, int count, std::string message);
+  // After `skip` calls of `op` have passed it, the next `count` calls of `op` fail with `status`
+  // (count < 0: until cleared; 0: nothing). A call meets the faults in the order they were injected
+  // until one fails it: each fault still skipping counts the call down and lets it on, so a call
+  // failed by an earlier fault is not counted by later ones.
+  void inject(Operation op, Status status, int count, std::string message, int skip = 0);
   void clear() { faults_.clear(); }
   // The failure this call must return, consuming one; nullopt when no fault applies.
   std::optional<Result> take(Operation op);
@@ -52,6 +61,7 @@ private:
     Status status;
     int remaining;
     std::string message;
+    int skip;
   };
   std::vector<Fault> faults_;
 };

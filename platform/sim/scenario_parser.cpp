@@ -118,6 +118,7 @@ public:
 
   Result statement(Statement& out) {
     if (accept("every") || accept("at")) return timer(tokens_[pos_ - 1] == "every", out);
+    if (accept("fault")) return fault(out);
     Command command;
     if (auto r = parseCommand(command); !r.ok()) return r;
     out = std::move(command);
@@ -556,6 +557,39 @@ private:
       }
     }
     if (c.device.empty()) return bad("neigh cycle: missing 'dev'");
+    return Result::success();
+  }
+
+  // ---- fault (simulator only)
+  Result fault(Statement& out) {
+    FaultStatement f;
+    std::string text;
+    if (auto r = next("fault operation", text); !r.ok()) return r;
+    const auto operation = operationNamed(text);
+    if (!operation) return bad("fault: unknown operation '" + text + "'");
+    f.operation = *operation;
+    if (auto r = next("fault status", text); !r.ok()) return r;
+    const auto status = failureStatusNamed(text);
+    if (!status) return bad("fault: unknown status '" + text + "'");
+    f.status = *status;
+    while (!done()) {
+      const std::string word = tokens_[pos_++];
+      std::uint32_t value = 0;
+      if (word == "skip") {
+        if (auto r = numberArg("skip", 0, 1'000'000, value); !r.ok()) return r;
+        f.skip = int(value);
+      } else if (word == "count" && accept("forever")) {
+        f.count = -1;
+      } else if (word == "count") {
+        if (auto r = numberArg("count", 1, 1'000'000, value); !r.ok()) return r;
+        f.count = int(value);
+      } else if (word == "message") {
+        if (auto r = next("message", f.message); !r.ok()) return r;
+      } else {
+        return unexpected("fault");
+      }
+    }
+    out = std::move(f);
     return Result::success();
   }
 

@@ -17,12 +17,21 @@
 //   sysctl [-w] [-q] KEY=VALUE
 //   every DURATION {route flap ROUTE-ARGS | neigh cycle ADDR dev NAME [lladdr MAC] | COMMAND}
 //   at DURATION COMMAND
+//   fault OPERATION STATUS [skip N] [count N|forever] [message TEXT]
 // `ether` and `loopback` link types are simulator-only (iproute2 has no such kinds); iproute2 wants
 // link options before `type`, the parser also takes them after it. Durations: 500ms, 2s, 1m, 1h, or
 // plain seconds. Names are not resolved here: unknown devices are reported when a command is applied.
+// `fault` is simulator-only: it arms the backend's fault injection (FaultPlan) so a running ipmibd can
+// be driven into failing platform calls. OPERATION is a FaultPlan name (create-route, delete-route,
+// set-route, create-neighbor, set-neighbor, delete-neighbor, create-address, set-global, ..., or any);
+// STATUS a failure Status in kebab-case (general-failure, network-unreachable, access-denied, busy,
+// ...). `skip N` lets N calls of OPERATION pass first; `count` (default 1) is how many then fail;
+// `message` is the failure's text (default "injected fault"). Faults are armed in line order, at load
+// or, through SimBackend::apply(), when the line is applied.
 #pragma once
 
 #include "platform/rows.h"
+#include "platform/sim/fault_plan.h"
 #include "platform/sim/link_kind.h"
 #include "platform/status.h"
 
@@ -122,7 +131,15 @@ struct TimerStatement {
   FeedAction action;
 };
 
-using Statement = std::variant<Command, TimerStatement>;
+struct FaultStatement {
+  Operation operation = Operation::Any;
+  Status status = Status::GeneralFailure;
+  int skip = 0;
+  int count = 1; // -1: forever
+  std::string message;
+};
+
+using Statement = std::variant<Command, TimerStatement, FaultStatement>;
 
 struct ScenarioLine {
   int number = 0;

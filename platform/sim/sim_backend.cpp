@@ -41,11 +41,7 @@ std::unique_ptr<SimBackend> SimBackend::fromScenario(std::string_view text, std:
   if (!error.ok()) return nullptr;
   auto backend = std::make_unique<SimBackend>(std::move(options));
   for (const auto& line : lines) {
-    Result r;
-    if (const auto* command = std::get_if<Command>(&line.statement))
-      r = applyCommand(backend->kernel_, *command);
-    else
-      r = backend->schedule(std::get<TimerStatement>(line.statement));
+    const Result r = backend->applyStatement(line.statement);
     if (!r.ok()) {
       error = Result::failure(r.status,
                               std::string(originName) + ":" + std::to_string(line.number) + ": " + r.message);
@@ -72,8 +68,15 @@ Result SimBackend::apply(std::string_view commandLine) {
   std::optional<Statement> statement;
   if (auto r = parseLine(commandLine, statement); !r.ok()) return r;
   if (!statement) return Result::success();
-  if (const auto* command = std::get_if<Command>(&*statement)) return applyCommand(kernel_, *command);
-  return schedule(std::get<TimerStatement>(*statement));
+  return applyStatement(*statement);
+}
+
+Result SimBackend::applyStatement(const Statement& statement) {
+  if (const auto* command = std::get_if<Command>(&statement)) return applyCommand(kernel_, *command);
+  if (const auto* timer = std::get_if<TimerStatement>(&statement)) return schedule(*timer);
+  const auto& fault = std::get<FaultStatement>(statement);
+  faults_.inject(fault.operation, fault.status, fault.count, fault.message, fault.skip);
+  return Result::success();
 }
 
 Result SimBackend::schedule(const TimerStatement& timer) {
@@ -81,8 +84,8 @@ Result SimBackend::schedule(const TimerStatement& timer) {
   return Result::success();
 }
 
-void SimBackend::injectFault(Operation op, Status status, int count, std::string message) {
-  faults_.inject(op, status, count, std::move(message));
+void SimBackend::injectFault(Operation op, Status status, int count, std::string message, int skip) {
+  faults_.inject(op, status, count, std::move(message), skip);
 }
 
 bool SimBackend::exported(std::uint32_t table) const {

@@ -49,7 +49,8 @@ public:
   // new timer). Its changes are published by the next dispatch().
   Result apply(std::string_view commandLine);
 
-  void injectFault(Operation op, Status status, int count, std::string message = {});
+  // See FaultPlan::inject; scenarios arm the same with `fault OPERATION STATUS ...` lines.
+  void injectFault(Operation op, Status status, int count, std::string message = {}, int skip = 0);
   void clearFaults() { faults_.clear(); }
   int pendingFaults(Operation op) const { return faults_.remaining(op); }
 
@@ -99,6 +100,8 @@ public:
 
 private:
   Result schedule(const TimerStatement& timer);
+  // A parsed scenario statement: a command for the kernel, a timer for the feed, or a fault to arm.
+  Result applyStatement(const Statement& statement);
   bool exported(std::uint32_t table) const;
   // The row's interface: its index, else the one its LUID names (0 if none).
   InterfaceIndex indexOf(InterfaceIndex index, InterfaceLuid luid) const;

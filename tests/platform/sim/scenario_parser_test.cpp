@@ -278,3 +278,73 @@ TEST_CASE("a scenario reports the first bad line with its origin and number", "[
   CHECK(lines[0].number == 3);
   CHECK(lines[1].number == 4);
 }
+
+TEST_CASE("fault: operation, status, skip, count and message", "[sim][parser][faults]") {
+  auto simple = std::get<FaultStatement>(parse("fault create-route general-failure"));
+  CHECK(simple.operation == Operation::CreateRoute);
+  CHECK(simple.status == Status::GeneralFailure);
+  CHECK(simple.skip == 0);
+  CHECK(simple.count == 1);
+  CHECK(simple.message.empty());
+
+  auto full = std::get<FaultStatement>(
+      parse("fault delete-route network-unreachable skip 2 count 3 message 'undo refused' # why"));
+  CHECK(full.operation == Operation::DeleteRoute);
+  CHECK(full.status == Status::NetworkUnreachable);
+  CHECK(full.skip == 2);
+  CHECK(full.count == 3);
+  CHECK(full.message == "undo refused");
+
+  // Status names as Status prints them work too; `forever` is the unlimited count.
+  auto camel = std::get<FaultStatement>(parse("fault any AccessDenied count forever"));
+  CHECK(camel.operation == Operation::Any);
+  CHECK(camel.status == Status::AccessDenied);
+  CHECK(camel.count == -1);
+
+  // Every operation has a name that parses back to it.
+  for (Operation op : {Operation::Any,
+                       Operation::GetInterfaces,
+                       Operation::GetIpInterfaces,
+                       Operation::SetIpInterface,
+                       Operation::GetStatistics,
+                       Operation::GetGlobal,
+                       Operation::SetGlobal,
+                       Operation::GetAddresses,
+                       Operation::CreateAddress,
+                       Operation::SetAddress,
+                       Operation::DeleteAddress,
+                       Operation::GetNeighbors,
+                       Operation::CreateNeighbor,
+                       Operation::SetNeighbor,
+                       Operation::DeleteNeighbor,
+                       Operation::FlushNeighbors,
+                       Operation::GetRoutes,
+                       Operation::CreateRoute,
+                       Operation::SetRoute,
+                       Operation::DeleteRoute,
+                       Operation::GetBestRoute}) {
+    const std::string line = "fault " + std::string(toString(op)) + " busy";
+    CHECK(std::get<FaultStatement>(parse(line)).operation == op);
+  }
+}
+
+TEST_CASE("fault: every malformed line is refused with its reason", "[sim][parser][faults]") {
+  CHECK(error("fault") == "missing fault operation");
+  CHECK(error("fault create-route") == "missing fault status");
+  CHECK(error("fault create-routes busy") == "fault: unknown operation 'create-routes'");
+  CHECK(error("fault CreateRoute busy") == "fault: unknown operation 'CreateRoute'");
+  CHECK(error("fault create-route success") == "fault: unknown status 'success'");
+  CHECK(error("fault create-route exploded") == "fault: unknown status 'exploded'");
+  CHECK(error("fault create-route busy count 0") == "invalid count '0'");
+  CHECK(error("fault create-route busy count") == "missing count");
+  CHECK(error("fault create-route busy skip -1") == "invalid skip '-1'");
+  CHECK(error("fault create-route busy message") == "missing message");
+  CHECK(error("fault create-route busy twice") == "fault: unexpected 'twice'");
+  CHECK(error("at 1s fault create-route busy") == "unknown command 'fault'");
+
+  std::vector<ScenarioLine> lines;
+  const Result r = parseScenario("link add eth0 type ether\nfault create-route busy\nfault set-route\n",
+                                 "faults.scn", lines);
+  CHECK(r.status == Status::InvalidParameter);
+  CHECK(r.message == "faults.scn:3: missing fault status");
+}

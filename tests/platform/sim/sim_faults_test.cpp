@@ -93,3 +93,58 @@ TEST_CASE("Any faults every call - unlimited faults last until cleared", "[sim][
   b.injectFault(Operation::GetInterfaces, Status::GeneralFailure, 0);
   CHECK(b.getIfTable2(links).ok());
 }
+
+TEST_CASE("skip lets calls pass before a fault fails any", "[sim][faults]") {
+  auto b = load(kTwoLinks);
+  b->injectFault(Operation::CreateRoute, Status::Busy, 1, "third", 2);
+  CHECK(b->pendingFaults(Operation::CreateRoute) == 1);
+  CHECK(b->createIpForwardEntry2(routeRow("203.0.113.0/24", "192.0.2.254", 2)).ok());
+  CHECK(b->createIpForwardEntry2(routeRow("203.0.113.64/26", "192.0.2.254", 2)).ok());
+  const Result third = b->createIpForwardEntry2(routeRow("203.0.113.128/26", "192.0.2.254", 2));
+  CHECK(third.status == Status::Busy);
+  CHECK(third.message == "third");
+  CHECK(findRoute(routes(*b), "203.0.113.128/26") == nullptr);
+  CHECK(b->pendingFaults(Operation::CreateRoute) == 0);
+  CHECK(b->createIpForwardEntry2(routeRow("203.0.113.128/26", "192.0.2.254", 2)).ok());
+}
+
+TEST_CASE("a call failed by an earlier fault is not counted by a later skipping one", "[sim][faults]") {
+  SimBackend b;
+  std::vector<InterfaceRow> links;
+  b.injectFault(Operation::GetInterfaces, Status::Busy, 1);
+  b.injectFault(Operation::GetInterfaces, Status::NoMemory, 1, {}, 1);
+  CHECK(b.getIfTable2(links).status == Status::Busy);
+  CHECK(b.getIfTable2(links).ok()); // the one call the second fault lets pass
+  CHECK(b.getIfTable2(links).status == Status::NoMemory);
+  CHECK(b.getIfTable2(links).ok());
+}
+
+TEST_CASE("scenario fault lines arm faults at load and at run time", "[sim][faults][parser]") {
+  auto b = load(kTwoLinks + std::string("route add 203.0.113.0/24 via 192.0.2.254 dev eth0\n"
+                                        "fault create-route network-unreachable skip 1 message 'no way'\n"
+                                        "fault delete-route access-denied count 2\n"));
+  CHECK(b->pendingFaults(Operation::CreateRoute) == 1);
+  CHECK(b->pendingFaults(Operation::DeleteRoute) == 2);
+  CHECK(b->createIpForwardEntry2(routeRow("198.18.0.0/15", "192.0.2.254", 2)).ok());
+  const Result refused = b->createIpForwardEntry2(routeRow("198.18.0.0/16", "192.0.2.254", 2));
+  CHECK(refused.status == Status::NetworkUnreachable);
+  CHECK(refused.message == "no way");
+  const auto row = routeRow("203.0.113.0/24", "192.0.2.254", 2);
+  CHECK(b->deleteIpForwardEntry2(row).status == Status::AccessDenied);
+  CHECK(b->deleteIpForwardEntry2(row).status == Status::AccessDenied);
+  CHECK(findRoute(routes(*b), "203.0.113.0/24") != nullptr);
+
+  // At run time, like any other scenario line; a bad one arms nothing.
+  CHECK(b->apply("fault set-global busy count forever").ok());
+  CHECK(b->pendingFaults(Operation::SetGlobal) == -1);
+  CHECK(b->apply("fault set-global busy count none").status == Status::InvalidParameter);
+  IpGlobalSettings global{Family::V4, true, 64};
+  CHECK(b->setIpGlobalSettings(global).status == Status::Busy);
+  b->clearFaults();
+  CHECK(b->setIpGlobalSettings(global).ok());
+
+  Result error;
+  CHECK_FALSE(
+      SimBackend::fromScenario("link add eth0 type ether\nfault route-create busy\n", "f.scn", error));
+  CHECK(error.message == "f.scn:2: fault: unknown operation 'route-create'");
+}

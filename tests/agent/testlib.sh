@@ -30,7 +30,8 @@ free_udp_port() {
   python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_master: snmpd on 127.0.0.1:$PORT with AgentX at $WORK/agentx.sock, IP modules disabled.
+# start_master [RWCOMMUNITY]: snmpd on 127.0.0.1:$PORT with AgentX at $WORK/agentx.sock, IP modules
+# disabled; read-only unless a write community is given.
 start_master() {
   PORT="$(free_udp_port)"
   AGENTX="$WORK/agentx.sock"
@@ -40,6 +41,7 @@ agentXSocket $AGENTX
 agentXPerms 0600 0700
 rocommunity public 127.0.0.1
 CONF
+  [ -z "${1:-}" ] || echo "rwcommunity $1 127.0.0.1" >>"$WORK/snmpd.conf"
   snmpd -f -Lf "$WORK/snmpd.log" -C -c "$WORK/snmpd.conf" -I "-$IPMIBD_SNMPD_DISABLED_MODULES" \
     -p "$WORK/snmpd.pid" "udp:127.0.0.1:$PORT" &
   MASTER_PID=$!

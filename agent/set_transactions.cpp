@@ -41,6 +41,17 @@ void setErrorOn(netsnmp_agent_request_info* reqinfo, netsnmp_request_info* fallb
   if (fallback != nullptr) netsnmp_set_request_error(reqinfo, fallback, error);
 }
 
+// Net-SNMP's subagent keeps a PDU's requests, error status included, from one phase to the next
+// (its set cache), so without this the answer to UndoSet would repeat the error ACTION reported
+// (commitFailed) even when nothing was left to undo. RFC 2741 (7.2.4.3) wants noError or
+// undoFailed there: the undo's own outcome.
+void clearEarlierErrors(netsnmp_agent_request_info* reqinfo) {
+  netsnmp_agent_session* asp = reqinfo->asp;
+  if (asp == nullptr || asp->requests == nullptr) return;
+  for (int i = 0; i < asp->vbcount; ++i)
+    asp->requests[i].status = SNMP_ERR_NOERROR;
+}
+
 } // namespace
 
 int snmpError(tables::SetError error) {
@@ -117,6 +128,7 @@ void SetTransactions::handle(netsnmp_agent_request_info* reqinfo, netsnmp_reques
   if (tx.mode == mode && tx.session == session) return; // another handler of this PDU ran the phase
   tx.mode = mode;
   tx.session = session;
+  if (mode == MODE_SET_UNDO) clearEarlierErrors(reqinfo);
   const tables::SetOutcome outcome = runPhase(tx, mode, context);
   if (!outcome.ok()) setErrorOn(reqinfo, requests, outcome.varbind, snmpError(outcome.error));
   if (mode == MODE_SET_COMMIT || mode == MODE_SET_FREE || mode == MODE_SET_UNDO) transactions_.erase(it);

@@ -4,6 +4,10 @@
 # PDU whose third create fails (commitFailed, nothing left), the same with the undo of the first
 # create failing too (undoFailed, the log names what remains), a scalar SET undone when a route in
 # its PDU fails, and refusals in RESERVE on the last varbind leaving everything untouched.
+# What Net-SNMP's master (5.9.3) does, seen with -Dagentx/master: TestSet (RESERVE1; nothing is sent
+# for RESERVE2), CommitSet (ACTION); when the subagent answers CommitSet with commitFailed or
+# undoFailed and an error index, the master sends UndoSet (no CleanupSet) and answers the manager with
+# that status on that varbind, unchanged: the statuses asserted below are what a manager gets.
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 

@@ -38,7 +38,8 @@ ENTRY=1.3.6.1.2.1.4.24.7.1
 NE=1.3.6.1.2.1.4.35.1
 setp() { snmpset -v2c -c private -On -t 5 -r 0 "127.0.0.1:$PORT" "$@" 2>&1; }
 routes() { ip -j -n "$NS" route show table all | python3 -m json.tool; }
-neighbors() { ip -j -n "$NS" neigh show | python3 -m json.tool; }
+# Static (permanent) neighbors only: what a SET creates; dynamic entries may change state on their own.
+neighbors() { ip -j -n "$NS" neigh show nud permanent | python3 -m json.tool; }
 
 # expect_error STATUS FAILED-OID ARGS...: the SET fails with STATUS on the varbind FAILED-OID and
 # leaves the kernel's routes and neighbors exactly as they were.

@@ -335,7 +335,8 @@ TEST_CASE("Origins, flags and status of autoconfigured and DHCP addresses", "[ip
   CHECK(get(tables.addressTable(), 6, "2.16.32.1.13.184.0.3.0.0.2.0.0.255.254.0.0.2") == "INTEGER: 5");
   CHECK(get(tables.addressTable(), 6, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.0.18.52") ==
         "INTEGER: 6"); // random
-  CHECK(get(tables.addressTable(), 11, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.0.18.52") == "INTEGER: 2");
+  // Autoconfigured (and DHCP) addresses are the system's: permanent(4), as Debian serves SLAAC ones.
+  CHECK(get(tables.addressTable(), 11, "2.16.32.1.13.184.0.3.0.0.0.0.0.0.0.0.18.52") == "INTEGER: 4");
   apply(tables, ChangeKind::Delete, slaac);
   CHECK(get(tables.prefixTable(), 7, prefix) == "INTEGER: 1");
   apply(tables, ChangeKind::Delete, temporary);
@@ -345,6 +346,7 @@ TEST_CASE("Origins, flags and status of autoconfigured and DHCP addresses", "[ip
   UnicastAddressRow dhcp = address("198.51.100.7", 4, 24, PrefixOrigin::Dhcp, SuffixOrigin::Dhcp);
   apply(tables, ChangeKind::Add, dhcp);
   CHECK(get(tables.addressTable(), 6, "1.4.198.51.100.7") == "INTEGER: 4");
+  CHECK(get(tables.addressTable(), 11, "1.4.198.51.100.7") == "INTEGER: 4");
   CHECK(get(tables.prefixTable(), 5, "4.1.4.198.51.100.0.24") == "INTEGER: 4");
   UnicastAddressRow other = address("198.51.100.8", 4, 0xff, PrefixOrigin::Other, SuffixOrigin::Other);
   apply(tables, ChangeKind::Add, other); // no prefix length: a host prefix

@@ -3,6 +3,7 @@
 // origin/status mappings, index collisions, broadcast rows and ipAddressSpinLock.
 #include "platform/sim/sim_backend.h"
 #include "tables/ip_address_tables.h"
+#include "tests/tables/ip_tables_test_support.h"
 
 #include <catch2/catch.hpp>
 
@@ -61,14 +62,7 @@ struct Fixture {
     settle();
   }
 
-  void settle() {
-    for (int i = 0; i < 100; ++i) {
-      bool more = backend->dispatch(20ms);
-      more = tables->applyPending(20ms) || more;
-      if (!more) return;
-    }
-    FAIL("did not settle");
-  }
+  void settle() { testing::settle(*backend, *tables); }
   void run(const std::string& command) {
     INFO(command);
     Result r = backend->apply(command);
@@ -79,17 +73,7 @@ struct Fixture {
   RequestContext context() const { return RequestContext(backend->now(), upSince); }
 
   // One table by GETNEXT from its entry OID, as "column.index=value"; checks the order.
-  std::vector<std::string> walk(const MibObject& table) const {
-    std::vector<std::string> out;
-    Oid at = table.base();
-    while (auto vb = table.getNextOid(at, context())) {
-      REQUIRE(at < vb->oid);
-      if (!table.base().isPrefixOf(vb->oid)) break;
-      out.push_back(Oid(vb->oid.suffixAfter(table.base())).toString() + "=" + vb->value.toString());
-      at = vb->oid;
-    }
-    return out;
-  }
+  std::vector<std::string> walk(const MibObject& table) const { return testing::walk(table, context()); }
   std::vector<std::string> column(const MibObject& table, SubId id) const {
     std::vector<std::string> out;
     for (const std::string& row : walk(table))

@@ -11,7 +11,7 @@
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 
-start_master private
+start_write_master
 
 ENTRY=1.3.6.1.2.1.4.24.7.1
 TTL=1.3.6.1.2.1.4.2.0

@@ -26,7 +26,7 @@ D0=$(ifindex d0)
 E0=$(ifindex e0)
 E1=$(ifindex e1)
 
-start_master private
+start_write_master
 cat >"$WORK/ipmibd.conf" <<CONF
 backend linux netns $NS
 writeAccess inetCidrRouteTable,ipNetToPhysicalTable

@@ -2,7 +2,7 @@
 // list of nonVolatile addresses as state file records.
 #pragma once
 
-#include "agent/persistent_address.h"
+#include "tables/ip_address_tables.h"
 #include "agent/state_file.h"
 #include "platform/backend.h"
 

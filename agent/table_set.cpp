@@ -77,6 +77,7 @@ public:
       out.push_back(object);
   }
   void appendStatus(std::vector<Status>& out) const override { appendStatusOf(unit_, out); }
+  T& unit() { return unit_; }
 
 private:
   std::string_view name_;
@@ -96,8 +97,10 @@ TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachE
   units_.push_back(makeUnit<tables::IpScalars>("ipScalars"));                             // .1 .2 .25 .26
   units_.push_back(makeUnit<tables::IpInterfaceTables>("ipv4/ipv6InterfaceTable"));       // .27-.30
   units_.push_back(makeUnit<tables::IpStatisticsTables>("ipSystemStats/ipIfStatsTable")); // .31
-  units_.push_back(makeUnit<tables::IpAddressTables>("ipAddressPrefix/ipAddressTable"));  // .32-.34
-  units_.push_back(makeUnit<tables::IpNetToPhysicalTable>("ipNetToPhysicalTable"));       // .35
+  auto addresses = std::make_unique<UnitModel<tables::IpAddressTables>>("ipAddressPrefix/ipAddressTable");
+  addressTables_ = &addresses->unit();
+  units_.push_back(std::move(addresses));                                           // .32-.34
+  units_.push_back(makeUnit<tables::IpNetToPhysicalTable>("ipNetToPhysicalTable")); // .35
   for (auto& unit : units_) {
     const platform::Result result = unit->attach(backend);
     if (!result.ok()) attachErrors.push_back(std::string(unit->name()) + ": " + result.toString());

@@ -10,6 +10,10 @@
 #include <string_view>
 #include <vector>
 
+namespace ipmibd::tables {
+class IpAddressTables;
+}
+
 namespace ipmibd::agent {
 
 // The agent only needs to attach units, feed them time, list their MibObjects for registration
@@ -40,10 +44,15 @@ public:
   // One entry per conceptual table served, in a fixed order (inetCidrRouteTable first).
   std::vector<UnitStatus> status() const;
 
+  // The address unit, for what the agent wires in beyond serving it: the nonVolatile address list
+  // (setNonVolatile at start-up, setOnNonVolatileChange for the state file).
+  tables::IpAddressTables& addressTables() { return *addressTables_; }
+
   class Unit; // one table unit, type-erased (table_set.cpp)
 
 private:
   std::vector<std::unique_ptr<Unit>> units_;
+  tables::IpAddressTables* addressTables_ = nullptr;
 };
 
 } // namespace ipmibd::agent

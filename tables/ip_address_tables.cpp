@@ -20,7 +20,7 @@ namespace {
 // ipAddressType values.
 enum : std::uint8_t { kUnicast = 1, kBroadcast = 3 };
 // StorageType values.
-enum : std::uint8_t { kVolatile = 2, kPermanent = 4 };
+enum : std::uint8_t { kVolatile = 2, kNonVolatile = 3, kPermanent = 4 };
 constexpr Timestamp kForever = Timestamp::max();
 
 // 1.3.6.1.2.1.4.32.1.5 ipAddressPrefixOrigin: the first accessible column of a prefix row, which is
@@ -78,16 +78,16 @@ std::uint8_t addressStatusValue(DadState state) {
   return 5; // unknown
 }
 
-// StorageType. Addresses the system makes itself (the platform's WellKnown prefixes: IPv6
-// link-local and loopback addresses) are permanent(4): the ipAddressTable DESCRIPTION lets
-// managers "remove any entry that isn't permanent", and removing those would break the host;
-// permanent rather than readOnly(5) because their status and lifetimes do change. Everything
-// else is volatile(2): kernel addresses are lost on reboot, whatever re-adds them at boot is
-// outside our view. Debian's snmpd marks IPv6 link-local (and SLAAC) addresses permanent and the
+// StorageType. Addresses the system owns (every prefix origin but manual: the WellKnown IPv6
+// link-local and loopback addresses, SLAAC and DHCP addresses) are permanent(4): the
+// ipAddressTable DESCRIPTION lets managers "remove any entry that isn't permanent", and removing
+// those would break the host or fight the daemon that owns them; permanent rather than readOnly(5)
+// because their status and lifetimes do change. Manually configured addresses are volatile(2):
+// kernel addresses are lost on reboot, whatever re-adds them at boot is outside our view; those
+// a manager made nonVolatile(3) through SNMP are the agent's to re-apply (IpAddressTables::
+// nonVolatile). Debian's snmpd marks IPv6 link-local and SLAAC addresses permanent and the
 // loopback addresses volatile.
-std::uint8_t storageTypeValue(const UnicastAddressRow& row) {
-  return row.prefixOrigin == PrefixOrigin::WellKnown ? kPermanent : kVolatile;
-}
+bool systemOwned(const UnicastAddressRow& row) { return row.prefixOrigin != PrefixOrigin::Manual; }
 
 std::optional<Value> ifIndexOf(const AddressEntry& e, const RequestContext&) {
   return Value::integer32(std::int32_t(std::min<std::uint32_t>(e.ifIndex, 0x7fffffff)));
@@ -213,7 +213,10 @@ IpAddressTables::IpAddressTables(IpAddressTablesOptions options)
       spinLockScalar_(spinLockOid(), "ipAddressSpinLock", Syntax::Integer32, Access::ReadWrite,
                       [this](const RequestContext&) { return Value::integer32(spinLock_); }),
       addressTable_(addressEntryOid(), "ipAddressTable", kAddressColumns),
-      spinLock_(initialSpinLock(options_.spinLockSeed)) {}
+      spinLock_(initialSpinLock(options_.spinLockSeed)) {
+  addressTable_.setWriter(&writer_);
+  spinLockScalar_.setWriter(&writer_);
+}
 
 bool IpAddressTables::testAndIncrSpinLock(std::int32_t value) {
   if (value != spinLock_) return false;
@@ -222,6 +225,7 @@ bool IpAddressTables::testAndIncrSpinLock(std::int32_t value) {
 }
 
 platform::Result IpAddressTables::attach(platform::Backend& backend) {
+  writer_.attach(backend);
   // Subscribe first: every change after the dump is then delivered and replayed after it.
   subscription_ = backend.notifyUnicastIpAddressChange(
       options_.family,
@@ -309,7 +313,7 @@ void IpAddressTables::add(const AddressId& id, const UnicastAddressRow& row) {
   entry.type = kUnicast;
   entry.origin = addressOriginValue(row.suffixOrigin);
   entry.status = addressStatusValue(row.dadState);
-  entry.storage = storageTypeValue(row);
+  entry.storage = storageOf(row);
 
   Registration reg;
   reg.unicastKey = encodeIndexKey(index->view());
@@ -408,6 +412,61 @@ PrefixEntry IpAddressTables::summaryOf(const PrefixMembers& members) {
   entry.preferredUntil = *members.preferredUntil.rbegin();
   entry.validUntil = *members.validUntil.rbegin();
   return entry;
+}
+
+std::uint8_t IpAddressTables::storageOf(const UnicastAddressRow& row) const {
+  if (systemOwned(row)) return kPermanent;
+  return nonVolatileEntry(row.address, row.interfaceIndex) ? kNonVolatile : kVolatile;
+}
+
+std::optional<PersistentAddress> IpAddressTables::nonVolatileEntry(const platform::IpAddress& address,
+                                                                   std::uint32_t ifIndex) const {
+  const platform::IpAddress plain = address.withScope(0);
+  for (const PersistentAddress& entry : nonVolatile_)
+    if (entry.ifIndex == ifIndex && entry.address.withScope(0) == plain) return entry;
+  return std::nullopt;
+}
+
+void IpAddressTables::setNonVolatile(std::vector<PersistentAddress> addresses) {
+  std::vector<PersistentAddress> old(nonVolatile_.begin(), nonVolatile_.end());
+  nonVolatile_ = {addresses.begin(), addresses.end()};
+  for (const PersistentAddress& entry : old)
+    restyle(entry.address, entry.ifIndex);
+  for (const PersistentAddress& entry : nonVolatile_)
+    restyle(entry.address, entry.ifIndex);
+}
+
+void IpAddressTables::keepNonVolatile(const PersistentAddress& address) {
+  forgetNonVolatile(address.address, address.ifIndex);
+  nonVolatile_.insert(address);
+  restyle(address.address, address.ifIndex);
+}
+
+void IpAddressTables::forgetNonVolatile(const platform::IpAddress& address, std::uint32_t ifIndex) {
+  const platform::IpAddress plain = address.withScope(0);
+  std::erase_if(nonVolatile_, [&](const PersistentAddress& entry) {
+    return entry.ifIndex == ifIndex && entry.address.withScope(0) == plain;
+  });
+  restyle(address, ifIndex);
+}
+
+void IpAddressTables::publishNonVolatile() const {
+  if (options_.onNonVolatileChange) options_.onNonVolatileChange(nonVolatile());
+}
+
+// The platform keys addresses with the scope id of link-local ones; the list may hold either form.
+void IpAddressTables::restyle(const platform::IpAddress& address, std::uint32_t ifIndex) {
+  platform::IpAddress scoped = address;
+  if (scoped.isV6LinkLocal()) scoped = scoped.withScope(ifIndex);
+  for (const platform::IpAddress& key : {scoped, address.withScope(0)}) {
+    auto it = registered_.find({key, ifIndex});
+    if (it == registered_.end()) continue;
+    auto candidate = candidates_.find({it->second.unicastKey, kUnicast, ifIndex, key});
+    if (candidate == candidates_.end() || candidate->second.storage == kPermanent) return;
+    candidate->second.storage = nonVolatileEntry(key, ifIndex) ? kNonVolatile : kVolatile;
+    refresh(it->second.unicastKey);
+    return;
+  }
 }
 
 std::optional<Oid> IpAddressTables::indexOf(const UnicastAddressRow& row) const {

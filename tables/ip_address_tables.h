@@ -6,6 +6,7 @@
 #include "platform/backend.h"
 #include "tables/change_queue.h"
 #include "tables/index_codec.h"
+#include "tables/ip_address_writer.h"
 #include "tables/scalar.h"
 #include "tables/table.h"
 
@@ -17,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <vector>
 
 namespace ipmibd::tables {
 
@@ -43,6 +45,15 @@ struct PrefixEntry {
   bool autonomous = false; // ipAddressPrefixAutonomousFlag
 };
 
+// An address created (or changed) through SNMP with ipAddressStorageType nonVolatile(3): what the
+// agent saves in its state file and re-applies at start-up.
+struct PersistentAddress {
+  platform::IpAddress address; // with scope id for link-local IPv6
+  std::uint8_t prefixLength = 0;
+  std::uint32_t ifIndex = 0;
+  friend auto operator<=>(const PersistentAddress&, const PersistentAddress&) = default;
+};
+
 struct IpAddressTablesOptions {
   // ipAddressTable index of scoped (IPv6 link-local) addresses. DropZone: ipv6(2), 16 bytes, as
   // Debian's snmpd 5.9.3; the same link-local address on two interfaces then maps to one index
@@ -59,6 +70,9 @@ struct IpAddressTablesOptions {
   // The time a change is applied (prefix lifetimes count down from it); empty = Clock::now. Tests on
   // the simulator's manual clock pass the simulator's clock.
   std::function<platform::Timestamp()> clock;
+  // Called at COMMIT of every SET that changed the nonVolatile list (never before COMMIT, never for
+  // a refused or undone SET), once per SET, with the complete current list in ascending order.
+  std::function<void(const std::vector<PersistentAddress>&)> onNonVolatileChange;
 };
 
 class IpAddressTables {
@@ -95,10 +109,33 @@ public:
   // Rows that cannot be indexed at all (no interface index or address family); 0 on a sane system.
   std::uint32_t discardCount() const { return discards_; }
 
-  // ipAddressSpinLock (TestAndIncr). SET is not implemented yet; testAndIncrSpinLock is what it
-  // will call: true (and the lock advanced, wrapping 2^31-1 to 0) when `value` matches.
+  // ipAddressSpinLock (TestAndIncr): true (and the lock advanced, wrapping 2^31-1 to 0) when
+  // `value` matches. restoreSpinLock puts back a value an undone SET advanced.
   std::int32_t spinLock() const { return spinLock_; }
   bool testAndIncrSpinLock(std::int32_t value);
+  void restoreSpinLock(std::int32_t value) { spinLock_ = value; }
+
+  // The addresses served with ipAddressStorageType nonVolatile(3). setNonVolatile replaces the list
+  // (start-up: what the state file holds) without calling onNonVolatileChange. An address that
+  // disappears out of band (ip addr del) stays in the list, so it is re-applied at the next start,
+  // until a manager destroys its row through SNMP (destroy of a missing row drops it from the list).
+  void setNonVolatile(std::vector<PersistentAddress> addresses);
+  std::vector<PersistentAddress> nonVolatile() const { return {nonVolatile_.begin(), nonVolatile_.end()}; }
+  void setOnNonVolatileChange(std::function<void(const std::vector<PersistentAddress>&)> callback) {
+    options_.onNonVolatileChange = std::move(callback);
+  }
+  // The nonVolatile entry of an address (matched on address and interface), if any.
+  std::optional<PersistentAddress> nonVolatileEntry(const platform::IpAddress& address,
+                                                    std::uint32_t ifIndex) const;
+  // COMMIT-time edits by the writer: add (or replace) / remove one entry; publishNonVolatile calls
+  // onNonVolatileChange with the whole list.
+  void keepNonVolatile(const PersistentAddress& address);
+  void forgetNonVolatile(const platform::IpAddress& address, std::uint32_t ifIndex);
+  void publishNonVolatile() const;
+
+  const IpAddressTablesOptions& options() const { return options_; }
+  // The write side of ipAddressTable and ipAddressSpinLock.
+  IpAddressWriter& writer() { return writer_; }
 
   // The objects to register with the agent, in OID order: prefix table, spin lock, address table.
   std::array<const MibObject*, 3> objects() const {
@@ -159,6 +196,11 @@ private:
   void join(const IndexKey& prefixKey, const PrefixShare& share);
   void leave(const IndexKey& prefixKey, const PrefixShare& share);
   static PrefixEntry summaryOf(const PrefixMembers& members);
+  // ipAddressStorageType of a platform address: permanent for what the system owns, nonVolatile
+  // for the list above, volatile otherwise.
+  std::uint8_t storageOf(const platform::UnicastAddressRow& row) const;
+  // Re-serves the StorageType of the address after a nonVolatile list change.
+  void restyle(const platform::IpAddress& address, std::uint32_t ifIndex);
 
   IpAddressTablesOptions options_;
   MibTable<PrefixEntry> prefixTable_;
@@ -171,6 +213,8 @@ private:
   std::map<IndexKey, PrefixMembers> prefixes_;
   std::int32_t spinLock_ = 0;
   std::uint32_t discards_ = 0;
+  std::set<PersistentAddress> nonVolatile_;
+  IpAddressWriter writer_{*this};
 };
 
 } // namespace ipmibd::tables

@@ -68,7 +68,11 @@ struct WriteAction {
   std::function<SetError()> recheck;
   std::function<platform::Result()> apply;
   std::function<platform::Result()> undo; // empty: nothing to undo
-  std::size_t write = 0;                  // which ColumnWrite of the row an error is reported on
+  // Runs at COMMIT, after every action of the PDU was applied and no undo can come any more (in
+  // plan order; empty: nothing to do). For bookkeeping that must only follow a change that stays,
+  // e.g. the list of nonVolatile rows; it cannot fail.
+  std::function<void()> commit;
+  std::size_t write = 0; // which ColumnWrite of the row an error is reported on
 };
 
 // The write side of one or more MibObjects. Checks must be complete: everything that can be known

@@ -127,7 +127,11 @@ SetOutcome SetRequest::execute() {
 }
 
 void SetRequest::commit() {
-  if (state_ == State::Applied) state_ = State::Committed;
+  if (state_ == State::Applied) {
+    state_ = State::Committed;
+    for (const Planned& planned : plan_)
+      if (planned.action.commit) planned.action.commit();
+  }
   plan_.clear();
 }
 

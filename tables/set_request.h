@@ -25,7 +25,8 @@ struct SetOutcome {
 //   execute()               ACTION    rechecks every action, then applies them in plan order;
 //                                     on a failure undoes the applied ones (commitFailed /
 //                                     undoFailed)
-//   commit()                COMMIT    forgets the undo information
+//   commit()                COMMIT    runs the actions' commit hooks in plan order, then
+//                                     forgets the undo information
 //   undo()                  UNDO      reverses a successful execute() (another part of the PDU,
 //                                     e.g. another subagent, failed)
 //   discard()               FREE      drops the plan; nothing was applied

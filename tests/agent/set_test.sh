@@ -19,21 +19,7 @@ ip -n "$NS" link set d0 up
 ip -n "$NS" addr add 192.0.2.10/24 dev d0
 D0=$(ip -n "$NS" -j link show d0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])')
 
-# The master of testlib.sh is read-only; this one also has a write community.
-PORT="$(free_udp_port)"
-AGENTX="$WORK/agentx.sock"
-cat >"$WORK/snmpd.conf" <<CONF
-master agentx
-agentXSocket $AGENTX
-agentXPerms 0600 0700
-rocommunity public 127.0.0.1
-rwcommunity private 127.0.0.1
-CONF
-snmpd -f -Lf "$WORK/snmpd.log" -C -c "$WORK/snmpd.conf" -I "-$IPMIBD_SNMPD_DISABLED_MODULES" \
-  -p "$WORK/snmpd.pid" "udp:127.0.0.1:$PORT" &
-MASTER_PID=$!
-for _ in $(seq 50); do [ -S "$AGENTX" ] && break; sleep 0.1; done
-[ -S "$AGENTX" ] || fail "snmpd did not create $AGENTX"
+start_write_master
 
 cat >"$WORK/ipmibd.conf" <<CONF
 backend linux netns $NS

@@ -30,7 +30,8 @@ free_udp_port() {
   python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_master: snmpd on 127.0.0.1:$PORT with AgentX at $WORK/agentx.sock, IP modules disabled.
+# start_master [LINE]: snmpd on 127.0.0.1:$PORT with AgentX at $WORK/agentx.sock, IP modules
+# disabled; LINE is added to its configuration (e.g. start_write_master's write community).
 start_master() {
   PORT="$(free_udp_port)"
   AGENTX="$WORK/agentx.sock"
@@ -39,6 +40,7 @@ master agentx
 agentXSocket $AGENTX
 agentXPerms 0600 0700
 rocommunity public 127.0.0.1
+${1:-}
 CONF
   snmpd -f -Lf "$WORK/snmpd.log" -C -c "$WORK/snmpd.conf" -I "-$IPMIBD_SNMPD_DISABLED_MODULES" \
     -p "$WORK/snmpd.pid" "udp:127.0.0.1:$PORT" &
@@ -46,6 +48,9 @@ CONF
   for _ in $(seq 50); do [ -S "$AGENTX" ] && return 0; sleep 0.1; done
   fail "snmpd did not create $AGENTX"
 }
+
+# start_write_master: start_master with the write community "private" (the SET tests).
+start_write_master() { start_master "rwcommunity private 127.0.0.1"; }
 
 # start_agent IPMIBD CONF: runs ipmibd in the foreground against the master, waits for registration.
 start_agent() {

@@ -2,6 +2,7 @@
 // the type/state mapping of every NeighborState, incremental changes and GETNEXT order.
 #include "platform/sim/sim_backend.h"
 #include "tables/ip_net_to_physical_table.h"
+#include "tests/tables/ip_tables_test_support.h"
 
 #include <catch2/catch.hpp>
 
@@ -31,23 +32,13 @@ neigh add 192.0.2.7 lladdr 02:00:00:00:00:07 dev v0
 
 struct Fixture {
   explicit Fixture(IpNetToPhysicalOptions options = {}) : table(options) {
-    SimOptions simOptions;
-    simOptions.manualClock = true;
-    backend = SimBackend::fromScenario(kScenario, "test", error, simOptions);
-    REQUIRE(backend);
+    backend = testing::makeSim(kScenario);
     upSince = backend->now() - 10s; // the agent started 10 s before the scenario was loaded
     REQUIRE(table.attach(*backend).ok());
     settle();
   }
 
-  void settle() {
-    for (int i = 0; i < 100; ++i) {
-      bool more = backend->dispatch(20ms);
-      more = table.applyPending(20ms) || more;
-      if (!more) return;
-    }
-    FAIL("did not settle");
-  }
+  void settle() { testing::settle(*backend, table); }
   void run(const std::string& command) {
     INFO(command);
     Result r = backend->apply(command);
@@ -66,18 +57,7 @@ struct Fixture {
     return std::get<Value>(result).toString();
   }
   // The whole table by GETNEXT, as "column.index=value".
-  std::vector<std::string> walk() const {
-    std::vector<std::string> out;
-    const Oid& entry = IpNetToPhysicalTable::entryOid();
-    Oid at = entry;
-    while (auto vb = table.table().getNextOid(at, context())) {
-      REQUIRE(at < vb->oid);
-      if (!entry.isPrefixOf(vb->oid)) break;
-      out.push_back(Oid(vb->oid.suffixAfter(entry)).toString() + "=" + vb->value.toString());
-      at = vb->oid;
-    }
-    return out;
-  }
+  std::vector<std::string> walk() const { return testing::walk(table.table(), context()); }
 
   Result error;
   std::unique_ptr<SimBackend> backend;

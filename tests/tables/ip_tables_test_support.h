@@ -34,6 +34,16 @@ inline std::unique_ptr<platform::sim::SimBackend> makeSim(const char* scenario =
   return sim;
 }
 
+// Delivers the simulator's change notifications and lets every unit apply them until all are quiet.
+template <class... Units> void settle(platform::sim::SimBackend& sim, Units&... units) {
+  for (int i = 0; i < 100; ++i) {
+    bool more = sim.dispatch(std::chrono::milliseconds(20));
+    ((more = units.applyPending(std::chrono::milliseconds(20)) || more), ...);
+    if (!more) return;
+  }
+  FAIL("did not settle");
+}
+
 // Every instance below `object.base()` as "suffix=value", by GETNEXT from the base; fails the test
 // unless each answer is strictly greater than the previous one and inside the subtree.
 inline std::vector<std::string> walk(const MibObject& object, const RequestContext& context) {

@@ -5,6 +5,7 @@
 #include "tables/inet_cidr_route_table.h"
 #include "tables/ip_interface_tables.h"
 #include "tables/ip_scalars.h"
+#include "tables/scalar.h"
 #include "tables/set_request.h"
 #include "tests/tables/set_pdu.h"
 
@@ -464,4 +465,93 @@ TEST_CASE_METHOD(Fixture, "IP interface columns: SetIpInterfaceEntry with range 
   REQUIRE(set({{&v6, IpInterfaceTables::ipv6EntryOid() + Oid{5, 3}, integer(2)}}).ok());
   REQUIRE(backend->getIpInterfaceEntry(row).ok());
   CHECK_FALSE(row.enabled);
+}
+
+namespace {
+
+// A test-only writer: each varbind of its scalar plans one action whose order is the value
+// written (0 Delete, 1 Modify, 2 Create) and whose apply / undo / commit hook log what ran.
+class HookRecorder final : public RowWriter {
+public:
+  std::vector<std::string> log;
+  bool failApply = false; // the action of value 2 (a creation) fails in ACTION
+  SetError check(const MibObject&, std::span<const SubId> suffix, const Value&,
+                 WriteTarget& target) override {
+    target.row = Oid(suffix);
+    return SetError::NoError;
+  }
+  SetError plan(const Oid& row, std::span<const ColumnWrite> writes, const RequestContext&,
+                std::vector<WriteAction>& actions, std::size_t&) override {
+    const std::string name = row.toString();
+    WriteAction action;
+    action.order = WriteAction::Order(writes.front().value.asInteger32());
+    action.description = name;
+    action.apply = [this, name, fail = failApply && action.order == WriteAction::Order::Create] {
+      log.push_back("apply " + name);
+      return fail ? Result::failure(Status::AccessDenied, "refused") : Result::success();
+    };
+    action.undo = [this, name] {
+      log.push_back("undo " + name);
+      return Result::success();
+    };
+    action.commit = [this, name] { log.push_back("commit " + name); };
+    actions.push_back(std::move(action));
+    return SetError::NoError;
+  }
+};
+
+} // namespace
+
+TEST_CASE("commit hooks run at COMMIT only, in plan order", "[set][commit]") {
+  HookRecorder recorder;
+  MibScalar scalar(Oid{1, 3, 6, 1, 4, 1, 99999, 1}, "recorder", ipmibd::tables::Syntax::Integer32,
+                   Access::ReadWrite, [](const RequestContext&) { return Value::integer32(0); });
+  scalar.setWriter(&recorder);
+  const RequestContext context = RequestContext::current(ipmibd::platform::Clock::now());
+  auto add = [&](SetRequest& request) {
+    REQUIRE(request.add(1, scalar, scalar.base() + Oid{1}, Value::integer32(2)) == SetError::NoError);
+    REQUIRE(request.add(2, scalar, scalar.base() + Oid{2}, Value::integer32(0)) == SetError::NoError);
+    REQUIRE(request.add(3, scalar, scalar.base() + Oid{3}, Value::integer32(1)) == SetError::NoError);
+  };
+  SECTION("committed: after every apply, deletions first") {
+    SetRequest request;
+    add(request);
+    REQUIRE(request.prepare(context).ok());
+    REQUIRE(request.execute().ok());
+    CHECK(recorder.log == std::vector<std::string>{"apply 2", "apply 3", "apply 1"});
+    request.commit();
+    CHECK(recorder.log ==
+          std::vector<std::string>{"apply 2", "apply 3", "apply 1", "commit 2", "commit 3", "commit 1"});
+    request.discard(); // FREE after COMMIT runs nothing more
+    CHECK(recorder.log.size() == 6);
+  }
+  SECTION("undone after ACTION (another part of the PDU failed): no hook") {
+    SetRequest request;
+    add(request);
+    REQUIRE(request.prepare(context).ok());
+    REQUIRE(request.execute().ok());
+    REQUIRE(request.undo().ok());
+    request.commit(); // a stray COMMIT after UNDO must not run the hooks either
+    request.discard();
+    CHECK(recorder.log ==
+          std::vector<std::string>{"apply 2", "apply 3", "apply 1", "undo 1", "undo 3", "undo 2"});
+  }
+  SECTION("ACTION failed and rolled back: no hook") {
+    recorder.failApply = true;
+    SetRequest request;
+    add(request);
+    REQUIRE(request.prepare(context).ok());
+    CHECK(request.execute().error == SetError::CommitFailed);
+    request.commit();
+    request.discard();
+    CHECK(recorder.log == std::vector<std::string>{"apply 2", "apply 3", "apply 1", "undo 3", "undo 2"});
+  }
+  SECTION("refused in RESERVE2 or discarded before ACTION: no hook") {
+    SetRequest request;
+    add(request);
+    REQUIRE(request.prepare(context).ok());
+    request.discard();
+    request.commit();
+    CHECK(recorder.log.empty());
+  }
 }

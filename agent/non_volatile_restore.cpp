@@ -25,7 +25,9 @@ RestoreResult restoreAddresses(platform::Backend& backend, const State& state) {
       event.kind = listed.ok() ? RestoreEvent::Kind::InterfaceGone : RestoreEvent::Kind::Failed;
       event.message = what + (listed.ok() ? ": skipped, interface " + record.interfaceName + " does not exist"
                                           : ": skipped, cannot list interfaces: " + listed.message);
-      event.message += " (it leaves the state file at the next save)";
+      event.message +=
+          listed.ok() ? " (it leaves the state file at the next save)" : " (kept in the state file)";
+      if (!listed.ok()) result.unresolved.push_back(record);
       result.events.push_back(std::move(event));
       continue;
     }
@@ -61,8 +63,10 @@ RestoreResult restoreAddresses(platform::Backend& backend, const State& state) {
       result.nonVolatile.push_back({row.address, record.prefixLength, index});
     } else {
       event.kind = RestoreEvent::Kind::Failed;
-      event.message = what + ": skipped, creating it failed: " + created.toString() +
-                      " (it leaves the state file at the next save)";
+      // Kept in the list (and the file) like an address deleted out of band: retried next start.
+      event.message =
+          what + ": creating it failed: " + created.toString() + " (kept, retried at the next start)";
+      result.nonVolatile.push_back({row.address, record.prefixLength, index});
     }
     result.events.push_back(std::move(event));
   }

@@ -2,9 +2,9 @@
 // list of nonVolatile addresses as state file records.
 #pragma once
 
-#include "tables/ip_address_tables.h"
 #include "agent/state_file.h"
 #include "platform/backend.h"
+#include "tables/ip_address_tables.h"
 
 #include <span>
 #include <string>
@@ -18,7 +18,8 @@ struct RestoreEvent {
     Reapplied,     // missing from the system: created again
     Present,       // already on its interface (the system's prefix length wins)
     InterfaceGone, // no interface of that name: skipped, and dropped at the next save
-    Failed,        // the backend refused to create it: skipped, and dropped at the next save
+    Failed,        // creating it failed (kept in the list: retried at the next start), or the
+                   // interfaces could not be listed (kept in the file as it is: `unresolved`)
   };
   Kind kind = Kind::Failed;
   StateAddress record;
@@ -30,6 +31,9 @@ struct RestoreResult {
   // IpAddressTables::setNonVolatile takes.
   std::vector<tables::PersistentAddress> nonVolatile;
   std::vector<RestoreEvent> events; // one per record, in file order
+  // Records that could not be looked at (no interface list): saved again as they are, so a
+  // transient failure at start-up loses nothing.
+  std::vector<StateAddress> unresolved;
 };
 
 // Re-creates each record's address that is missing from the system. The interface is found by its

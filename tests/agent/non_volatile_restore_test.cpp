@@ -139,7 +139,7 @@ TEST_CASE("restore: the system's prefix length wins over the saved one") {
   CHECK(result.nonVolatile[0].prefixLength == 24);
 }
 
-TEST_CASE("restore: a refused creation is skipped and reported, the others go on") {
+TEST_CASE("restore: a refused creation is reported and kept, the others go on") {
   auto backend = makeBackend();
   backend->injectFault(Operation::CreateAddress, Status::AccessDenied, 1, "no");
   const std::set<std::string> before = addresses(*backend);
@@ -147,15 +147,15 @@ TEST_CASE("restore: a refused creation is skipped and reported, the others go on
       *backend, State{{record("192.0.2.5", 24, "eth0", 3), record("192.0.2.6", 24, "eth0", 3)}});
   REQUIRE(result.events.size() == 2);
   CHECK(result.events[0].kind == RestoreEvent::Kind::Failed);
-  CHECK(
-      result.events[0].message.starts_with("nonVolatile address 192.0.2.5/24 dev eth0: skipped, creating it "
-                                           "failed: AccessDenied"));
+  CHECK(result.events[0].message.starts_with("nonVolatile address 192.0.2.5/24 dev eth0: creating it failed: "
+                                             "AccessDenied"));
+  CHECK(result.events[0].message.ends_with(" (kept, retried at the next start)"));
   CHECK(result.events[1].kind == RestoreEvent::Kind::Reapplied);
   std::set<std::string> expected = before;
   expected.insert("192.0.2.6/24@3");
   CHECK(addresses(*backend) == expected);
-  REQUIRE(result.nonVolatile.size() == 1);
-  CHECK(result.nonVolatile[0].address == *IpAddress::parse("192.0.2.6"));
+  // Both stay nonVolatile: the failed one is retried at the next start, as one deleted out of band.
+  CHECK(texts(result.nonVolatile) == std::vector<std::string>{"192.0.2.5/24@3", "192.0.2.6/24@3"});
 }
 
 TEST_CASE("restore: nothing is created when the interfaces cannot be listed") {
@@ -166,6 +166,8 @@ TEST_CASE("restore: nothing is created when the interfaces cannot be listed") {
   REQUIRE(result.events.size() == 1);
   CHECK(result.events[0].kind == RestoreEvent::Kind::Failed);
   CHECK(result.nonVolatile.empty());
+  CHECK(result.unresolved == std::vector{record("192.0.2.5", 24, "eth0", 3)}); // saved again as it is
+  CHECK(result.events[0].message.ends_with(" (kept in the state file)"));
   CHECK(addresses(*backend) == before);
 }
 

@@ -7,7 +7,7 @@
 //   # <comment lines written by ipmibd>
 //   address 192.0.2.5/24 dev eth0 ifindex 3
 //   address fe80::5/64 dev eth0 ifindex 3
-//   end 2 crc32 1c291ca3
+//   end 2 crc32 XXXXXXXX
 //
 // The first line names the format and its version. `address` records: the address without scope id
 // (the interface is the scope), its prefix length, the interface name (what identifies the interface

@@ -2,7 +2,7 @@
 # Integration test of nonVolatile persistence: addresses created by snmpset with ipAddressStorageType
 # nonVolatile(3) go to the state file (mode 0600, in a directory made 0700) and come back after a
 # restart, a kill -9 and a renumbering of their interface; volatile ones do not; a damaged state
-# file is refused as a whole and moved aside. ipmibd on a Linux network namespace behind a private
+# file is refused as a whole and moved aside; a failed save is logged and counted. ipmibd on a Linux network namespace behind a private
 # snmpd master (root; skipped otherwise).
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
@@ -128,4 +128,19 @@ grep -q "state file REFUSED, starting without its addresses: $STATE line .*: che
 setp "$A.10.$NV4" i 4 "$A.3.$NV4" i "$D0" "$A.11.$NV4" i 3 >/dev/null || fail "createAndGo after refusal"
 expect_file "address 192.0.2.77/24 dev d0 ifindex $D0"
 grep -q 192.0.2.79 "$STATE.corrupt" || fail "the refused file was overwritten"
+
+# 6. A save that fails (the temporary file's place is taken) cannot undo the committed SET: logged
+# loudly and counted; the next successful save catches up.
+mkdir -p "$STATE.tmp/x"
+setp "$A.10.$VOL" i 4 "$A.3.$VOL" i "$D0" "$A.11.$VOL" i 3 >/dev/null || fail "createAndGo with a failing save"
+for _ in $(seq 50); do grep -q "STATE FILE NOT SAVED (1 failure(s) since start): cannot remove $STATE.tmp" \
+  "$WORK/ipmibd.log" && break; sleep 0.1; done
+grep -q "STATE FILE NOT SAVED (1 failure(s) since start)" "$WORK/ipmibd.log" || fail "failed save not logged"
+[ -n "$(d0 192.0.2.78/24)" ] || fail "the SET was undone"
+expect_file_unchanged=$(grep '^address ' "$STATE")
+[ "$expect_file_unchanged" = "address 192.0.2.77/24 dev d0 ifindex $D0" ] || fail "a failed save changed the file"
+rm -rf "$STATE.tmp"
+setp "$A.11.$VOL" i 2 >/dev/null || fail "StorageType volatile refused"
+setp "$A.11.$VOL" i 3 >/dev/null || fail "StorageType nonVolatile refused"
+expect_file "address 192.0.2.77/24 dev d0 ifindex $D0" "address 192.0.2.78/24 dev d0 ifindex $D0"
 echo "PASS"

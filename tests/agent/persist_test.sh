@@ -2,8 +2,8 @@
 # Integration test of nonVolatile persistence: addresses created by snmpset with ipAddressStorageType
 # nonVolatile(3) go to the state file (mode 0600, in a directory made 0700) and come back after a
 # restart, a kill -9 and a renumbering of their interface; volatile ones do not; a damaged state
-# file is refused as a whole and moved aside; a failed save is logged and counted. ipmibd on a Linux network namespace behind a private
-# snmpd master (root; skipped otherwise).
+# file is refused as a whole and moved aside; a failed save is logged and counted. ipmibd on a Linux
+# network namespace behind a private snmpd master (root; skipped otherwise).
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 

@@ -134,6 +134,18 @@ std::optional<std::string> applyRowIdleTimeout(DaemonConfig& config, std::string
   return std::nullopt;
 }
 
+std::optional<std::string> applyStateFile(DaemonConfig& config, std::string_view arguments,
+                                          const std::filesystem::path& baseDirectory) {
+  if (config.stateFile) return "stateFile given more than once";
+  const auto w = words(arguments);
+  if (w.size() != 1 || w[0].back() == '/')
+    return "usage: stateFile PATH | none (default " + std::string(kDefaultStateFile) + " for backend linux)";
+  // Resolved now, as `backend sim`: the daemon chdir()s to / when it detaches.
+  config.stateFile = w[0] == "none" ? std::filesystem::path()
+                                    : std::filesystem::absolute(baseDirectory / w[0]).lexically_normal();
+  return std::nullopt;
+}
+
 constexpr Directive kDirectives[] = {
     {"backend", "linux [netns NAME] | sim FILE", applyBackend},
     {"routeTable", "N | main | local | default", applyRouteTable},
@@ -141,6 +153,7 @@ constexpr Directive kDirectives[] = {
     {"agentxContext", "NAME", applyAgentxContext},
     {"writeAccess", "none | all | OBJECT[,OBJECT...] (default none)", applyWriteAccess},
     {"rowIdleTimeout", "SECONDS (default 300)", applyRowIdleTimeout},
+    {"stateFile", "PATH | none (default /var/lib/ipmibd/state for backend linux)", applyStateFile},
 };
 
 } // namespace
@@ -148,6 +161,13 @@ constexpr Directive kDirectives[] = {
 std::vector<std::uint32_t> DaemonConfig::effectiveRouteTables() const {
   if (routeTables.empty()) return {254};
   return routeTables;
+}
+
+std::optional<std::filesystem::path> DaemonConfig::effectiveStateFile() const {
+  if (stateFile) return stateFile->empty() ? std::nullopt : stateFile;
+  const auto* spec = std::get_if<LinuxBackendSpec>(&backend);
+  if (spec && spec->netns.empty()) return std::filesystem::path(kDefaultStateFile);
+  return std::nullopt;
 }
 
 std::span<const Directive> directives() { return kDirectives; }

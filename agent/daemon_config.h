@@ -27,6 +27,9 @@ using BackendSpec = std::variant<std::monostate, LinuxBackendSpec, SimBackendSpe
 inline constexpr int kDefaultAgentxPriority = 127; // RFC 2741 default; lower number wins
 // RFC 2579 suggests removing createAndWait/notInService rows after about 5 minutes.
 inline constexpr std::chrono::seconds kDefaultRowIdleTimeout{300};
+// Where nonVolatile rows created through SNMP are kept (`stateFile`), for `backend linux` in the
+// daemon's own namespace. Other backends have no default: two daemons must never share one file.
+inline constexpr std::string_view kDefaultStateFile = "/var/lib/ipmibd/state";
 
 // `writeAccess`: which writable objects accept SETs. The default (no line) is none: an agent that
 // changes routing must be switched on deliberately, whatever the master's communities allow.
@@ -45,6 +48,7 @@ struct DaemonConfig {
   std::optional<std::string> agentxContext;
   std::optional<WriteAccess> writeAccess;
   std::optional<std::chrono::seconds> rowIdleTimeout;
+  std::optional<std::filesystem::path> stateFile; // absolute; empty = `stateFile none`
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }
@@ -54,6 +58,9 @@ struct DaemonConfig {
   std::chrono::seconds effectiveRowIdleTimeout() const {
     return rowIdleTimeout.value_or(kDefaultRowIdleTimeout);
   }
+  // The state file in use, nullopt when persistence is off (`stateFile none`, or no line and a
+  // backend other than `linux` without netns).
+  std::optional<std::filesystem::path> effectiveStateFile() const;
   friend bool operator==(const DaemonConfig&, const DaemonConfig&) = default;
 };
 

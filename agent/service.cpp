@@ -3,7 +3,10 @@
 
 #include "agent/backend_factory.h"
 #include "agent/netsnmp.h"
+#include "agent/non_volatile_restore.h"
 #include "agent/set_transactions.h"
+
+#include <algorithm>
 
 namespace ipmibd::agent {
 
@@ -12,10 +15,18 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
   self->backend_ = openBackend(config, error);
   if (!self->backend_) return nullptr;
   const auto opened = platform::Clock::now();
+  const std::vector<tables::PersistentAddress> nonVolatile = self->restoreNonVolatile();
 
   std::vector<std::string> attachErrors;
   self->tables_ = std::make_unique<TableSet>(*self->backend_, attachErrors);
   self->tables_->setRowIdleTimeout(config.effectiveRowIdleTimeout());
+  if (self->persistence_) {
+    self->tables_->addressTables().setNonVolatile(nonVolatile);
+    self->tables_->addressTables().setOnNonVolatileChange(
+        [service = self.get()](const std::vector<tables::PersistentAddress>& list) {
+          service->saveNonVolatile(list);
+        });
+  }
   for (const std::string& message : attachErrors)
     snmp_log(LOG_WARNING, "ipmibd: %s (the table stays empty until the backend reports changes)\n",
              message.c_str());
@@ -38,6 +49,72 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
            self->registrations_.size(), writable, describe(config.backend).c_str(), options.priority,
            options.context.empty() ? "" : ", context ", options.context.c_str());
   return self;
+}
+
+std::vector<tables::PersistentAddress> Service::restoreNonVolatile() {
+  const auto path = config_.effectiveStateFile();
+  if (!path) {
+    snmp_log(LOG_INFO, "ipmibd: no state file (stateFile none, or no default for this backend): "
+                       "nonVolatile addresses are not kept across restarts\n");
+    return {};
+  }
+  persistence_ = std::make_unique<Persistence>(*path);
+  const LoadResult loaded = persistence_->file.load();
+  switch (loaded.outcome) {
+  case LoadResult::Outcome::Loaded:
+  case LoadResult::Outcome::Missing:
+    snmp_log(LOG_INFO, "ipmibd: state file %s\n", loaded.message.c_str());
+    break;
+  case LoadResult::Outcome::Refused:
+    snmp_log(LOG_ERR, "ipmibd: state file REFUSED, starting without its addresses: %s\n",
+             loaded.message.c_str());
+    break;
+  case LoadResult::Outcome::Unreadable:
+    // Saving would replace a file nobody could read: keep it, and save nothing until a restart.
+    persistence_->saveAllowed = false;
+    snmp_log(LOG_ERR,
+             "ipmibd: state file UNREADABLE, starting without its addresses and NOT saving nonVolatile "
+             "addresses until a restart: %s\n",
+             loaded.message.c_str());
+    break;
+  }
+  RestoreResult restored = restoreAddresses(*backend_, loaded.state);
+  for (const RestoreEvent& event : restored.events)
+    snmp_log(event.kind == RestoreEvent::Kind::Present     ? LOG_INFO
+             : event.kind == RestoreEvent::Kind::Reapplied ? LOG_NOTICE
+                                                           : LOG_WARNING,
+             "ipmibd: %s\n", event.message.c_str());
+  persistence_->last = loaded.state;
+  persistence_->unresolved = std::move(restored.unresolved);
+  return std::move(restored.nonVolatile);
+}
+
+void Service::saveNonVolatile(const std::vector<tables::PersistentAddress>& addresses) {
+  Persistence& p = *persistence_;
+  std::vector<std::string> warnings;
+  State state = stateOf(*backend_, addresses, p.last, warnings);
+  for (const StateAddress& record : p.unresolved)
+    if (std::ranges::none_of(state.addresses, [&](const StateAddress& r) {
+          return r.address == record.address && r.interfaceName == record.interfaceName;
+        }))
+      state.addresses.push_back(record);
+  for (const std::string& warning : warnings)
+    snmp_log(LOG_WARNING, "ipmibd: %s\n", warning.c_str());
+  p.last = state;
+  std::string error;
+  if (!p.saveAllowed) error = "the state file could not be read at start-up";
+  if (p.saveAllowed && p.file.save(state, error)) {
+    snmp_log(LOG_INFO, "ipmibd: saved %zu nonVolatile address(es) to %s\n", state.addresses.size(),
+             p.file.path().c_str());
+    return;
+  }
+  // Called at COMMIT: the SET is done and answered, and nothing can undo it now. The address
+  // exists but would not come back after a restart unless a later save succeeds.
+  ++p.saveFailures;
+  snmp_log(LOG_ERR,
+           "ipmibd: STATE FILE NOT SAVED (%llu failure(s) since start): %s; the SET stays committed, but its "
+           "nonVolatile addresses will not be re-applied after a restart\n",
+           static_cast<unsigned long long>(p.saveFailures), error.c_str());
 }
 
 Service::~Service() {

@@ -4,10 +4,12 @@
 #include "agent/agent_info.h"
 #include "agent/daemon_config.h"
 #include "agent/event_loop.h"
+#include "agent/state_file.h"
 #include "agent/subtree_handler.h"
 #include "agent/table_set.h"
 #include "agent/uptime_clock.h"
 #include "platform/backend.h"
+#include "tables/ip_address_tables.h"
 
 #include <memory>
 #include <string>
@@ -25,6 +27,8 @@ public:
   ~Service() override;
 
   const DaemonConfig& config() const { return config_; }
+  // State file saves that failed since start (each is logged at LOG_ERR).
+  std::uint64_t stateFileSaveFailures() const { return persistence_ ? persistence_->saveFailures : 0; }
   std::size_t registrations() const { return registrations_.size(); }
 
   int descriptor() const override { return backend_->eventDescriptor(); }
@@ -35,8 +39,23 @@ public:
 private:
   explicit Service(DaemonConfig config) : config_(std::move(config)) {}
 
+  // The state file of nonVolatile addresses (`stateFile`), when persistence is on.
+  struct Persistence {
+    explicit Persistence(std::filesystem::path path) : file(std::move(path)) {}
+    StateFile file;
+    bool saveAllowed = true;              // false when the file could not be read at start-up
+    State last;                           // the last state written (or loaded): interface names
+    std::vector<StateAddress> unresolved; // records start-up could not look at: carried along
+    std::uint64_t saveFailures = 0;
+  };
+  // Loads the state file and re-creates its missing addresses (before the tables take their dump).
+  std::vector<tables::PersistentAddress> restoreNonVolatile();
+  // The address unit's nonVolatile list changed at a SET's COMMIT: rewrite the file.
+  void saveNonVolatile(const std::vector<tables::PersistentAddress>& addresses);
+
   DaemonConfig config_;
   std::unique_ptr<platform::Backend> backend_;
+  std::unique_ptr<Persistence> persistence_;
   std::unique_ptr<TableSet> tables_;
   std::unique_ptr<AgentInfo> info_;
   std::vector<std::unique_ptr<SubtreeRegistration>> registrations_;

@@ -71,3 +71,29 @@ TEST_CASE("config: agentxPriority and agentxContext", "[agent][config]") {
   CHECK(apply(e, "agentxContext", ""));
   CHECK(apply(e, "agentxContext", "two words"));
 }
+
+TEST_CASE("config: stateFile directive", "[agent][config]") {
+  DaemonConfig c;
+  CHECK_FALSE(c.effectiveStateFile()); // no backend, no file
+  CHECK_FALSE(apply(c, "backend", "linux"));
+  CHECK(c.effectiveStateFile() == std::filesystem::path("/var/lib/ipmibd/state"));
+  CHECK_FALSE(apply(c, "stateFile", "none"));
+  CHECK_FALSE(c.effectiveStateFile());
+  CHECK(apply(c, "stateFile", "/x")); // once only
+
+  DaemonConfig relative;
+  CHECK_FALSE(apply(relative, "stateFile", "../lib/state"));
+  CHECK(relative.effectiveStateFile() == std::filesystem::path("/etc/lib/state"));
+
+  // A namespace or the simulator has no default: two daemons must never share one file.
+  DaemonConfig netns;
+  CHECK_FALSE(apply(netns, "backend", "linux netns blue"));
+  CHECK_FALSE(netns.effectiveStateFile());
+  CHECK_FALSE(apply(netns, "stateFile", "/var/lib/ipmibd/state.blue"));
+  CHECK(netns.effectiveStateFile() == std::filesystem::path("/var/lib/ipmibd/state.blue"));
+
+  DaemonConfig bad;
+  CHECK(apply(bad, "stateFile", ""));
+  CHECK(apply(bad, "stateFile", "/a /b"));
+  CHECK(apply(bad, "stateFile", "/var/lib/ipmibd/"));
+}

@@ -27,6 +27,10 @@ using BackendSpec = std::variant<std::monostate, LinuxBackendSpec, SimBackendSpe
 inline constexpr int kDefaultAgentxPriority = 127; // RFC 2741 default; lower number wins
 // RFC 2579 suggests removing createAndWait/notInService rows after about 5 minutes.
 inline constexpr std::chrono::seconds kDefaultRowIdleTimeout{300};
+// Net-SNMP's agentxPingInterval (its own directive, which ipmibd.conf may use) defaults to 15 s:
+// that long without the master after it returns. ipmibd sets this default before the files are
+// read so it reconnects and registers again within about 2 s of the master's return.
+inline constexpr int kDefaultAgentxPingInterval = 2;
 
 // `writeAccess`: which writable objects accept SETs. The default (no line) is none: an agent that
 // changes routing must be switched on deliberately, whatever the master's communities allow.
@@ -45,6 +49,7 @@ struct DaemonConfig {
   std::optional<std::string> agentxContext;
   std::optional<WriteAccess> writeAccess;
   std::optional<std::chrono::seconds> rowIdleTimeout;
+  std::optional<int> eventReceiveBuffer; // bytes; the Linux backend's netlink event socket
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }

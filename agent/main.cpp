@@ -2,6 +2,7 @@
 #include "agent/config_reader.h"
 #include "agent/event_loop.h"
 #include "agent/log_setup.h"
+#include "agent/master_link.h"
 #include "agent/netsnmp.h"
 #include "agent/options.h"
 #include "agent/pidfile.h"
@@ -83,8 +84,10 @@ int serve(const Options& options) {
   std::error_code ec;
   ConfigReader reader(std::filesystem::current_path(ec));
   reader.begin();
+  MasterLink masterLink;
   init_snmp(kApp); // reads the configuration, then connects to the master (POST_READ_CONFIG)
   reader.onReadDone();
+  masterLink.afterStartup();
   if (!reader.started()) {
     snmp_log(LOG_ERR, "ipmibd: Net-SNMP did not read any configuration; not starting\n");
     return 1;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Integration test of master faults: snmpd killed (-9) and restarted on the same socket several
 # times, then hung (SIGSTOP) and resumed; ipmibd (simulator backend, default agentxPingInterval)
-# must serve the same walk within 5 s of the master's return, stay alive, and never hold two
-# registrations of one subtree.
+# must serve the same walk within 5 s of the master's return, stay alive, never hold two
+# registrations of one subtree, and log each loss once (not every reconnection attempt).
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 
@@ -83,6 +83,11 @@ kill -CONT "$MASTER_PID"
 wait_served "SIGCONT after 1 s stopped"
 
 grep -i "registering pdu failed\|duplicate" "$WORK/ipmibd.log" && fail "a registration was refused"
+# Each loss is logged once, not every failed reconnection attempt (one every 2 s): four losses
+# (three kills, the long stop), five if a ping of a freshly restarted master timed out under load.
+losses=$(grep -c "lost the AgentX master" "$WORK/ipmibd.log" || true)
+[ "$losses" -ge 4 ] && [ "$losses" -le 5 ] || fail "$losses loss lines logged, expected one per master loss"
+grep "Failed to connect" "$WORK/ipmibd.log" && fail "failed reconnection attempts were logged"
 kill -TERM "$AGENT_PID"
 status=0
 wait "$AGENT_PID" || status=$?

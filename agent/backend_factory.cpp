@@ -13,6 +13,7 @@ std::unique_ptr<platform::Backend> openBackend(const DaemonConfig& config, std::
     platform::linux_backend::LinuxOptions options;
     options.netns = spec->netns;
     options.routeTables = config.effectiveRouteTables();
+    if (config.eventReceiveBuffer) options.eventReceiveBuffer = *config.eventReceiveBuffer;
     platform::Result result;
     auto backend = platform::linux_backend::LinuxBackend::open(std::move(options), result);
     if (!backend) error = "cannot open the linux backend: " + result.toString();

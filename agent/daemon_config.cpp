@@ -146,6 +146,18 @@ std::optional<std::string> applyStateFile(DaemonConfig& config, std::string_view
   return std::nullopt;
 }
 
+std::optional<std::string> applyEventReceiveBuffer(DaemonConfig& config, std::string_view arguments,
+                                                   const std::filesystem::path&) {
+  if (config.eventReceiveBuffer) return "eventReceiveBuffer given more than once";
+  const auto w = words(arguments);
+  const auto value = w.size() == 1 ? parseNumber<int>(w[0]) : std::nullopt;
+  // The kernel doubles the value and enforces its own minimum; 1 GiB is far beyond any need.
+  if (!value || *value < 1024 || *value > (1 << 30))
+    return "usage: eventReceiveBuffer BYTES (1024-1073741824; default 8388608)";
+  config.eventReceiveBuffer = *value;
+  return std::nullopt;
+}
+
 constexpr Directive kDirectives[] = {
     {"backend", "linux [netns NAME] | sim FILE", applyBackend},
     {"routeTable", "N | main | local | default", applyRouteTable},
@@ -154,6 +166,8 @@ constexpr Directive kDirectives[] = {
     {"writeAccess", "none | all | OBJECT[,OBJECT...] (default none)", applyWriteAccess},
     {"rowIdleTimeout", "SECONDS (default 300)", applyRowIdleTimeout},
     {"stateFile", "PATH | none (default /var/lib/ipmibd/state for backend linux)", applyStateFile},
+    {"eventReceiveBuffer", "BYTES (linux backend's netlink event socket; default 8388608)",
+     applyEventReceiveBuffer},
 };
 
 } // namespace
@@ -182,6 +196,8 @@ bool DaemonConfig::writeAllowed(std::string_view object) const {
 std::optional<std::string> validate(const DaemonConfig& config) {
   if (std::holds_alternative<std::monostate>(config.backend))
     return "no backend configured: add `backend linux [netns NAME]` or `backend sim FILE` to ipmibd.conf";
+  if (config.eventReceiveBuffer && !std::holds_alternative<LinuxBackendSpec>(config.backend))
+    return "eventReceiveBuffer applies to `backend linux` only";
   return std::nullopt;
 }
 

@@ -30,6 +30,10 @@ inline constexpr std::chrono::seconds kDefaultRowIdleTimeout{300};
 // Where nonVolatile rows created through SNMP are kept (`stateFile`), for `backend linux` in the
 // daemon's own namespace. Other backends have no default: two daemons must never share one file.
 inline constexpr std::string_view kDefaultStateFile = "/var/lib/ipmibd/state";
+// Net-SNMP's agentxPingInterval (its own directive, which ipmibd.conf may use) defaults to 15 s:
+// that long without the master after it returns. ipmibd sets this default before the files are
+// read so it reconnects and registers again within about 2 s of the master's return.
+inline constexpr int kDefaultAgentxPingInterval = 2;
 
 // `writeAccess`: which writable objects accept SETs. The default (no line) is none: an agent that
 // changes routing must be switched on deliberately, whatever the master's communities allow.
@@ -49,6 +53,7 @@ struct DaemonConfig {
   std::optional<WriteAccess> writeAccess;
   std::optional<std::chrono::seconds> rowIdleTimeout;
   std::optional<std::filesystem::path> stateFile; // absolute; empty = `stateFile none`
+  std::optional<int> eventReceiveBuffer; // bytes; the Linux backend's netlink event socket
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }

@@ -2,9 +2,11 @@
 #include "agent/config_reader.h"
 #include "agent/event_loop.h"
 #include "agent/log_setup.h"
+#include "agent/master_link.h"
 #include "agent/netsnmp.h"
 #include "agent/options.h"
 #include "agent/pidfile.h"
+#include "agent/privileges.h"
 #include "agent/service.h"
 #include "agent/signals.h"
 #include "agent/uptime_clock.h"
@@ -14,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 #include <system_error>
+#include <unistd.h>
 
 #ifndef IPMIBD_VERSION
 #define IPMIBD_VERSION "unknown"
@@ -81,8 +84,10 @@ int serve(const Options& options) {
   std::error_code ec;
   ConfigReader reader(std::filesystem::current_path(ec));
   reader.begin();
+  MasterLink masterLink;
   init_snmp(kApp); // reads the configuration, then connects to the master (POST_READ_CONFIG)
   reader.onReadDone();
+  masterLink.afterStartup();
   if (!reader.started()) {
     snmp_log(LOG_ERR, "ipmibd: Net-SNMP did not read any configuration; not starting\n");
     return 1;
@@ -106,6 +111,22 @@ int serve(const Options& options) {
   if (!options.pidFile.empty() && !pidFile.write(options.pidFile, error)) {
     snmp_log(LOG_ERR, "ipmibd: %s\n", error.c_str());
     return 1;
+  }
+
+  if (!options.user.empty()) {
+    // After the pid file and the master session (root's), before the backend: the same rights
+    // at start-up and on every reload. A netns backend keeps entering its namespace (setns).
+    const auto* linuxSpec = std::get_if<LinuxBackendSpec>(&reader.config().backend);
+    const PrivilegeDrop drop{options.user, options.group, linuxSpec != nullptr && !linuxSpec->netns.empty()};
+    if (!dropPrivileges(drop, error)) {
+      snmp_log(LOG_ERR, "ipmibd: cannot drop privileges to %s: %s\n", options.user.c_str(), error.c_str());
+      return 1;
+    }
+    snmp_log(LOG_INFO, "ipmibd: running as uid %u gid %u, capabilities %llx\n", ::getuid(), ::getgid(),
+             effectiveCapabilities());
+  } else if (::geteuid() == 0) {
+    snmp_log(LOG_WARNING, "ipmibd: running as root with every capability; -u USER keeps only "
+                          "CAP_NET_ADMIN (see conf/ipmibd.service)\n");
   }
 
   UptimeClock clock;
@@ -147,6 +168,10 @@ int main(int argc, char** argv) {
   }
   configureNetSnmp(options);
   init_agent(kApp);
+  // Reconnect soon after the master returns (Net-SNMP's default, 15 s, is set by init_agent());
+  // an agentxPingInterval line in the files, read by init_snmp(), still overrides it.
+  netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+                     kDefaultAgentxPingInterval);
   const int status = serve(options);
   snmp_shutdown(kApp); // closes the AgentX session (Close-PDU)
   return status;

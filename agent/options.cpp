@@ -131,6 +131,12 @@ ParsedOptions parseOptions(int argc, const char* const* argv) {
       case 'p':
         if (!value(o.pidFile)) return fail("-p needs a pid file name");
         break;
+      case 'u':
+        if (!value(o.user)) return fail("-u needs a user name or id");
+        break;
+      case 'g':
+        if (!value(o.group)) return fail("-g needs a group name or id");
+        break;
       case 'D':
         // Optional and attached only, as snmpd: "-D" alone means every token.
         if (attached.empty())
@@ -161,6 +167,7 @@ ParsedOptions parseOptions(int argc, const char* const* argv) {
       }
     }
   }
+  if (!o.group.empty() && o.user.empty()) return fail("-g needs -u (ipmibd drops root only to a user)");
   return parsed;
 }
 
@@ -174,6 +181,9 @@ std::string usageText(const std::string& program) {
          "  -c FILE       read FILE(s) (comma separated) in addition to ipmibd.conf\n"
          "  -C            do not read the default configuration files\n"
          "  -p PIDFILE    write the process id to PIDFILE\n"
+         "  -u USER       run as USER (after start-up as root), keeping only CAP_NET_ADMIN\n"
+         "                (and CAP_SYS_ADMIN for `backend linux netns`)\n"
+         "  -g GROUP      run as GROUP (default: USER's primary group)\n"
          "  -D[TOKENS]    Net-SNMP debug output for TOKENS (comma separated; all when empty)\n"
          "  -L MODE       logging: e (stderr), o (stdout), n (none), f FILE, s FACILITY,\n"
          "                E/O/N/F/S PRIORITY [FILE|FACILITY] for a minimum priority\n"

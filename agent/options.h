@@ -16,6 +16,8 @@ struct Options {
   bool noDefaultConfigs = false;        // -C
   std::vector<std::string> debugTokens; // -D: Net-SNMP debug tokens; "ALL" when -D has no value
   std::string pidFile;                  // -p
+  std::string user;                     // -u: drop root to this user (name or number)
+  std::string group;                    // -g: ... and this group (default: the user's)
   bool help = false;                    // -h
   bool version = false;                 // -V
 };

@@ -48,6 +48,9 @@ SetError IpInterfaceTables::plan(const Oid& row, std::span<const ColumnWrite> wr
   }
   if (after.enabled == before.enabled && after.forwardingEnabled == before.forwardingEnabled)
     return SetError::NoError;
+  // Neither backend can detach one interface from IPv4 (Linux has no such switch, and the simulator
+  // models Linux): refused here, precisely, instead of as commitFailed when the change is applied.
+  if (before.family == Family::V4 && before.enabled && !after.enabled) return SetError::InconsistentValue;
   platform::Backend* backend = backend_;
   WriteAction action;
   const std::string name = std::string(before.family == Family::V6 ? "IPv6" : "IPv4") + " on interface " +

@@ -97,3 +97,25 @@ TEST_CASE("config: stateFile directive", "[agent][config]") {
   CHECK(apply(bad, "stateFile", "/a /b"));
   CHECK(apply(bad, "stateFile", "/var/lib/ipmibd/"));
 }
+
+TEST_CASE("config: eventReceiveBuffer", "[agent][config]") {
+  DaemonConfig c;
+  CHECK_FALSE(c.eventReceiveBuffer);
+  CHECK_FALSE(apply(c, "eventReceiveBuffer", "4096"));
+  CHECK(c.eventReceiveBuffer == 4096);
+  CHECK(apply(c, "eventReceiveBuffer", "8192")); // twice
+  CHECK(validate(c));                            // no backend yet
+  CHECK_FALSE(apply(c, "backend", "linux"));
+  CHECK_FALSE(validate(c));
+  DaemonConfig sim;
+  CHECK_FALSE(apply(sim, "backend", "sim x.scn"));
+  CHECK_FALSE(apply(sim, "eventReceiveBuffer", "65536"));
+  CHECK(validate(sim)); // the simulator has no socket
+  DaemonConfig bad;
+  CHECK(apply(bad, "eventReceiveBuffer", "1023"));
+  CHECK(apply(bad, "eventReceiveBuffer", "1073741825"));
+  CHECK(apply(bad, "eventReceiveBuffer", "-1"));
+  CHECK(apply(bad, "eventReceiveBuffer", "1M"));
+  CHECK(apply(bad, "eventReceiveBuffer", ""));
+  CHECK(apply(bad, "eventReceiveBuffer", "1 2"));
+}

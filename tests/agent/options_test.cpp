@@ -62,3 +62,15 @@ TEST_CASE("options: usage errors", "[agent][options]") {
   CHECK(parse({"-h"}).options.help);
   CHECK(parse({"-V"}).options.version);
 }
+
+TEST_CASE("options: -u and -g as snmpd", "[agent][options]") {
+  const auto p = parse({"-u", "ipmibd", "-gDebian-snmp"});
+  REQUIRE_FALSE(p.error);
+  CHECK(p.options.user == "ipmibd");
+  CHECK(p.options.group == "Debian-snmp");
+  CHECK(parse({"-fu", "123"}).options.user == "123");
+  CHECK(parse({"-u"}).error);
+  CHECK(parse({"-g"}).error);
+  CHECK(parse({"-g", "adm"}).error); // a group alone is not supported
+  CHECK(parse({}).options.user.empty());
+}

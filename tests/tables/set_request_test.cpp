@@ -453,6 +453,11 @@ TEST_CASE_METHOD(Fixture, "IP interface columns: SetIpInterfaceEntry with range 
         SetError::NoCreation);
   CHECK(set({{&v4, IpInterfaceTables::ipv4EntryOid() + Oid{2, 2}, integer(1500)}}).error ==
         SetError::NotWritable);
+  // IPv4 cannot be switched off per interface: a precise refusal before anything is applied
+  // (found by tests/agent/hostile_requests_test.py as commitFailed); up(1) is a no-op.
+  CHECK(set({{&v4, IpInterfaceTables::ipv4EntryOid() + Oid{3, 3}, integer(2)}}).error ==
+        SetError::InconsistentValue);
+  CHECK(set({{&v4, IpInterfaceTables::ipv4EntryOid() + Oid{3, 3}, integer(1)}}).ok());
 
   REQUIRE(set({{&v6, v6Forwarding, integer(1)}}).ok());
   ipmibd::platform::IpInterfaceRow row;

@@ -1,6 +1,8 @@
 // DaemonConfig: ipmibd.conf's own directives and their parsers (pure; Net-SNMP feeds the lines).
 #pragma once
 
+#include "agent/notify_settings.h"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -45,6 +47,7 @@ struct DaemonConfig {
   std::optional<std::string> agentxContext;
   std::optional<WriteAccess> writeAccess;
   std::optional<std::chrono::seconds> rowIdleTimeout;
+  NotifySettings notify; // change notifications (notify_settings.h)
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }

@@ -75,6 +75,8 @@ bool Service::run(std::chrono::milliseconds budget) {
 
 std::optional<LoopClock::time_point> Service::deadline() const {
   std::optional<LoopClock::time_point> next = backend_->nextDeadline();
+  // Released by a SET's end (inside Net-SNMP's request handling): send them without waiting.
+  if (notifier_ && notifier_->hasOutput()) return LoopClock::now();
   if (notifier_)
     if (auto summary = notifier_->deadline(); summary && (!next || *summary < *next)) next = summary;
   return next;

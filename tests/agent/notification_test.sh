@@ -125,4 +125,63 @@ expect_trap "$N.7|$K 1|$AD.3.$A6 $D0|$AD.4.$A6 1|$AD.7.$A6 1|$AD.6.$A6 2"
 ip -n "$NS" addr del 2001:db8:1::20/64 dev d0
 expect_trap "$N.9|$K 3|$AD.3.$A6 $D0|$AD.4.$A6 1|$AD.7.$A6 1|$AD.6.$A6 2"
 
+# 4. Through snmpset: a committed createAndGo and destroy are announced (after the PDU ends).
+setp() { snmpset -v2c -c private -On -t 5 -r 0 "127.0.0.1:$PORT" "$@" 2>&1; }
+RS=1.4.203.0.113.0.24.2.0.0.1.4.192.0.2.1
+setp "$RT.17.$RS" i 4 >/dev/null || fail "createAndGo refused: $(setp "$RT.17.$RS" i 4)"
+expect_trap "$N.1|$K 1|$RT.7.$RS $D0|$RT.8.$RS 4|$RT.9.$RS 3|$RT.17.$RS 1"
+setp "$RT.17.$RS" i 6 >/dev/null || fail "destroy refused"
+expect_trap "$N.3|$K 3|$RT.7.$RS $D0|$RT.8.$RS 4|$RT.9.$RS 3|$RT.17.$RS 1"
+
+# 5. An undone SET announces nothing: two good creates and a third the kernel refuses (its
+# interface d2 is down) make commitFailed; the first two were made and undone in the kernel.
+UA=1.4.198.51.100.0.25.2.0.0.1.4.192.0.2.1
+UB=1.4.198.51.100.128.25.2.0.0.1.4.192.0.2.1
+UC=1.4.203.0.113.0.26.3.0.0.$D2.1.4.0.0.0.0
+out=$(setp "$RT.17.$UA" i 4 "$RT.17.$UB" i 4 "$RT.17.$UC" i 4 "$RT.8.$UC" i 3) && fail "SET via a down interface succeeded"
+echo "$out" | grep -q "Reason: commitFailed" || fail "SET via a down interface gave: $out (expected commitFailed)"
+[ -z "$(ip -n "$NS" route show root 198.51.100.0/24)" ] || fail "undone SET left routes: $(ip -n "$NS" route)"
+# A marker change afterwards: once its notification is in, nothing for the undone rows came before it.
+ip -n "$NS" route add 192.0.2.128/25 dev d0 proto static
+RM=1.4.192.0.2.128.25.3.0.0.$D0.1.4.0.0.0.0
+before=$SEEN
+expect_trap "$N.1|$K 1|$RT.7.$RM $D0|$RT.8.$RM 3|$RT.9.$RM 3|$RT.17.$RM 1"
+if tail -n +$((before + 1)) "$TRAPS" | grep -q "198\.51\.100\.\(0\|128\)\.25"; then
+  fail "the undone SET was announced: $(tail -n +$((before + 1)) "$TRAPS")"
+fi
+suppressed=$(snmp snmpget -Oqv "$C.7.0")
+[ "$suppressed" -ge 2 ] || fail "ipmibdNotifySuppressed is $suppressed after an undone SET"
+
+# 6. A flood: 3000 routes added at once give at most notifyRate (20) per-row notifications and
+# summaries (ipmibdChangesCoalesced, table inetCidrRouteTable(1)) whose counts make up the rest.
+flood() { # flood add|del: one ip -batch of 3000 IPv6 routes
+  for i in $(seq 0 2999); do printf 'route %s 2001:db8:100:%x::/64 dev d0\n' "$1" "$i"; done >"$WORK/batch"
+  ip -n "$NS" -batch "$WORK/batch"
+}
+# coalesced_total COLUMN: per-row notifications of type N.$1 plus summary counts in COLUMN (11
+# added, 13 removed) received since SEEN; waits until they reach 3000.
+coalesced_total() {
+  local rows sum
+  for _ in $(seq 100); do
+    rows=$(tail -n +$((SEEN + 1)) "$TRAPS" | grep -c "|$TRAPOID $N\.$1|" || true)
+    sum=$(tail -n +$((SEEN + 1)) "$TRAPS" | { grep "|$TRAPOID $N\.10|$C\.10\.0 1|" || true; } |
+      sed -n "s/.*|$C\.$2\.0 \([0-9]*\).*/\1/p" | awk '{s += $1} END {print s + 0}')
+    [ $((rows + sum)) -ge 3000 ] && break
+    sleep 0.1
+  done
+  summaries=$(tail -n +$((SEEN + 1)) "$TRAPS" | grep -c "|$TRAPOID $N\.10|" || true)
+  echo "flood $1: $rows per-row, $summaries summaries, $sum coalesced"
+  [ "$rows" -le 20 ] || fail "flood: $rows per-row notifications (rate 20)"
+  [ "$summaries" -ge 1 ] && [ "$summaries" -le 10 ] || fail "flood: $summaries summaries"
+  [ $((rows + sum)) -eq 3000 ] || fail "flood: $rows per-row + $sum coalesced != 3000"
+  SEEN=$(wc -l <"$TRAPS")
+}
+flood add
+coalesced_total 1 11
+sleep 1.2 # let the storm end (a quiet second)
+flood del
+coalesced_total 3 13
+[ "$(snmp snmpget -Oqv "$C.6.0")" -ge 5960 ] || fail "ipmibdNotifyCoalesced: $(snmp snmpget -Oqv "$C.6.0")"
+[ "$(snmp snmpget -Oqv "$C.8.0")" -eq 0 ] || fail "ipmibdNotifyDropped: $(snmp snmpget -Oqv "$C.8.0")"
+
 echo "PASS"

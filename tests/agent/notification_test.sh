@@ -3,7 +3,8 @@
 # master (trap2sink), what ipmibd (backend linux, in a network namespace) announces: route,
 # neighbor and address added/changed/removed for IPv4 and IPv6 made with `ip`, a route made with
 # snmpset, nothing for an undone SET, and a flood of routes coalesced into a bounded number of
-# notifications with summaries whose counts add up.
+# notifications with summaries whose counts add up, and notifications dropped (and counted) while
+# the master is away.
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 command -v snmptrapd >/dev/null || { echo "SKIP: snmptrapd not installed"; exit 77; }
@@ -52,6 +53,7 @@ cat >"$WORK/ipmibd.conf" <<CONF
 backend linux netns $NS
 writeAccess inetCidrRouteTable
 notifyRate 20
+agentxPingInterval 1
 CONF
 start_agent "$IPMIBD" "$WORK/ipmibd.conf"
 
@@ -183,5 +185,23 @@ flood del
 coalesced_total 3 13
 [ "$(snmp snmpget -Oqv "$C.6.0")" -ge 5960 ] || fail "ipmibdNotifyCoalesced: $(snmp snmpget -Oqv "$C.6.0")"
 [ "$(snmp snmpget -Oqv "$C.8.0")" -eq 0 ] || fail "ipmibdNotifyDropped: $(snmp snmpget -Oqv "$C.8.0")"
+
+# 7. While the master is away notifications are dropped and counted, not queued for later.
+kill "$MASTER_PID"
+wait "$MASTER_PID" 2>/dev/null || true
+ip -n "$NS" route add 198.51.100.64/26 via 192.0.2.1 proto static
+sleep 0.5
+snmpd -f -Lf "$WORK/snmpd.log" -C -c "$WORK/snmpd.conf" -I "-$IPMIBD_SNMPD_DISABLED_MODULES" \
+  -p "$WORK/snmpd.pid" "udp:127.0.0.1:$PORT" &
+MASTER_PID=$!
+for _ in $(seq 100); do
+  [ "$(snmp snmpget -Oqv "$C.8.0" 2>/dev/null)" = 1 ] && break
+  sleep 0.1
+done
+[ "$(snmp snmpget -Oqv "$C.8.0")" = 1 ] || fail "ipmibdNotifyDropped after a change without master: $(snmp snmpget -Oqv "$C.8.0")"
+ip -n "$NS" route del 192.0.2.128/25 dev d0 # a marker: once it is in, the dropped one never came
+before=$SEEN
+expect_trap "$N.3|$K 3|$RT.7.$RM $D0|$RT.8.$RM 3|$RT.9.$RM 3|$RT.17.$RM 1"
+if tail -n +$((before + 1)) "$TRAPS" | grep -q "198\.51\.100\.64\.26"; then fail "a dropped notification was sent later"; fi
 
 echo "PASS"

@@ -141,7 +141,7 @@ constexpr Directive kDirectives[] = {
     {"writeAccess", "none | all | OBJECT[,OBJECT...] (default none)", applyWriteAccess},
     {"rowIdleTimeout", "SECONDS (default 300)", applyRowIdleTimeout},
     {"notifications", "on | off (default on)", applyNotifications},
-    {"notifyKinds", "route neighbor address (default all)", applyNotifyKinds},
+    {"notifyKinds", "route neighbor address interface (default all)", applyNotifyKinds},
     {"notifyRate", "N per-row notifications per second (default 50)", applyNotifyRate},
     {"notifySnmpChanges", "yes | no (default yes)", applyNotifySnmpChanges},
 };

@@ -20,7 +20,7 @@ NotifyInfo::NotifyInfo(const NotifySettings& settings, const tables::ChangeNotif
   const tables::NotifierOptions options = settings.options();
   scalar(1, "ipmibdNotifyEnabled", Syntax::Integer32,
          [enabled](const RequestContext&) { return Value::integer32(enabled ? 1 : 2); });
-  // BITS { route(0), neighbor(1), address(2) }: one octet, most significant bit first.
+  // BITS { route(0), neighbor(1), address(2), interface(3) }: one octet, most significant bit first.
   std::uint8_t bits = 0;
   for (std::size_t i = 0; i < options.tables.size(); ++i)
     if (options.tables[i]) bits |= std::uint8_t(0x80u >> i);

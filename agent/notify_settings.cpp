@@ -49,9 +49,9 @@ std::optional<std::string> applyNotifications(DaemonConfig& config, std::string_
 std::optional<std::string> applyNotifyKinds(DaemonConfig& config, std::string_view arguments,
                                             const std::filesystem::path&) {
   if (config.notify.kinds) return "notifyKinds given more than once";
-  std::array<bool, 3> kinds{false, false, false};
+  tables::NotifyKinds kinds{};
   const auto w = words(arguments);
-  if (w.empty()) return "usage: notifyKinds KIND... (route neighbor address; default all)";
+  if (w.empty()) return "usage: notifyKinds KIND... (route neighbor address interface; default all)";
   for (const std::string& kind : w) {
     bool known = false;
     for (tables::NotifyTable table : tables::kNotifyTables)
@@ -59,7 +59,7 @@ std::optional<std::string> applyNotifyKinds(DaemonConfig& config, std::string_vi
         kinds[std::size_t(table) - 1] = true;
         known = true;
       }
-    if (!known) return "notifyKinds: unknown kind '" + kind + "' (known: route neighbor address)";
+    if (!known) return "notifyKinds: unknown kind '" + kind + "' (known: route neighbor address interface)";
   }
   config.notify.kinds = kinds;
   return std::nullopt;

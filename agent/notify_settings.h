@@ -17,7 +17,7 @@ struct DaemonConfig;
 
 struct NotifySettings {
   std::optional<bool> enabled;                // notifications on|off (default on)
-  std::optional<std::array<bool, 3>> kinds;   // notifyKinds route neighbor address (default all)
+  std::optional<tables::NotifyKinds> kinds;   // notifyKinds route neighbor address interface (default all)
   std::optional<std::uint32_t> ratePerSecond; // notifyRate N (default 50; 0 = summaries only)
   std::optional<bool> announceSnmpChanges;    // notifySnmpChanges yes|no (default yes)
 

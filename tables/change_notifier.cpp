@@ -116,8 +116,8 @@ std::optional<RowEvent> eventBetween(const std::optional<RowSnapshot>& before,
   return std::nullopt;
 }
 
-Notification rowNotification(NotifyTable table, RowEvent event, const RowSnapshot& snapshot) {
-  Notification n{NotificationOids::rowNotification(table, event), {}};
+Notification rowNotification(const Oid& trapOid, RowEvent event, const RowSnapshot& snapshot) {
+  Notification n{trapOid, {}};
   n.varbinds.reserve(snapshot.values.size() + 1);
   n.varbinds.push_back({NotificationOids::changeKind(), Value::integer32(std::int32_t(event))});
   n.varbinds.insert(n.varbinds.end(), snapshot.values.begin(), snapshot.values.end());

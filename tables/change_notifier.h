@@ -19,7 +19,7 @@
 namespace ipmibd::tables {
 
 struct NotifierOptions {
-  std::array<bool, kNotifyTables.size()> tables{true, true, true}; // by NotifyTable value - 1
+  NotifyKinds tables{true, true, true, true};
   std::uint32_t ratePerSecond = 50;
   bool announceSnmpChanges = true; // changes made through our own SETs
   // Notifications waiting for the sender beyond this are dropped (the loop sends every round, so
@@ -82,6 +82,8 @@ struct WatchSpec {
   Oid entry;
   std::span<const SubId> columns;
   std::span<const SubId> significant;
+  // The notification per event; empty: that event is not announced (interfaces: changes only).
+  std::array<Oid, 3> notifications; // added, changed, removed
 };
 
 RowEvent rowEventOf(platform::ChangeKind kind);
@@ -97,7 +99,7 @@ std::optional<RowSnapshot> snapshotRow(const MibObject& table, const WatchSpec& 
 // The event between two snapshots of one platform row, nullopt when nothing worth telling changed.
 std::optional<RowEvent> eventBetween(const std::optional<RowSnapshot>& before,
                                      const std::optional<RowSnapshot>& after, const WatchSpec& spec);
-Notification rowNotification(NotifyTable table, RowEvent event, const RowSnapshot& snapshot);
+Notification rowNotification(const Oid& trapOid, RowEvent event, const RowSnapshot& snapshot);
 
 // The RowObserver a table unit calls: `Unit` offers indexOf(row) (the served index, nullopt when
 // not served) and its MibTable. Work per change under a storm: one saturated() call.
@@ -115,9 +117,10 @@ public:
     std::optional<RowSnapshot> after = snapshotRow(table_, spec_, unit_.indexOf(row));
     const std::optional<RowEvent> event = eventBetween(before_, after, spec_);
     if (!event) return;
+    const Oid& trapOid = spec_.notifications[std::size_t(*event) - 1];
+    if (trapOid.empty()) return;
     const RowSnapshot& shown = *event == RowEvent::Removed ? *before_ : *after;
-    notifier_.emit(spec_.table, *event, spec_.entry + shown.index,
-                   rowNotification(spec_.table, *event, shown));
+    notifier_.emit(spec_.table, *event, spec_.entry + shown.index, rowNotification(trapOid, *event, shown));
   }
 
 private:

@@ -5,6 +5,7 @@
 #include "tables/change_notifier.h"
 #include "tables/inet_cidr_route_table.h"
 #include "tables/ip_address_tables.h"
+#include "tables/ip_interface_tables.h"
 #include "tables/ip_net_to_physical_table.h"
 
 #include <memory>
@@ -25,7 +26,13 @@ WatchSpec neighborWatchSpec();
 // ipAddressIfIndex, Type, Status, Origin; any of them changing is a "changed".
 WatchSpec addressWatchSpec();
 
+// ipv4InterfaceEnableStatus, RetransmitTime / ipv6InterfaceEnableStatus, ReachableTime,
+// RetransmitTime, Forwarding; "changed" only (interfaces coming and going are IF-MIB's business).
+WatchSpec ipv4InterfaceWatchSpec();
+WatchSpec ipv6InterfaceWatchSpec();
+
 std::unique_ptr<ChangeWatch> watchChanges(InetCidrRouteTable& unit, ChangeNotifier& notifier);
+std::unique_ptr<ChangeWatch> watchChanges(IpInterfaceTables& unit, ChangeNotifier& notifier);
 std::unique_ptr<ChangeWatch> watchChanges(IpNetToPhysicalTable& unit, ChangeNotifier& notifier);
 std::unique_ptr<ChangeWatch> watchChanges(IpAddressTables& unit, ChangeNotifier& notifier);
 

@@ -17,6 +17,7 @@ std::string_view toString(NotifyTable table) {
   case NotifyTable::Route: return "route";
   case NotifyTable::Neighbor: return "neighbor";
   case NotifyTable::Address: return "address";
+  case NotifyTable::Interface: return "interface";
   }
   return "?";
 }
@@ -36,6 +37,8 @@ Oid NotificationOids::rowNotification(NotifyTable table, RowEvent event) {
   return notifications() + Oid{first + SubId(event) - 1};
 }
 Oid NotificationOids::changesCoalesced() { return notifications() + Oid{10}; }
+Oid NotificationOids::ipv4InterfaceChanged() { return notifications() + Oid{11}; }
+Oid NotificationOids::ipv6InterfaceChanged() { return notifications() + Oid{12}; }
 Oid NotificationOids::changeKind() { return notifyObject(9); }
 Oid NotificationOids::table() { return notifyObject(10); }
 Oid NotificationOids::addedCount() { return notifyObject(11); }

@@ -13,10 +13,13 @@
 namespace ipmibd::tables {
 
 // The tables whose changes are announced (ipmibdNotifyTable values).
-enum class NotifyTable : std::uint8_t { Route = 1, Neighbor = 2, Address = 3 };
-inline constexpr std::array<NotifyTable, 3> kNotifyTables{NotifyTable::Route, NotifyTable::Neighbor,
-                                                          NotifyTable::Address};
-std::string_view toString(NotifyTable table); // "route", "neighbor", "address"
+// Interface: ipv4InterfaceTable and ipv6InterfaceTable.
+enum class NotifyTable : std::uint8_t { Route = 1, Neighbor = 2, Address = 3, Interface = 4 };
+inline constexpr std::array<NotifyTable, 4> kNotifyTables{NotifyTable::Route, NotifyTable::Neighbor,
+                                                          NotifyTable::Address, NotifyTable::Interface};
+// Which tables are announced, by NotifyTable value - 1.
+using NotifyKinds = std::array<bool, kNotifyTables.size()>;
+std::string_view toString(NotifyTable table); // "route", "neighbor", "address", "interface"
 
 // What happened to a served row (ipmibdNotifyChangeKind values).
 enum class RowEvent : std::uint8_t { Added = 1, Changed = 2, Removed = 3 };
@@ -32,9 +35,12 @@ struct Notification {
 struct NotificationOids {
   static const Oid& notifications(); // ipmibdNotifications  ipmibdMIB.0
   static const Oid& objects();       // ipmibdNotify         ipmibdMIB.3
-  // The per-row notification of `table` for `event`: ipmibdRouteAdded ... ipmibdAddressRemoved.
+  // The per-row notification of `table` (Route, Neighbor, Address) for `event`: ipmibdRouteAdded
+  // ... ipmibdAddressRemoved.
   static Oid rowNotification(NotifyTable table, RowEvent event);
-  static Oid changesCoalesced(); // ipmibdChangesCoalesced
+  static Oid changesCoalesced();     // ipmibdChangesCoalesced
+  static Oid ipv4InterfaceChanged(); // ipmibdIpv4InterfaceChanged
+  static Oid ipv6InterfaceChanged(); // ipmibdIpv6InterfaceChanged
   // Instance OIDs (.0) of the accessible-for-notify objects.
   static Oid changeKind();   // ipmibdNotifyChangeKind.0
   static Oid table();        // ipmibdNotifyTable.0

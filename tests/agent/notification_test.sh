@@ -127,6 +127,18 @@ expect_trap "$N.7|$K 1|$AD.3.$A6 $D0|$AD.4.$A6 1|$AD.7.$A6 1|$AD.6.$A6 2"
 ip -n "$NS" addr del 2001:db8:1::20/64 dev d0
 expect_trap "$N.9|$K 3|$AD.3.$A6 $D0|$AD.4.$A6 1|$AD.7.$A6 1|$AD.6.$A6 2"
 
+# 3b. IP interface parameters: IPv6 forwarding on d0 and off again (NETCONF); the other values
+# as the kernel has them.
+V6=.1.3.6.1.2.1.4.30.1
+reach=$(ip netns exec "$NS" cat /proc/sys/net/ipv6/neigh/d0/base_reachable_time_ms)
+retrans=$(ip netns exec "$NS" cat /proc/sys/net/ipv6/neigh/d0/retrans_time_ms)
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.d0.forwarding=1
+expect_trap "$N.12|$K 2|$V6.5.$D0 1|$V6.6.$D0 $reach|$V6.7.$D0 $retrans|$V6.8.$D0 1"
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.d0.forwarding=0
+expect_trap "$N.12|$K 2|$V6.5.$D0 1|$V6.6.$D0 $reach|$V6.7.$D0 $retrans|$V6.8.$D0 2"
+# (ipv4InterfaceTable's values change with no netlink notification the backend listens to; the
+# IPv4 notification is covered by the unit tests.)
+
 # 4. Through snmpset: a committed createAndGo and destroy are announced (after the PDU ends).
 setp() { snmpset -v2c -c private -On -t 5 -r 0 "127.0.0.1:$PORT" "$@" 2>&1; }
 RS=1.4.203.0.113.0.24.2.0.0.1.4.192.0.2.1

@@ -126,7 +126,7 @@ TEST_CASE("neighbor notifications ignore reachability churn", "[notify]") {
 TEST_CASE("a table whose kind is switched off announces nothing", "[notify]") {
   ManualClock clock;
   NotifierOptions options;
-  options.tables = {false, true, true};
+  options.tables = {false, true, true, true};
   ChangeNotifier notifier(options, clock.function());
   InetCidrRouteTable table;
   auto watch = watchChanges(table, notifier);
@@ -258,4 +258,37 @@ TEST_CASE("echo filter: committed SET changes are dropped when not announced", "
   CHECK(filter.expire(clock.now + 1s).empty());
   CHECK(filter.expire(clock.now + SetEchoFilter::kPendingLimit).size() == 1);
   CHECK(filter.size() == 0);
+}
+
+TEST_CASE("IP interface notifications: parameter changes only, per family", "[notify]") {
+  ManualClock clock;
+  ChangeNotifier notifier({}, clock.function());
+  IpInterfaceTables tables;
+  auto watch = watchChanges(tables, notifier);
+  ipmibd::platform::IpInterfaceRow v6;
+  v6.family = ipmibd::platform::Family::V6;
+  v6.interfaceIndex = 3;
+  v6.enabled = true;
+  v6.baseReachableTime = 30000;
+  v6.retransmitTime = 1000;
+  tables.apply(ChangeKind::Add, v6); // a new interface: IF-MIB's business, not announced
+  CHECK_FALSE(notifier.hasOutput());
+  v6.forwardingEnabled = true;
+  tables.apply(ChangeKind::ParameterChange, v6);
+  ipmibd::platform::IpInterfaceRow v4 = v6;
+  v4.family = ipmibd::platform::Family::V4;
+  tables.apply(ChangeKind::Add, v4);
+  v4.enabled = false;
+  tables.apply(ChangeKind::ParameterChange, v4);
+  tables.apply(ChangeKind::Delete, v4);
+  const auto sent = notifier.take();
+  REQUIRE(sent.size() == 2);
+  CHECK(render(sent[0]) == std::vector<std::string>{"trap=" + kNotify + "12", kObjects + "9.0=INTEGER: 2",
+                                                    "1.3.6.1.2.1.4.30.1.5.3=INTEGER: 1",
+                                                    "1.3.6.1.2.1.4.30.1.6.3=Unsigned32: 30000",
+                                                    "1.3.6.1.2.1.4.30.1.7.3=Unsigned32: 1000",
+                                                    "1.3.6.1.2.1.4.30.1.8.3=INTEGER: 1"});
+  CHECK(render(sent[1]) == std::vector<std::string>{"trap=" + kNotify + "11", kObjects + "9.0=INTEGER: 2",
+                                                    "1.3.6.1.2.1.4.28.1.3.3=INTEGER: 2",
+                                                    "1.3.6.1.2.1.4.28.1.4.3=Unsigned32: 1000"});
 }

@@ -168,6 +168,10 @@ constexpr Directive kDirectives[] = {
     {"stateFile", "PATH | none (default /var/lib/ipmibd/state for backend linux)", applyStateFile},
     {"eventReceiveBuffer", "BYTES (linux backend's netlink event socket; default 8388608)",
      applyEventReceiveBuffer},
+    {"notifications", "on | off (default on)", applyNotifications},
+    {"notifyKinds", "route neighbor address interface (default all)", applyNotifyKinds},
+    {"notifyRate", "N per-row notifications per second (default 50)", applyNotifyRate},
+    {"notifySnmpChanges", "yes | no (default yes)", applyNotifySnmpChanges},
 };
 
 } // namespace

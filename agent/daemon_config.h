@@ -1,6 +1,8 @@
 // DaemonConfig: ipmibd.conf's own directives and their parsers (pure; Net-SNMP feeds the lines).
 #pragma once
 
+#include "agent/notify_settings.h"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -54,6 +56,7 @@ struct DaemonConfig {
   std::optional<std::chrono::seconds> rowIdleTimeout;
   std::optional<std::filesystem::path> stateFile; // absolute; empty = `stateFile none`
   std::optional<int> eventReceiveBuffer; // bytes; the Linux backend's netlink event socket
+  NotifySettings notify; // change notifications (notify_settings.h)
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }

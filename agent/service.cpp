@@ -4,6 +4,7 @@
 #include "agent/backend_factory.h"
 #include "agent/netsnmp.h"
 #include "agent/non_volatile_restore.h"
+#include "agent/notification_sender.h"
 #include "agent/set_transactions.h"
 
 #include <algorithm>
@@ -31,10 +32,20 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
     snmp_log(LOG_WARNING, "ipmibd: %s (the table stays empty until the backend reports changes)\n",
              message.c_str());
   self->info_ = std::make_unique<AgentInfo>(*self->backend_, *self->tables_, opened);
+  if (config.notify.effectiveEnabled()) {
+    // Watching starts now: the initial dump (still queued) is never announced.
+    self->notifier_ = std::make_unique<tables::ChangeNotifier>(
+        config.notify.options(), [] { return std::chrono::steady_clock::now(); });
+    self->tables_->watch(*self->notifier_);
+    SetTransactions::instance().setNotifier(self->notifier_.get());
+  }
+  self->notifyInfo_ = std::make_unique<NotifyInfo>(config.notify, self->notifier_.get());
 
   RegistrationOptions options{config.effectivePriority(), config.effectiveContext()};
   std::vector<const tables::MibObject*> objects = self->tables_->objects();
   for (const tables::MibObject* object : self->info_->objects())
+    objects.push_back(object);
+  for (const tables::MibObject* object : self->notifyInfo_->objects())
     objects.push_back(object);
   std::size_t writable = 0;
   for (const tables::MibObject* object : objects) {
@@ -120,16 +131,32 @@ void Service::saveNonVolatile(const std::vector<tables::PersistentAddress>& addr
 Service::~Service() {
   registrations_.clear();
   SetTransactions::instance().clear(); // their undo steps point into the tables
+  SetTransactions::instance().setNotifier(nullptr);
+  notifyInfo_.reset();
 
   info_.reset();
-  tables_.reset();
+  tables_.reset(); // detaches the watches before the notifier goes
+  notifier_.reset();
   backend_.reset();
 }
 
 bool Service::run(std::chrono::milliseconds budget) {
   const bool backendMore = backend_->dispatch(budget / 2);
   const bool tablesMore = tables_->applyPending(budget / 2);
+  if (notifier_) {
+    notifier_->poll();
+    NotificationSender::flush(*notifier_);
+  }
   return backendMore || tablesMore;
+}
+
+std::optional<LoopClock::time_point> Service::deadline() const {
+  std::optional<LoopClock::time_point> next = backend_->nextDeadline();
+  // Released by a SET's end (inside Net-SNMP's request handling): send them without waiting.
+  if (notifier_ && notifier_->hasOutput()) return LoopClock::now();
+  if (notifier_)
+    if (auto summary = notifier_->deadline(); summary && (!next || *summary < *next)) next = summary;
+  return next;
 }
 
 } // namespace ipmibd::agent

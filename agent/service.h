@@ -5,6 +5,7 @@
 #include "agent/daemon_config.h"
 #include "agent/event_loop.h"
 #include "agent/state_file.h"
+#include "agent/notify_info.h"
 #include "agent/subtree_handler.h"
 #include "agent/table_set.h"
 #include "agent/uptime_clock.h"
@@ -32,8 +33,10 @@ public:
   std::size_t registrations() const { return registrations_.size(); }
 
   int descriptor() const override { return backend_->eventDescriptor(); }
-  std::optional<LoopClock::time_point> deadline() const override { return backend_->nextDeadline(); }
-  // Backend notifications first (they feed the tables' queues), then table work, each with half.
+  // The backend's next timed work, or the end of a notification summary window if sooner.
+  std::optional<LoopClock::time_point> deadline() const override;
+  // Backend notifications first (they feed the tables' queues), then table work, each with half;
+  // then the change notifications that work produced go to the master.
   bool run(std::chrono::milliseconds budget) override;
 
 private:
@@ -57,7 +60,9 @@ private:
   std::unique_ptr<platform::Backend> backend_;
   std::unique_ptr<Persistence> persistence_;
   std::unique_ptr<TableSet> tables_;
+  std::unique_ptr<tables::ChangeNotifier> notifier_; // null when notifications are off
   std::unique_ptr<AgentInfo> info_;
+  std::unique_ptr<NotifyInfo> notifyInfo_;
   std::vector<std::unique_ptr<SubtreeRegistration>> registrations_;
 };
 

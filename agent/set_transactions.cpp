@@ -5,6 +5,7 @@
 #include "agent/request_oid.h"
 #include "agent/varbind_decode.h"
 
+#include <algorithm>
 #include <string>
 
 namespace ipmibd::agent {
@@ -150,11 +151,23 @@ void SetTransactions::reserve1(Transaction& tx, netsnmp_agent_request_info* reqi
       error = tables::SetError::WrongType;
     else
       error = tx.request.add(r->index, object, *name, *value);
-    if (error == tables::SetError::NoError) continue;
+    if (error == tables::SetError::NoError) {
+      // The row: the instance without its column (for scalars, the object itself).
+      tables::Oid row = object.base();
+      row.append(name->view().subspan(object.base().size() + 1));
+      if (std::find(tx.rows.begin(), tx.rows.end(), row) == tx.rows.end()) tx.rows.push_back(std::move(row));
+      continue;
+    }
     snmp_log(LOG_INFO, "ipmibd: SET of %s refused: %s\n", name ? name->toString().c_str() : "(bad OID)",
              std::string(tables::toString(error)).c_str());
     netsnmp_set_request_error(reqinfo, r, snmpError(error));
   }
+}
+
+void SetTransactions::endForNotifier(Transaction& tx, bool committed) {
+  if (!tx.announced) return;
+  tx.announced = false;
+  if (notifier_) notifier_->setEnded(tx.rows, committed);
 }
 
 tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode,
@@ -162,7 +175,14 @@ tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode,
   tables::SetOutcome outcome;
   switch (mode) {
   case MODE_SET_RESERVE2: outcome = tx.request.prepare(context); break;
-  case MODE_SET_ACTION: outcome = tx.request.execute(); break;
+  case MODE_SET_ACTION:
+    if (notifier_) {
+      notifier_->setBegan(tx.rows);
+      tx.announced = true;
+    }
+    outcome = tx.request.execute();
+    if (!outcome.ok()) endForNotifier(tx, false); // refused or rolled back: nothing to announce
+    break;
   case MODE_SET_COMMIT: {
     // What was applied, for the operator: the plan's changes in the order they were made.
     std::string changes;
@@ -170,11 +190,18 @@ tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode,
       for (const std::string& change : tx.request.planDescription())
         changes += " [" + change + "]";
     tx.request.commit();
+    endForNotifier(tx, true);
     if (!changes.empty()) snmp_log(LOG_NOTICE, "ipmibd: SET committed:%s\n", changes.c_str());
     return outcome;
   }
-  case MODE_SET_UNDO: outcome = tx.request.undo(); break;
-  case MODE_SET_FREE: tx.request.discard(); return outcome;
+  case MODE_SET_UNDO:
+    outcome = tx.request.undo();
+    endForNotifier(tx, false);
+    break;
+  case MODE_SET_FREE:
+    tx.request.discard();
+    endForNotifier(tx, false);
+    return outcome;
   default: return outcome;
   }
   if (outcome.ok()) return outcome;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "agent/netsnmp.h"
+#include "tables/change_notifier.h"
 #include "tables/mib_object.h"
 #include "tables/set_request.h"
 
@@ -34,6 +35,9 @@ public:
   // Drops every transaction (the tables they point into are going away: reload, shutdown).
   void clear() { transactions_.clear(); }
   std::size_t size() const { return transactions_.size(); }
+  // Tells `notifier` which rows (entry OID + index) each PDU changes, from ACTION until the PDU
+  // ends, and whether it was committed, so echoes of undone changes are not announced. nullptr: none.
+  void setNotifier(tables::ChangeNotifier* notifier) { notifier_ = notifier; }
 
 private:
   using Key = std::pair<long, long>; // session id, transaction id
@@ -42,7 +46,11 @@ private:
     int mode = MODE_SET_RESERVE1;  // the last mode run
     const void* session = nullptr; // the agent session that ran it (one per phase PDU)
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::vector<tables::Oid> rows; // the rows its varbinds name (entry OID + index)
+    bool announced = false;        // the notifier was told the PDU began
   };
+  // Tells the notifier that the PDU ended, if it was told it began.
+  void endForNotifier(Transaction& tx, bool committed);
   void reserve1(Transaction& tx, netsnmp_agent_request_info* reqinfo, netsnmp_request_info* requests,
                 const tables::MibObject& object);
   tables::SetOutcome runPhase(Transaction& tx, int mode, const tables::RequestContext& context);
@@ -50,6 +58,7 @@ private:
   void dropStale();
 
   std::map<Key, Transaction> transactions_;
+  tables::ChangeNotifier* notifier_ = nullptr;
 };
 
 // SNMP_ERR_* for a SetError.

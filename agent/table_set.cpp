@@ -1,6 +1,7 @@
 // The list of table units ipmibd serves; adding a MIB table to the daemon means adding it here.
 #include "agent/table_set.h"
 
+#include "tables/change_watches.h"
 #include "tables/inet_cidr_route_table.h"
 #include "tables/ip_address_tables.h"
 #include "tables/ip_if_stats_table.h"
@@ -18,6 +19,7 @@ public:
   virtual bool applyPending(std::chrono::steady_clock::duration budget) = 0;
   virtual bool fed() const = 0; // kept current by change notifications (has queued work to apply)
   virtual void setRowIdleTimeout(std::chrono::seconds timeout) = 0; // units holding agent-side rows
+  virtual void watch(tables::ChangeNotifier& notifier) = 0;         // units with notifications
   virtual void appendObjects(std::vector<const tables::MibObject*>& out) const = 0;
   // One UnitStatus per conceptual table the unit serves (none for a unit of scalars only).
   virtual void appendStatus(std::vector<TableSet::UnitStatus>& out) const = 0;
@@ -72,6 +74,10 @@ public:
   void setRowIdleTimeout(std::chrono::seconds timeout) override {
     if constexpr (requires { unit_.setRowIdleTimeout(timeout); }) unit_.setRowIdleTimeout(timeout);
   }
+  void watch(tables::ChangeNotifier& notifier) override {
+    if constexpr (requires { tables::watchChanges(unit_, notifier); })
+      watch_ = tables::watchChanges(unit_, notifier);
+  }
   void appendObjects(std::vector<const tables::MibObject*>& out) const override {
     for (const tables::MibObject* object : unit_.objects())
       out.push_back(object);
@@ -82,6 +88,7 @@ public:
 private:
   std::string_view name_;
   T unit_;
+  std::unique_ptr<tables::ChangeWatch> watch_; // declared after unit_: detaches before it goes
 };
 
 template <class T> std::unique_ptr<TableSet::Unit> makeUnit(std::string_view name) {
@@ -125,6 +132,11 @@ bool TableSet::applyPending(std::chrono::steady_clock::duration budget) {
   for (auto& unit : units_)
     if (unit->fed()) more = unit->applyPending(share) || more;
   return more;
+}
+
+void TableSet::watch(tables::ChangeNotifier& notifier) {
+  for (auto& unit : units_)
+    unit->watch(notifier);
 }
 
 std::vector<const tables::MibObject*> TableSet::objects() const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "platform/backend.h"
+#include "tables/change_notifier.h"
 #include "tables/mib_object.h"
 
 #include <chrono>
@@ -39,6 +40,9 @@ public:
   void setRowIdleTimeout(std::chrono::seconds timeout);
   // Applies queued work across all units for at most about `budget`; true while work remains.
   bool applyPending(std::chrono::steady_clock::duration budget);
+  // Announces the changes of the units that have notifications to `notifier` (which must outlive
+  // this TableSet, or be unwatched by destroying it first).
+  void watch(tables::ChangeNotifier& notifier);
   // The objects to register, each unit's in OID order.
   std::vector<const tables::MibObject*> objects() const;
   // One entry per conceptual table served, in a fixed order (inetCidrRouteTable first).

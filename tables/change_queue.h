@@ -37,7 +37,9 @@ public:
     std::size_t done = 0;
     auto timeUp = [&] { return (++done % kCheckEvery) == 0 && std::chrono::steady_clock::now() >= deadline; };
     while (snapshotNext_ < snapshot_.size()) {
-      apply(platform::ChangeKind::Add, snapshot_[snapshotNext_++]);
+      // Advanced after apply: loadingSnapshot() stays true while the dump's last row is applied.
+      apply(platform::ChangeKind::Add, snapshot_[snapshotNext_]);
+      ++snapshotNext_;
       if (timeUp()) return !empty();
     }
     if (!snapshot_.empty()) { // done with the dump: give its memory back

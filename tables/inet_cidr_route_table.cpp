@@ -180,10 +180,12 @@ bool InetCidrRouteTable::applyPending(std::chrono::steady_clock::duration budget
 
 void InetCidrRouteTable::apply(ChangeKind kind, const RouteRow& row) {
   if (options_.family != platform::Family::Unspecified && platform::familyOf(row) != options_.family) return;
+  const bool watched = observer_ && !loading() && observer_->before(kind, row);
   if (kind == ChangeKind::Delete)
     erase(row);
   else
     upsert(row);
+  if (watched) observer_->after(kind, row);
 }
 
 InetCidrRouteTable::Identity InetCidrRouteTable::identityOf(const RouteEntry& e) {

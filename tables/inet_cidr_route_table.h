@@ -6,6 +6,7 @@
 #include "tables/change_queue.h"
 #include "tables/index_codec.h"
 #include "tables/inet_cidr_route_writer.h"
+#include "tables/row_observer.h"
 #include "tables/scalar.h"
 #include "tables/table.h"
 
@@ -74,6 +75,8 @@ public:
   // Applies one change immediately (Add and ParameterChange upsert, Delete erases).
   void apply(platform::ChangeKind kind, const platform::RouteRow& row);
 
+  // Watches every change applied after the initial dump (nullptr: none); must outlive its use.
+  void setObserver(RowObserver<platform::RouteRow>* observer) { observer_ = observer; }
   bool loading() const { return queue_.loadingSnapshot(); }
   std::size_t pending() const { return queue_.pending(); }
   std::size_t rowCount() const { return table_.rows().size(); } // = inetCidrRouteNumber
@@ -106,6 +109,7 @@ private:
   ChangeQueue<platform::RouteRow> queue_;
   InetCidrRouteWriter writer_{table_, options_};
   platform::Subscription subscription_;
+  RowObserver<platform::RouteRow>* observer_ = nullptr;
   // Compatible-form keys shared by several rows, and those rows (all served in the full form).
   std::map<IndexKey, std::vector<Identity>> collisions_;
   std::uint32_t discards_ = 0;

@@ -275,6 +275,12 @@ Oid IpAddressTables::prefixIndex(const UnicastAddressRow& row) {
 }
 
 void IpAddressTables::apply(ChangeKind kind, const UnicastAddressRow& row) {
+  const bool watched = observer_ && !loading() && observer_->before(kind, row);
+  applyChange(kind, row);
+  if (watched) observer_->after(kind, row);
+}
+
+void IpAddressTables::applyChange(ChangeKind kind, const UnicastAddressRow& row) {
   if (options_.family != platform::Family::Unspecified && platform::familyOf(row) != options_.family) return;
   const AddressId id{row.address, row.interfaceIndex};
   if (kind == ChangeKind::Delete) {

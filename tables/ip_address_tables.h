@@ -7,6 +7,7 @@
 #include "tables/change_queue.h"
 #include "tables/index_codec.h"
 #include "tables/ip_address_writer.h"
+#include "tables/row_observer.h"
 #include "tables/scalar.h"
 #include "tables/table.h"
 
@@ -97,6 +98,8 @@ public:
   // contributed before, Delete removes it).
   void apply(platform::ChangeKind kind, const platform::UnicastAddressRow& row);
 
+  // Watches every change applied after the initial dump (nullptr: none); must outlive its use.
+  void setObserver(RowObserver<platform::UnicastAddressRow>* observer) { observer_ = observer; }
   bool loading() const { return queue_.loadingSnapshot(); }
   std::size_t pending() const { return queue_.pending(); }
   std::size_t rowCount() const { return addressTable_.rows().size(); }   // ipAddressTable rows
@@ -151,6 +154,8 @@ public:
   std::optional<Oid> prefixIndexOf(const platform::UnicastAddressRow& row) const;
 
 private:
+  void applyChange(platform::ChangeKind kind,
+                   const platform::UnicastAddressRow& row); // apply() minus the observer
   // A platform address: what Get/Set/Delete match on.
   struct AddressId {
     platform::IpAddress address;
@@ -208,6 +213,7 @@ private:
   MibTable<AddressEntry> addressTable_;
   ChangeQueue<platform::UnicastAddressRow> queue_;
   platform::Subscription subscription_;
+  RowObserver<platform::UnicastAddressRow>* observer_ = nullptr;
   std::map<AddressId, Registration> registered_;
   std::map<Candidate, AddressEntry> candidates_;
   std::map<IndexKey, PrefixMembers> prefixes_;

@@ -151,6 +151,13 @@ bool IpInterfaceTables::applyPending(std::chrono::steady_clock::duration budget)
 void IpInterfaceTables::apply(ChangeKind kind, const IpInterfaceRow& row) { applyRow(kind, row, true); }
 
 void IpInterfaceTables::applyRow(ChangeKind kind, const IpInterfaceRow& row, bool stamp) {
+  // Rows of the initial dump (stamp false) are not changes: nobody is told about them.
+  const bool watched = stamp && observer_ && observer_->before(kind, row);
+  applyChange(kind, row, stamp);
+  if (watched) observer_->after(kind, row);
+}
+
+void IpInterfaceTables::applyChange(ChangeKind kind, const IpInterfaceRow& row, bool stamp) {
   if (row.family != Family::V4 && row.family != Family::V6) return;
   if (options_.family != Family::Unspecified && row.family != options_.family) return;
   if (row.interfaceIndex == 0 || row.interfaceIndex > kMaxIfIndex) return;

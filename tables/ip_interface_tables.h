@@ -4,6 +4,7 @@
 
 #include "platform/backend.h"
 #include "tables/change_queue.h"
+#include "tables/row_observer.h"
 #include "tables/row_writer.h"
 #include "tables/scalar.h"
 #include "tables/table.h"
@@ -62,6 +63,8 @@ public:
   // when a row appears or disappears or a column the MIB names for it changes value.
   void apply(platform::ChangeKind kind, const platform::IpInterfaceRow& row);
 
+  // Watches every change applied after the initial dump (nullptr: none); must outlive its use.
+  void setObserver(RowObserver<platform::IpInterfaceRow>* observer) { observer_ = observer; }
   bool loading() const { return queue_.loadingSnapshot(); }
   std::size_t pending() const { return queue_.pending(); }
   std::size_t rowCount(platform::Family family) const;
@@ -85,6 +88,8 @@ private:
   static IpInterfaceEntry entryOf(const platform::IpInterfaceRow& row);
   // `stamp`: whether an effective change moves LastChange (not for rows of the initial dump).
   void applyRow(platform::ChangeKind kind, const platform::IpInterfaceRow& row, bool stamp);
+  // applyRow() minus the observer.
+  void applyChange(platform::ChangeKind kind, const platform::IpInterfaceRow& row, bool stamp);
   // True when the change from `before` to `after` is one ipv4/ipv6InterfaceTableLastChange counts.
   static bool significant(platform::Family family, const IpInterfaceEntry& before,
                           const IpInterfaceEntry& after);
@@ -96,6 +101,7 @@ private:
   ChangeQueue<platform::IpInterfaceRow> queue_;
   std::size_t snapshotLeft_ = 0; // rows of the initial dump not yet applied (they are not "changes")
   platform::Subscription subscription_;
+  RowObserver<platform::IpInterfaceRow>* observer_ = nullptr;
   platform::Backend* backend_ = nullptr; // for writes
 };
 

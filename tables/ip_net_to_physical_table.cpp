@@ -157,6 +157,12 @@ std::optional<Oid> IpNetToPhysicalTable::indexFor(const NeighborRow& row) const 
 }
 
 void IpNetToPhysicalTable::apply(ChangeKind kind, const NeighborRow& row) {
+  const bool watched = observer_ && !loading() && observer_->before(kind, row);
+  applyChange(kind, row);
+  if (watched) observer_->after(kind, row);
+}
+
+void IpNetToPhysicalTable::applyChange(ChangeKind kind, const NeighborRow& row) {
   if (options_.family != platform::Family::Unspecified && platform::familyOf(row) != options_.family) return;
   std::optional<Oid> index = indexFor(row);
   if (!index) {

@@ -6,6 +6,7 @@
 #include "tables/change_queue.h"
 #include "tables/index_codec.h"
 #include "tables/ip_net_to_physical_writer.h"
+#include "tables/row_observer.h"
 #include "tables/table.h"
 
 #include <array>
@@ -65,6 +66,8 @@ public:
   // that is not served), Delete erases.
   void apply(platform::ChangeKind kind, const platform::NeighborRow& row);
 
+  // Watches every change applied after the initial dump (nullptr: none); must outlive its use.
+  void setObserver(RowObserver<platform::NeighborRow>* observer) { observer_ = observer; }
   bool loading() const { return queue_.loadingSnapshot(); }
   std::size_t pending() const { return queue_.pending(); }
   std::size_t rowCount() const { return table_.rows().size(); }
@@ -81,6 +84,7 @@ public:
   std::optional<Oid> indexOf(const platform::NeighborRow& row) const;
 
 private:
+  void applyChange(platform::ChangeKind kind, const platform::NeighborRow& row); // apply() minus the observer
   std::optional<Oid> indexFor(const platform::NeighborRow& row) const;
   // nullopt when the row's state is not served with the current options.
   std::optional<NeighborEntry> entryOf(const platform::NeighborRow& row) const;
@@ -90,6 +94,7 @@ private:
   IpNetToPhysicalWriter writer_{table_, options_};
   ChangeQueue<platform::NeighborRow> queue_;
   platform::Subscription subscription_;
+  RowObserver<platform::NeighborRow>* observer_ = nullptr;
   std::uint32_t discards_ = 0;
 };
 

@@ -119,3 +119,34 @@ TEST_CASE("config: eventReceiveBuffer", "[agent][config]") {
   CHECK(apply(bad, "eventReceiveBuffer", ""));
   CHECK(apply(bad, "eventReceiveBuffer", "1 2"));
 }
+
+TEST_CASE("config: notification directives", "[agent][config]") {
+  DaemonConfig d;
+  CHECK(d.notify.effectiveEnabled());
+  CHECK(d.notify.options().ratePerSecond == 50);
+  CHECK(d.notify.options().announceSnmpChanges);
+  CHECK(d.notify.options().tables == ipmibd::tables::NotifyKinds{true, true, true, true});
+
+  DaemonConfig c;
+  CHECK_FALSE(apply(c, "notifications", "off"));
+  CHECK_FALSE(c.notify.effectiveEnabled());
+  CHECK(apply(c, "notifications", "on")); // only once
+  CHECK_FALSE(apply(c, "notifyKinds", "route address"));
+  CHECK(c.notify.options().tables == ipmibd::tables::NotifyKinds{true, false, true, false});
+  CHECK_FALSE(apply(c, "notifyRate", "0"));
+  CHECK(c.notify.options().ratePerSecond == 0);
+  CHECK_FALSE(apply(c, "notifySnmpChanges", "no"));
+  CHECK_FALSE(c.notify.options().announceSnmpChanges);
+  CHECK_FALSE(c == d);
+
+  DaemonConfig bad;
+  CHECK(apply(bad, "notifications", ""));
+  CHECK(apply(bad, "notifications", "maybe"));
+  CHECK(apply(bad, "notifyKinds", ""));
+  CHECK(apply(bad, "notifyKinds", "route link"));
+  CHECK(apply(bad, "notifyRate", "-1"));
+  CHECK(apply(bad, "notifyRate", "100001"));
+  CHECK(apply(bad, "notifyRate", "5/s"));
+  CHECK(apply(bad, "notifySnmpChanges", "yes no"));
+  CHECK(bad == DaemonConfig{});
+}

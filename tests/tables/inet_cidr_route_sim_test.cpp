@@ -1,6 +1,7 @@
 // InetCidrRouteTable against the simulator backend: initial load, then route changes flowing
 // through Backend::dispatch() notifications into the served rows.
 #include "platform/sim/sim_backend.h"
+#include "tables/change_watches.h"
 #include "tables/inet_cidr_route_table.h"
 
 #include <catch2/catch.hpp>
@@ -127,4 +128,26 @@ TEST_CASE_METHOD(SimFixture, "Changes notified while the dump is loading apply a
   CHECK(std::any_of(ifIndexes.begin(), ifIndexes.end(), [](const std::string& s) {
     return s.rfind("1.4.10.9.0.0.16.2.0.0.1.4.192.0.2.1=", 0) == 0;
   }));
+}
+
+TEST_CASE_METHOD(SimFixture, "Change notifications: the dump is not announced, later changes are",
+                 "[inet_cidr_route][sim][notify]") {
+  REQUIRE(backend);
+  ChangeNotifier notifier({}, [] { return ChangeNotifier::Clock::now(); });
+  REQUIRE(table.attach(*backend).ok());
+  auto watch = watchChanges(table, notifier); // as the agent: watching starts after attach
+  // Delivered while the dump is still queued: a real change, announced after the dump.
+  REQUIRE(backend->apply("route add 10.9.0.0/16 via 192.0.2.1 dev eth0").ok());
+  settle();
+  CHECK(table.rowCount() > 3);
+  auto sent = notifier.take();
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].trapOid == NotificationOids::rowNotification(NotifyTable::Route, RowEvent::Added));
+  CHECK(sent[0].varbinds.at(1).oid.toString() ==
+        "1.3.6.1.2.1.4.24.7.1.7.1.4.10.9.0.0.16.2.0.0.1.4.192.0.2.1");
+  REQUIRE(backend->apply("route del blackhole 203.0.113.0/24").ok());
+  settle();
+  sent = notifier.take();
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].trapOid == NotificationOids::rowNotification(NotifyTable::Route, RowEvent::Removed));
 }

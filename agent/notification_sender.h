@@ -1,0 +1,19 @@
+// NotificationSender: hands the notifier's output to the master as AgentX Notify-PDUs, so the
+// master's trapsink / trap2sink / informsink and SNMPv3 notification targets apply.
+#pragma once
+
+#include "tables/change_notifier.h"
+
+namespace ipmibd::agent {
+
+// While the master is away (no AgentX session) notifications are dropped and counted
+// (ipmibdNotifyDropped), not queued: after a reconnect the receiver would get stale news in a
+// burst, and the tables it can poll already show the current state.
+class NotificationSender {
+public:
+  // Sends (or drops) everything the notifier has ready; returns how many were handled.
+  static std::size_t flush(tables::ChangeNotifier& notifier);
+  static bool masterConnected();
+};
+
+} // namespace ipmibd::agent

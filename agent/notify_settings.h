@@ -1,0 +1,41 @@
+// NotifySettings: ipmibd.conf's change-notification directives (notifications, notifyKinds,
+// notifyRate, notifySnmpChanges) and their parsers.
+#pragma once
+
+#include "tables/change_notifier.h"
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ipmibd::agent {
+
+struct DaemonConfig;
+
+struct NotifySettings {
+  std::optional<bool> enabled;                // notifications on|off (default on)
+  std::optional<tables::NotifyKinds> kinds;   // notifyKinds route neighbor address interface (default all)
+  std::optional<std::uint32_t> ratePerSecond; // notifyRate N (default 50; 0 = summaries only)
+  std::optional<bool> announceSnmpChanges;    // notifySnmpChanges yes|no (default yes)
+
+  bool effectiveEnabled() const { return enabled.value_or(true); }
+  tables::NotifierOptions options() const;
+  friend bool operator==(const NotifySettings&, const NotifySettings&) = default;
+};
+
+inline constexpr std::uint32_t kDefaultNotifyRate = 50;
+
+// Directive parsers (the Directive::apply shape).
+std::optional<std::string> applyNotifications(DaemonConfig& config, std::string_view arguments,
+                                              const std::filesystem::path&);
+std::optional<std::string> applyNotifyKinds(DaemonConfig& config, std::string_view arguments,
+                                            const std::filesystem::path&);
+std::optional<std::string> applyNotifyRate(DaemonConfig& config, std::string_view arguments,
+                                           const std::filesystem::path&);
+std::optional<std::string> applyNotifySnmpChanges(DaemonConfig& config, std::string_view arguments,
+                                                  const std::filesystem::path&);
+
+} // namespace ipmibd::agent

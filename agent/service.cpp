@@ -5,6 +5,8 @@
 #include "agent/netsnmp.h"
 #include "agent/set_transactions.h"
 
+#include <malloc.h>
+
 namespace ipmibd::agent {
 
 std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock& clock, std::string& error) {
@@ -52,6 +54,12 @@ Service::~Service() {
 bool Service::run(std::chrono::milliseconds budget) {
   const bool backendMore = backend_->dispatch(budget / 2);
   const bool tablesMore = tables_->applyPending(budget / 2);
+  if (!backendMore && !tablesMore && !loaded_) {
+    // The initial dump's decoded rows and queued batches are freed by now, but glibc kept them
+    // resident: 500 -> 358 bytes per route at 10k routes (tests/bench/agent_bench.py).
+    loaded_ = true;
+    malloc_trim(0);
+  }
   return backendMore || tablesMore;
 }
 

@@ -240,8 +240,16 @@ def snmpget(peer, oid, timeout=0.5):
 
 def wait_first_answer(system, t0, expected, limit=600):
     """Seconds from start to the first GET of inetCidrRouteNumber.0 counting >= `expected` rows."""
+    listening = False
     while time.monotonic() - t0 < limit:
-        value = snmpget(system.peer, NUMBER)
+        # A request sent before the port is open is lost: retry fast until the agent answers at
+        # all, then give it time (a native snmpd loads its whole route cache inside the request).
+        if not listening:
+            r = subprocess.run(["snmpget", "-v2c", "-c", "public", "-On", "-Oqv", "-t", "0.02", "-r", "0",
+                                system.peer, "1.3.6.1.2.1.1.3.0"], capture_output=True, text=True)
+            listening = r.returncode == 0
+            continue
+        value = snmpget(system.peer, NUMBER, 10)
         if value is not None and value.isdigit() and int(value) >= expected:
             return time.monotonic() - t0
         if system.server.poll() is not None:
@@ -255,7 +263,8 @@ def walk(system, oid, keep=None):
     cpu0 = cpu_seconds([system.server.pid])
     master0 = cpu_seconds([system.master.pid]) if system.master else 0
     t0 = time.monotonic()
-    r = subprocess.run(["snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Oq", "-Cr50", "-t", "60", "-r", "0",
+    # One request may meet a native snmpd's whole-table reload (tens of seconds at 100k routes).
+    r = subprocess.run(["snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Oq", "-Cr50", "-t", "300", "-r", "0",
                         system.peer, oid], capture_output=True)
     seconds = time.monotonic() - t0
     cpu = cpu_seconds([system.server.pid]) - cpu0

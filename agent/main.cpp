@@ -9,6 +9,7 @@
 #include "agent/privileges.h"
 #include "agent/service.h"
 #include "agent/signals.h"
+#include "agent/standalone.h"
 #include "agent/uptime_clock.h"
 
 #include <cstdio>
@@ -33,7 +34,10 @@ void configureNetSnmp(const Options& options) {
   // A subagent encodes OIDs numerically and never needs MIB texts; loading Debian's default
   // module list only produces noise (and slows start-up). An explicit MIBS still wins.
   ::setenv("MIBS", "", 0);
-  netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1); // SUB_AGENT
+  if (options.standaloneAddresses)
+    configureStandalone(*options.standaloneAddresses);
+  else
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1); // SUB_AGENT
   // Alarms (AgentX pings, reconnects) must run from our loop, not from a SIGALRM handler.
   netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
   // ipmibd keeps no persistent state; do not create /var/lib/snmp/ipmibd.conf.
@@ -83,6 +87,7 @@ void reload(ConfigReader& reader, std::unique_ptr<Service>& service, UptimeClock
 int serve(const Options& options) {
   std::error_code ec;
   ConfigReader reader(std::filesystem::current_path(ec));
+  if (options.standaloneAddresses) registerAccessControlDirectives();
   reader.begin();
   MasterLink masterLink;
   init_snmp(kApp); // reads the configuration, then connects to the master (POST_READ_CONFIG)
@@ -101,13 +106,19 @@ int serve(const Options& options) {
     snmp_log(LOG_ERR, "ipmibd: %s (searched %s)\n", problem->c_str(), configSearchPath().c_str());
     return 1;
   }
+  std::string error;
+  // Standalone: bind before detaching, so a taken port fails the start visibly.
+  if (options.standaloneAddresses && !openListeningPorts(error)) {
+    snmp_log(LOG_ERR, "ipmibd: %s\n", error.c_str());
+    return 1;
+  }
+  if (options.standaloneAddresses) registerSysUpTime();
 
   if (!options.foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0) {
     snmp_log(LOG_ERR, "ipmibd: cannot detach from the terminal\n");
     return 1;
   }
   PidFile pidFile;
-  std::string error;
   if (!options.pidFile.empty() && !pidFile.write(options.pidFile, error)) {
     snmp_log(LOG_ERR, "ipmibd: %s\n", error.c_str());
     return 1;

@@ -137,6 +137,12 @@ ParsedOptions parseOptions(int argc, const char* const* argv) {
       case 'g':
         if (!value(o.group)) return fail("-g needs a group name or id");
         break;
+      case 'S': {
+        std::string addresses;
+        if (!value(addresses)) return fail("-S needs listening addresses (e.g. udp:161,tcp:161)");
+        o.standaloneAddresses = addresses;
+        break;
+      }
       case 'D':
         // Optional and attached only, as snmpd: "-D" alone means every token.
         if (attached.empty())
@@ -168,15 +174,21 @@ ParsedOptions parseOptions(int argc, const char* const* argv) {
     }
   }
   if (!o.group.empty() && o.user.empty()) return fail("-g needs -u (ipmibd drops root only to a user)");
+  if (o.standaloneAddresses && !o.masterAddress.empty())
+    return fail("-S (standalone agent) and -x (AgentX master address) exclude each other");
   return parsed;
 }
 
 std::string usageText(const std::string& program) {
   return "Usage: " + program +
          " [OPTIONS]\n"
-         "AgentX subagent serving IP-MIB (RFC 4293) and IP-FORWARD-MIB (RFC 4292).\n"
+         "AgentX subagent serving IP-MIB (RFC 4293) and IP-FORWARD-MIB (RFC 4292)\n"
+         "(with -S: a standalone SNMP agent serving them itself).\n"
          "\n"
          "  -x ADDRESS    AgentX master address (default: Net-SNMP's, /var/agentx/master)\n"
+         "  -S ADDRESSES  standalone: serve SNMP itself on ADDRESSES (comma separated, e.g.\n"
+         "                udp:161,tcp:161; plus ipmibd.conf's agentaddress lines) instead of\n"
+         "                registering with an AgentX master; access from rocommunity, rouser...\n"
          "  -f            stay in the foreground\n"
          "  -c FILE       read FILE(s) (comma separated) in addition to ipmibd.conf\n"
          "  -C            do not read the default configuration files\n"

@@ -20,6 +20,10 @@ struct Options {
   std::string group;                    // -g: ... and this group (default: the user's)
   bool help = false;                    // -h
   bool version = false;                 // -V
+  // -S: serve SNMP directly (Net-SNMP master role) on these comma-separated transport addresses
+  // (e.g. "udp:161,tcp:161"); `agentaddress` lines of ipmibd.conf are added to them. Empty value
+  // ("-S ''"): only the file's agentaddress lines. nullopt: AgentX subagent.
+  std::optional<std::string> standaloneAddresses;
 };
 
 struct ParsedOptions {

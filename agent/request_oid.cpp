@@ -11,6 +11,7 @@ constexpr unsigned long kMaxSubId = std::numeric_limits<tables::SubId>::max();
 
 tables::Oid narrow(std::span<const unsigned long> name) {
   tables::Oid out;
+  out.reserve(name.size());
   for (unsigned long subId : name)
     out.append(static_cast<tables::SubId>(subId));
   return out;

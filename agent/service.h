@@ -64,6 +64,7 @@ private:
   std::unique_ptr<AgentInfo> info_;
   std::unique_ptr<NotifyInfo> notifyInfo_;
   std::vector<std::unique_ptr<SubtreeRegistration>> registrations_;
+  bool loaded_ = false; // the initial load has been applied (and its garbage returned)
 };
 
 } // namespace ipmibd::agent

@@ -6,6 +6,7 @@
 #include "agent/set_transactions.h"
 #include "agent/varbind_value.h"
 
+#include <algorithm>
 #include <cstring>
 #include <span>
 #include <variant>
@@ -71,8 +72,15 @@ void answerGetNext(const tables::MibObject& object, const tables::RequestContext
   // next registered subtree; in a subagent it answers endOfMibView to the master, which then
   // asks the next registration. Setting SNMP_ENDOFMIBVIEW here would end a walk early.
   if (!next) return;
-  const std::vector<oid> name = toNetSnmp(next->oid);
-  if (snmp_set_var_objid(varbind, name.data(), name.size()) != 0 || !setVarbindValue(varbind, next->value))
+  // Converted on the stack: a response OID never needs a heap block of its own.
+  oid name[MAX_OID_LEN];
+  const std::size_t length = next->oid.size();
+  if (length > MAX_OID_LEN) {
+    netsnmp_set_request_error(reqinfo, request, SNMP_ERR_GENERR);
+    return;
+  }
+  std::copy(next->oid.begin(), next->oid.end(), name);
+  if (snmp_set_var_objid(varbind, name, length) != 0 || !setVarbindValue(varbind, next->value))
     netsnmp_set_request_error(reqinfo, request, SNMP_ERR_GENERR);
 }
 

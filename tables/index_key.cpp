@@ -27,12 +27,42 @@ void appendIndexKey(IndexKey& key, SubId v) {
   }
 }
 
+namespace {
+constexpr std::size_t kMaxBytesPerSubId = 5;
+
+// Writes the code of `subIds` at `out` (room for kMaxBytesPerSubId each); returns the length.
+std::size_t encodeInto(std::span<const SubId> subIds, std::uint8_t* out) {
+  std::uint8_t* p = out;
+  for (SubId v : subIds) {
+    if (v < kOneByteLimit) {
+      *p++ = std::uint8_t(v);
+    } else if (v < kTwoByteLimit) {
+      const SubId d = v - kOneByteLimit;
+      *p++ = kTwoByte;
+      *p++ = std::uint8_t(d >> 8);
+      *p++ = std::uint8_t(d);
+    } else {
+      *p++ = kFourByte;
+      *p++ = std::uint8_t(v >> 24);
+      *p++ = std::uint8_t(v >> 16);
+      *p++ = std::uint8_t(v >> 8);
+      *p++ = std::uint8_t(v);
+    }
+  }
+  return std::size_t(p - out);
+}
+} // namespace
+
 IndexKey encodeIndexKey(std::span<const SubId> subIds) {
-  IndexKey key;
-  key.reserve(subIds.size() + 8);
-  for (SubId v : subIds)
-    appendIndexKey(key, v);
-  return key;
+  IndexKeyScratch scratch;
+  const auto key = encodeIndexKey(subIds, scratch);
+  return IndexKey(key.begin(), key.end());
+}
+
+std::span<const std::uint8_t> encodeIndexKey(std::span<const SubId> subIds, IndexKeyScratch& scratch) {
+  scratch.resize(subIds.size() * kMaxBytesPerSubId, boost::container::default_init);
+  scratch.resize(encodeInto(subIds, scratch.data()));
+  return {scratch.data(), scratch.size()};
 }
 
 bool appendDecodedIndexKey(std::span<const std::uint8_t> key, Oid& out) {

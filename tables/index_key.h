@@ -3,6 +3,8 @@
 
 #include "tables/oid.h"
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -22,6 +24,10 @@ using IndexKey = std::basic_string<std::uint8_t>;
 
 void appendIndexKey(IndexKey& key, SubId subId);
 IndexKey encodeIndexKey(std::span<const SubId> subIds);
+// The same into caller-provided scratch space (request paths: no heap allocation for any index
+// of up to 51 sub-identifiers). The returned view points into `scratch`.
+using IndexKeyScratch = boost::container::small_vector<std::uint8_t, 256>;
+std::span<const std::uint8_t> encodeIndexKey(std::span<const SubId> subIds, IndexKeyScratch& scratch);
 // Back to sub-identifiers (used to build the response OID of a GETNEXT). nullopt if `key` is not
 // a valid encoding, which cannot happen for keys produced by encodeIndexKey.
 std::optional<Oid> decodeIndexKey(std::span<const std::uint8_t> key);

@@ -44,6 +44,8 @@ public:
   }
   Oid& append(const Oid& other) { return append(other.view()); }
   void clear() { subIds_.clear(); }
+  // One allocation instead of several when building an OID of known length (request paths).
+  void reserve(std::size_t n) { subIds_.reserve(n); }
 
   // True when this OID is `other` or an ancestor of it.
   bool isPrefixOf(const Oid& other) const { return isPrefixOf(other.view()); }

@@ -91,6 +91,7 @@ public:
   bool erase(KeyView key) {
     auto it = set_.find(key, Less{});
     if (it == set_.end()) return false;
+    ++erasures_;
     Item* item = &*it;
     set_.erase(it);
     destroy(item);
@@ -98,8 +99,13 @@ public:
   }
 
   void clear() {
+    ++erasures_;
     set_.clear_and_dispose([this](Item* item) { destroy(item); });
   }
+
+  // Changes whenever a row may have been freed: an Item pointer taken while this value was
+  // current is still valid (inserts never move rows).
+  std::uint64_t erasures() const { return erasures_; }
 
   // Bytes requested from the allocator for rows (excludes malloc's own per-block overhead).
   std::size_t storedBytes() const { return bytes_; }
@@ -127,6 +133,7 @@ private:
 
   Set set_;
   std::size_t bytes_ = 0;
+  std::uint64_t erasures_ = 0;
 };
 
 } // namespace ipmibd::tables

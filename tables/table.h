@@ -7,6 +7,8 @@
 #include "tables/row_writer.h"
 #include "tables/sorted_index.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -54,8 +56,8 @@ public:
     if (suffix.empty()) return NoSuchObject{};
     const Column<Row>* column = findColumn(suffix[0]);
     if (!column || !isReadable(column->access) || !column->get) return NoSuchObject{};
-    IndexKey key = encodeIndexKey(suffix.subspan(1));
-    const auto* item = rows_.find(key);
+    IndexKeyScratch scratch;
+    const auto* item = rows_.find(encodeIndexKey(suffix.subspan(1), scratch));
     if (!item) return NoSuchInstance{};
     std::optional<Value> value = column->get(item->entry(), context);
     if (!value) return NoSuchInstance{};
@@ -73,16 +75,20 @@ public:
       if (suffix.empty() || column.id > suffix[0]) {
         item = rows_.first();
       } else if (column.id == suffix[0]) {
-        item = suffix.size() == 1 ? rows_.first() : rows_.upperBound(encodeIndexKey(suffix.subspan(1)));
+        IndexKeyScratch scratch;
+        item = suffix.size() == 1 ? rows_.first() : after(encodeIndexKey(suffix.subspan(1), scratch));
       } else {
         continue;
       }
       for (; item; item = rows_.next(item)) {
         std::optional<Value> value = column.get(item->entry(), context);
         if (!value) continue;
-        Oid oid = entry_;
+        Oid oid;
+        oid.reserve(entry_.size() + 1 + item->key().size()); // one allocation: a sub-id takes >= 1 key byte
+        oid.append(entry_);
         oid.append(column.id);
         appendDecodedIndexKey(item->key(), oid);
+        cursor_ = {item, rows_.erasures()};
         return VarBind{std::move(oid), std::move(*value)};
       }
     }
@@ -90,6 +96,17 @@ public:
   }
 
 private:
+  using Item = typename SortedIndex<Row>::Item;
+
+  // The row after `key`. A walk asks next for exactly the instance it was answered last, so the
+  // cursor (that row, while no row was erased since) answers with one key comparison instead of
+  // a tree descent; any other request takes the O(log n) path.
+  const Item* after(typename SortedIndex<Row>::KeyView key) const {
+    if (cursor_.item && cursor_.erasures == rows_.erasures() && std::ranges::equal(cursor_.item->key(), key))
+      return rows_.next(cursor_.item);
+    return rows_.upperBound(key);
+  }
+
   const Column<Row>* findColumn(SubId id) const {
     for (const Column<Row>& column : columns_)
       if (column.id == id) return &column;
@@ -101,6 +118,11 @@ private:
   std::span<const Column<Row>> columns_;
   SortedIndex<Row> rows_;
   RowWriter* writer_ = nullptr;
+  struct Cursor {
+    const Item* item = nullptr;
+    std::uint64_t erasures = 0;
+  };
+  mutable Cursor cursor_; // the last row a GETNEXT answered (the agent is single-threaded)
 };
 
 // RESERVE1 checks of one value for a declared column, in RFC 3416 order: a column the table does

@@ -74,3 +74,13 @@ TEST_CASE("options: -u and -g as snmpd", "[agent][options]") {
   CHECK(parse({"-g", "adm"}).error); // a group alone is not supported
   CHECK(parse({}).options.user.empty());
 }
+
+TEST_CASE("options: -S selects standalone mode", "[agent][options]") {
+  const auto p = parse({"-f", "-S", "udp:127.0.0.1:1161,tcp:127.0.0.1:1161"});
+  REQUIRE_FALSE(p.error);
+  CHECK(p.options.standaloneAddresses == std::optional<std::string>("udp:127.0.0.1:1161,tcp:127.0.0.1:1161"));
+  CHECK(parse({"-S", ""}).options.standaloneAddresses == std::optional<std::string>(""));
+  CHECK_FALSE(parse({"-f"}).options.standaloneAddresses);
+  CHECK(parse({"-S"}).error);
+  CHECK(parse({"-S", "udp:1161", "-x", "/tmp/x"}).error); // standalone has no AgentX master
+}

@@ -148,3 +148,21 @@ TEST_CASE("RequestContext converts timestamps to TimeStamp and ages", "[table]")
   CHECK(context.secondsSince(origin + 200s) == 0);
   CHECK(context.secondsSince({}) == 0);
 }
+
+TEST_CASE_METHOD(Fixture, "MibTable walk cursor follows rows added and erased between GETNEXTs", "[table]") {
+  // The walk's next request names the row answered last; the table answers from its cursor.
+  CHECK(next(Oid{1, 2, 3, 1, 2}) == "1.2.3.1.2.1");
+  table.rows().upsert(encodeIndexKey(Oid{2}.view()), ToyRow{2, true}); // inserted right after the cursor
+  CHECK(next(Oid{1, 2, 3, 1, 2, 1}) == "1.2.3.1.2.2");
+  // The cursor's row disappears (and its memory may be reused by a new row): the answer is still
+  // the first row after the requested index.
+  table.rows().erase(encodeIndexKey(Oid{2}.view()));
+  table.rows().upsert(encodeIndexKey(Oid{3}.view()), ToyRow{3, true});
+  CHECK(next(Oid{1, 2, 3, 1, 2, 2}) == "1.2.3.1.2.2.5");
+  CHECK(next(Oid{1, 2, 3, 1, 2, 2, 5}) == "1.2.3.1.2.3");
+  // A request that is not the cursor's row takes the search path.
+  CHECK(next(Oid{1, 2, 3, 1, 2, 1}) == "1.2.3.1.2.2.5");
+  CHECK(next(Oid{1, 2, 3, 1, 4, 3}) == "1.2.3.1.4.10");
+  // A different column at the cursor's row: the next row of that column.
+  CHECK(next(Oid{1, 2, 3, 1, 6, 3}) == "1.2.3.1.6.10");
+}

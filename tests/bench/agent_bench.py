@@ -1,0 +1,550 @@
+#!/usr/bin/env python3
+"""Agent benchmark: Debian's snmpd, ipmibd over AgentX, a minimal AgentX subagent and ipmibd standalone.
+
+One command builds a network namespace with N routes (IPv4 and IPv6, some multipath) and M
+neighbors, then measures the systems one after the other in the same run (alternating them when
+--rounds > 1) and prints a table of absolute figures and ratios:
+  a  Debian's snmpd serving the tables natively (its own private port and configuration)
+  b  an snmpd master (IP modules disabled) + ipmibd over AgentX (Linux backend)
+  c  the same master + tests/bench/minimal_subagent.c: a synthetic table of the same row count and
+     index shapes, O(log n) lookups, nothing else: the floor of the AgentX path
+  d  ipmibd -S: standalone, Net-SNMP's master agent in ipmibd's own process
+Figures are wall-clock times on a possibly shared machine; the load average is printed with them.
+Needs root (namespaces), snmpd and the snmp tools; exits 77 (skip) without them.
+"""
+import argparse
+import ctypes
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ENTRY = "1.3.6.1.2.1.4.24.7"  # inetCidrRouteTable
+COLUMN = "1.3.6.1.2.1.4.24.7.1.7"  # inetCidrRouteIfIndex
+NUMBER = "1.3.6.1.2.1.4.24.6.0"  # inetCidrRouteNumber
+IPMIBD_VERSION = "1.3.6.1.4.1.8072.9999.9999.42.1.1.0"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLONE_NEWNET = 0x40000000
+IPV4_CAPACITY = 98304  # 198.18.0.0 - 198.19.127.255 (RFC 2544 benchmarking range); the rest is IPv6
+NAMES = {
+    "a": "snmpd native",
+    "b": "snmpd+ipmibd AgentX",
+    "c": "snmpd+minimal AgentX",
+    "d": "ipmibd standalone",
+}
+
+
+def skip(message):
+    print(f"SKIP: {message}")
+    sys.exit(77)
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+class Namespace:
+    """A network namespace the whole benchmark process (and every child) lives in."""
+
+    def __init__(self):
+        self.name = f"ipmibd-bench-{os.getpid()}"
+        if subprocess.run(["ip", "netns", "add", self.name], stderr=subprocess.DEVNULL).returncode != 0:
+            skip("cannot create a network namespace (needs root)")
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(f"/run/netns/{self.name}", os.O_RDONLY)
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns")
+        os.close(fd)
+
+    def close(self):
+        subprocess.run(["ip", "netns", "del", self.name], stderr=subprocess.DEVNULL)
+
+
+def ip_batch(lines, work, name):
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    run(["ip", "-batch", path])
+
+
+def build_links(work):
+    for key in ("all", "default"):
+        with open(f"/proc/sys/net/ipv6/conf/{key}/accept_dad", "w") as f:
+            f.write("0")
+    ip_batch([
+        "link set lo up",
+        "link add d0 type veth peer name d1",
+        "link set d0 up",
+        "link set d1 up",
+        "addr add 192.0.2.1/24 dev d0",
+        "addr add 198.19.128.1/17 dev d0",
+        "addr add 2001:db8:ffff::1/64 dev d0",
+    ], work, "links.batch")
+
+
+def build_routes(work, routes, neighbors):
+    """Adds the routes and neighbors; returns (IPv4 rows, IPv6 rows) ipmibd will serve for them."""
+    n4 = min(routes - routes // 5, IPV4_CAPACITY)
+    n6 = routes - n4
+    lines, extra4, extra6 = [], 0, 0
+    for i in range(n4):
+        a = 0xC6120000 + i  # 198.18.0.0 + i
+        dst = f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}/32"
+        if i % 20 == 19:
+            lines.append(f"route add {dst} proto static nexthop via 192.0.2.{2 + i % 8} dev d0 "
+                         f"nexthop via 192.0.2.{2 + (i + 1) % 8} dev d0")
+            extra4 += 1
+        else:
+            lines.append(f"route add {dst} via 192.0.2.{2 + i % 8} dev d0 proto static")
+    for i in range(n6):
+        dst = f"2001:db8:{(i >> 16) & 0xffff:x}:{i & 0xffff:x}::/64"
+        if i % 20 == 19:
+            lines.append(f"route add {dst} proto static nexthop via 2001:db8:ffff::{2 + i % 8:x} dev d0 "
+                         f"nexthop via 2001:db8:ffff::{2 + (i + 1) % 8:x} dev d0")
+            extra6 += 1
+        else:
+            lines.append(f"route add {dst} via 2001:db8:ffff::{2 + i % 8:x} dev d0 proto static")
+    for j in range(neighbors):
+        mac = f"02:00:{(j >> 24) & 255:02x}:{(j >> 16) & 255:02x}:{(j >> 8) & 255:02x}:{j & 255:02x}"
+        if j % 2 == 0:
+            a = 0xC6138002 + j // 2  # 198.19.128.2 + j/2
+            addr = f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}"
+        else:
+            addr = f"2001:db8:ffff::1:{(j >> 16) & 0xffff:x}:{j & 0xffff:x}"
+        lines.append(f"neigh add {addr} lladdr {mac} dev d0 nud permanent")
+    ip_batch(lines, work, "routes.batch")
+    return n4 + extra4, n6 + extra6
+
+
+def free_port():
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def proc_status(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class System:
+    """One system under test: its processes and the address its SNMP requests go to."""
+
+    def __init__(self, key, args, work, rows4, rows6):
+        self.key, self.args, self.work = key, args, work
+        self.rows4, self.rows6 = rows4, rows6
+        self.procs = []
+        self.port = free_port()
+        self.peer = f"udp:127.0.0.1:{self.port}"
+        self.server = None  # the process serving the table (RSS, CPU)
+        self.master = None
+
+    def _spawn(self, cmd, log):
+        env = dict(os.environ, SNMP_PERSISTENT_DIR=os.path.join(self.work, "persist"))
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.work, log), "a"),
+                             env=env)
+        self.procs.append(p)
+        return p
+
+    def _master(self):
+        sock = os.path.join(self.work, f"agentx-{self.key}.sock")
+        conf = os.path.join(self.work, f"master-{self.key}.conf")
+        with open(conf, "w") as f:
+            f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\n"
+                    "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n")
+        self.master = self._spawn(["snmpd", "-f", "-C", "-c", conf, "-I", "-" + self.args.disabled,
+                                   "-Lf", os.path.join(self.work, f"master-{self.key}.log"), self.peer],
+                                  "stderr.log")
+        # The socket appears before the master accepts on it; a subagent that connects too early
+        # waits a whole agentxPingInterval (15 s) before it retries. Wait for an SNMP answer.
+        for _ in range(200):
+            if os.path.exists(sock) and snmpget(self.peer, "1.3.6.1.2.1.1.3.0", 0.1) is not None:
+                return sock
+            time.sleep(0.05)
+        raise RuntimeError("snmpd master did not start")
+
+    def _ipmibd_conf(self, standalone):
+        conf = os.path.join(self.work, f"ipmibd-{self.key}.conf")
+        with open(conf, "w") as f:
+            f.write("backend linux\nwriteAccess inetCidrRouteTable\n")
+            if standalone:
+                f.write("rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n")
+        return conf
+
+    def start(self, rows4, rows6):
+        """Starts the system; returns the time the serving process was started (the master, for
+        b and c, is started before and not counted)."""
+        log = os.path.join(self.work, f"{self.key}.log")
+        if self.key == "a":
+            conf = os.path.join(self.work, "native.conf")
+            with open(conf, "w") as f:
+                f.write("rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n")
+            t0 = time.monotonic()
+            self.server = self._spawn(["snmpd", "-f", "-C", "-c", conf, "-Lf", log, self.peer], "stderr.log")
+        elif self.key == "b":
+            sock = self._master()
+            t0 = time.monotonic()
+            self.server = self._spawn([self.args.ipmibd, "-f", "-C", "-c", self._ipmibd_conf(False), "-x", sock,
+                                       "-Lf", log], "stderr.log")
+        elif self.key == "c":
+            sock = self._master()
+            t0 = time.monotonic()
+            self.server = self._spawn([self.args.minimal, sock, str(rows4), str(rows6)], "stderr.log")
+        else:
+            t0 = time.monotonic()
+            self.server = self._spawn([self.args.ipmibd, "-f", "-C", "-c", self._ipmibd_conf(True), "-S", self.peer,
+                                       "-Lf", log], "stderr.log")
+        return t0
+
+    def pids(self):
+        return [p.pid for p in (self.server, self.master) if p is not None]
+
+    def stop(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in reversed(self.procs):
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.procs, self.server, self.master = [], None, None
+
+
+def snmpget(peer, oid, timeout=0.5):
+    r = subprocess.run(["snmpget", "-v2c", "-c", "public", "-On", "-Oqv", "-t", str(timeout), "-r", "0", peer, oid],
+                       capture_output=True, text=True)
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def wait_first_answer(system, t0, expected, limit=600):
+    """Seconds from start to the first GET of inetCidrRouteNumber.0 counting >= `expected` rows."""
+    listening = False
+    while time.monotonic() - t0 < limit:
+        # A request sent before the port is open is lost: retry fast until the agent answers at
+        # all, then give it time (a native snmpd loads its whole route cache inside the request).
+        if not listening:
+            r = subprocess.run(["snmpget", "-v2c", "-c", "public", "-On", "-Oqv", "-t", "0.02", "-r", "0",
+                                system.peer, "1.3.6.1.2.1.1.3.0"], capture_output=True, text=True)
+            listening = r.returncode == 0
+            continue
+        value = snmpget(system.peer, NUMBER, 10)
+        if value is not None and value.isdigit() and int(value) >= expected:
+            return time.monotonic() - t0
+        if system.server.poll() is not None:
+            raise RuntimeError(f"system {system.key} exited during start-up")
+        time.sleep(0.02)
+    raise RuntimeError(f"system {system.key}: no full answer within {limit} s")
+
+
+def walk(system, oid, keep=None):
+    """(seconds, varbinds, server CPU seconds, master CPU seconds) of one snmpbulkwalk -Cr50."""
+    cpu0 = cpu_seconds([system.server.pid])
+    master0 = cpu_seconds([system.master.pid]) if system.master else 0
+    t0 = time.monotonic()
+    # One request may meet a native snmpd's whole-table reload (tens of seconds at 100k routes).
+    r = subprocess.run(["snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Oq", "-Cr50", "-t", "300", "-r", "0",
+                        system.peer, oid], capture_output=True)
+    seconds = time.monotonic() - t0
+    cpu = cpu_seconds([system.server.pid]) - cpu0
+    master = cpu_seconds([system.master.pid]) - master0 if system.master else None
+    if r.returncode != 0:
+        raise RuntimeError(f"walk of {oid} on {system.key} failed: {r.stderr.decode()[:200]}")
+    if keep is not None:
+        with open(keep, "wb") as f:
+            f.write(r.stdout)
+    return seconds, r.stdout.count(b"\n"), cpu, master
+
+
+def client(args, system, *params, community="public"):
+    r = subprocess.run([args.client, system.peer, community, *map(str, params)], capture_output=True, text=True,
+                       timeout=900)
+    fields = r.stdout.split()
+    if r.returncode != 0 or len(fields) != 4:
+        return None
+    p50, p99, n, failures = float(fields[0]), float(fields[1]), int(fields[2]), int(fields[3])
+    return {"p50": p50, "p99": p99, "n": n, "failures": failures}
+
+
+class Churn:
+    """~rate route changes per second (add/delete of 198.19.200.0/24 host routes) through one
+    `ip -batch -` process, for as long as the context lasts."""
+
+    def __init__(self, rate):
+        self.rate, self.stopped = rate, threading.Event()
+        self.changes = 0
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(["ip", "-force", "-batch", "-"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+        self.thread = threading.Thread(target=self._feed, daemon=True)
+        self.started = time.monotonic()
+        self.thread.start()
+        return self
+
+    def _feed(self):
+        present, k = set(), 0
+        tick = 0.01
+        next_time = time.monotonic()
+        while not self.stopped.is_set():
+            lines = []
+            for _ in range(max(1, int(self.rate * tick))):
+                host = k % 250 + 1
+                k += 1
+                if host in present:
+                    lines.append(f"route del 198.19.200.{host}/32")
+                    present.discard(host)
+                else:
+                    lines.append(f"route add 198.19.200.{host}/32 via 192.0.2.3 dev d0 proto static")
+                    present.add(host)
+            self.proc.stdin.write("\n".join(lines) + "\n")
+            self.proc.stdin.flush()
+            self.changes += len(lines)
+            next_time += tick
+            time.sleep(max(0.0, next_time - time.monotonic()))
+        for host in present:
+            self.proc.stdin.write(f"route del 198.19.200.{host}/32\n")
+        self.proc.stdin.close()
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+        self.proc.wait()
+        self.achieved = self.changes / max(1e-9, time.monotonic() - self.started)
+
+
+def measure_empty(args, key, work):
+    """RSS of the serving process with the namespace's handful of connected routes only."""
+    system = System(key, args, work, 0, 0)
+    try:
+        t0 = system.start(0, 0)
+        wait_first_answer(system, t0, 0)
+        walk(system, ENTRY)
+        return proc_status(system.server.pid, "VmRSS")
+    finally:
+        system.stop()
+
+
+def measure(args, key, work, rows4, rows6, routes):
+    r = {}
+    system = System(key, args, work, rows4, rows6)
+    try:
+        t0 = system.start(rows4, rows6)
+        r["startup"] = wait_first_answer(system, t0, routes)
+        cold_started = time.monotonic()
+        r["cold"], r["varbinds"], r["cold_cpu"], _ = walk(system, ENTRY)
+        warm = [walk(system, ENTRY) for _ in range(1 if args.quick else 2)]
+        best = min(warm, key=lambda w: w[0])
+        r["warm"], r["warm_cpu"], r["warm_master_cpu"] = best[0], best[2], best[3]
+        column_file = os.path.join(work, f"column-{key}.txt")
+        r["column"], r["column_rows"], _, _ = walk(system, COLUMN, keep=column_file)
+        with open(column_file) as f:
+            oids = [line.split()[0] for line in f if line.strip()]
+        sample = random.Random(42).sample(oids, min(len(oids), 2000))
+        oid_file = os.path.join(work, f"oids-{key}.txt")
+        with open(oid_file, "w") as f:
+            f.write("\n".join(sample) + "\n")
+        gets = 500 if args.quick else 5000
+        r["get"] = client(args, system, "get", oid_file, gets)
+        r["rss"] = proc_status(system.server.pid, "VmRSS")
+        with Churn(args.churn_rate) as churn:
+            r["get_churn"] = client(args, system, "get", oid_file, gets)
+            if key in "bd":
+                r["visible"] = client(args, system, "visible", 20 if args.quick else 200, 2000)
+            elif key == "a":  # its 60-s cache: a change is not seen within a second
+                r["visible"] = client(args, system, "visible", 2, 1000)
+                r["visible_note"] = "none in 1 s"
+
+        r["churn_rate"] = churn.achieved
+        if key != "c":
+            r["set"] = client(args, system, "set", 10 if args.quick else 100, community="private")
+        if key == "a" and not args.quick:
+            # Debian's inetCidrRouteTable cache expires 60 s after its load; the next request reloads it.
+            wait = 61 - (time.monotonic() - cold_started)
+            if wait > 0:
+                time.sleep(wait)
+            r["reload"] = walk(system, ENTRY)[0]
+    finally:
+        system.stop()
+    return r
+
+
+def fmt_time(seconds):
+    if seconds is None:
+        return "-"
+    return f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+def fmt_latency(stat, key, unit="us"):
+    if not stat:
+        return "-"
+    if stat["n"] == 0:
+        return "timeout"
+    v = stat[key]
+    if unit == "ms":
+        return f"{v / 1000:.1f} ms"
+    return f"{v:.0f} us" if v < 10000 else f"{v / 1000:.1f} ms"
+
+
+def print_table(args, results, baseline, routes, rows4, rows6, loads):
+    systems = [k for k in args.systems if k in results]
+    metric_rows = []
+
+    def value(k, f):
+        return f(results[k]) if k in results else None
+
+    def add(label, raw, text):
+        metric_rows.append((label, {k: raw(results[k]) for k in systems}, {k: text(results[k]) for k in systems}))
+
+    get = lambda name, field: (lambda r: r[name][field] if r.get(name) and r[name]["n"] else None)
+    add("start-up to first full answer", lambda r: r["startup"], lambda r: fmt_time(r["startup"]))
+    add("full walk, cold (first after start)", lambda r: r["cold"], lambda r: fmt_time(r["cold"]))
+    add("full walk, warm", lambda r: r["warm"], lambda r: fmt_time(r["warm"]))
+    add("full walk meeting snmpd's 60-s reload", lambda r: r.get("reload"),
+        lambda r: fmt_time(r["reload"]) if "reload" in r else ("skipped (--quick)" if r is results.get("a") else "n/a"))
+    add("  varbinds per full walk", lambda r: r["varbinds"], lambda r: str(r["varbinds"]))
+    add("  agent CPU per warm walk", lambda r: r["warm_cpu"], lambda r: fmt_time(r["warm_cpu"]))
+    add("  master CPU per warm walk", lambda r: r.get("warm_master_cpu"),
+        lambda r: fmt_time(r["warm_master_cpu"]) if r.get("warm_master_cpu") is not None else "n/a")
+    add("single-column walk (IfIndex)", lambda r: r["column"], lambda r: fmt_time(r["column"]))
+    add("GET p50", get("get", "p50"), lambda r: fmt_latency(r.get("get"), "p50"))
+    add("GET p99", get("get", "p99"), lambda r: fmt_latency(r.get("get"), "p99"))
+    add(f"GET p50 under ~{args.churn_rate} changes/s", get("get_churn", "p50"),
+        lambda r: fmt_latency(r.get("get_churn"), "p50"))
+    add(f"GET p99 under ~{args.churn_rate} changes/s", get("get_churn", "p99"),
+        lambda r: fmt_latency(r.get("get_churn"), "p99"))
+    def visible(field):
+        return lambda r: (r["visible_note"] if r.get("visible_note") and not (r.get("visible") or {}).get("n") else
+                          fmt_latency(r.get("visible"), field, "ms") if r.get("visible") else "n/a")
+
+    add("change -> visible p50 (under churn)", get("visible", "p50"), visible("p50"))
+    add("change -> visible p99 (under churn)", get("visible", "p99"), visible("p99"))
+    add("createAndGo SET p50", get("set", "p50"),
+        lambda r: (fmt_latency(r.get("set"), "p50") if r["set"]["n"] else "refused") if r.get("set") else "n/a")
+    add("resident memory (serving process)", lambda r: r["rss"], lambda r: f"{r['rss'] / 2**20:.1f} MB")
+
+    def per_route(k):
+        r = results[k]
+        return (r["rss"] - baseline[k]) / routes if baseline.get(k) is not None else None
+
+    metric_rows.append(("  bytes per route above empty table", {k: per_route(k) for k in systems},
+                        {k: (f"{per_route(k):.0f}" if per_route(k) is not None else "-") for k in systems}))
+    ratios = [(n, x, y) for n, x, y in (("b/c", "b", "c"), ("a/d", "a", "d"), ("b/d", "b", "d"))
+              if x in systems and y in systems]
+    print()
+    print(f"ipmibd agent benchmark: {routes} routes ({rows4} IPv4 + {rows6} IPv6 rows incl. multipath next "
+          f"hops), {args.neighbors} neighbors; load average before/after: {loads[0]} / {loads[1]}")
+    header = ["figure"] + [f"({k}) {NAMES[k]}" for k in systems] + [r[0] for r in ratios]
+    table = [header]
+    for label, raw, text in metric_rows:
+        row = [label] + [text[k] for k in systems]
+        for _, x, y in ratios:
+            vx, vy = raw.get(x), raw.get(y)
+            row.append(f"{vx / vy:.2f}" if isinstance(vx, (int, float)) and isinstance(vy, (int, float)) and vy
+                       else "")
+        table.append(row)
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for n, row in enumerate(table):
+        print("| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |")
+        if n == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    churn = {k: f"{results[k].get('churn_rate', 0):.0f}" for k in systems}
+    print(f"\nachieved churn (changes/s): {churn}; ratios are column x / column y (times, latencies, memory)")
+
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    snmpd = subprocess.run(["snmpd", "-v"], capture_output=True, text=True).stdout
+    version = next((l.split(":", 1)[1].strip() for l in snmpd.splitlines() if "version" in l.lower()), "?")
+    return f"{os.cpu_count()} x {cpu}, kernel {os.uname().release}, Net-SNMP snmpd {version}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--routes", type=int, default=10000)
+    parser.add_argument("--neighbors", type=int, default=1000)
+    parser.add_argument("--systems", default="a,b,c,d")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the systems in turn; best figures kept")
+    parser.add_argument("--quick", action="store_true", help="fewer samples, no 60-s reload walk")
+    parser.add_argument("--churn-rate", type=int, default=1000)
+    parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    args = parser.parse_args()
+    args.systems = list(dict.fromkeys(s.strip() for s in args.systems.split(",") if s.strip()))
+    if any(s not in NAMES for s in args.systems):
+        parser.error("--systems takes a comma-separated subset of a,b,c,d")
+    args.ipmibd = os.path.join(args.build_dir, "agent", "ipmibd")
+    args.minimal = os.path.join(args.build_dir, "tests", "bench", "minimal_subagent")
+    args.client = os.path.join(args.build_dir, "tests", "bench", "bench_client")
+    for path in (args.ipmibd, args.minimal, args.client):
+        if not os.access(path, os.X_OK):
+            sys.exit(f"missing {path}: build the ipmibd, minimal_subagent and bench_client targets")
+    for tool in ("snmpd", "snmpbulkwalk", "snmpget", "ip"):
+        if shutil.which(tool) is None:
+            skip(f"{tool} not installed")
+    if os.geteuid() != 0:
+        skip("needs root for network namespaces")
+    args.disabled = subprocess.run(
+        ["bash", "-c", f". {ROOT}/conf/snmpd-disabled-modules.sh; echo $IPMIBD_SNMPD_DISABLED_MODULES"],
+        capture_output=True, text=True, check=True).stdout.strip()
+
+    work = tempfile.mkdtemp(prefix="ipmibd-bench.")
+    os.makedirs(os.path.join(work, "persist"))
+    ns = Namespace()
+    try:
+        print(f"machine: {machine()}")
+        print(f"command: {' '.join(sys.argv)}")
+        loads = [" ".join(f"{x:.2f}" for x in os.getloadavg())]
+        build_links(work)
+        baseline = {}
+        for key in args.systems:
+            baseline[key] = measure_empty(args, key, work)
+        t = time.monotonic()
+        rows4, rows6 = build_routes(work, args.routes, args.neighbors)
+        print(f"namespace built: {args.routes} routes, {args.neighbors} neighbors in {time.monotonic() - t:.1f} s")
+        results = {}
+        for round_number in range(args.rounds):
+            for key in args.systems:
+                print(f"round {round_number + 1}: measuring ({key}) {NAMES[key]} ...", flush=True)
+                r = measure(args, key, work, rows4, rows6, args.routes)
+                previous = results.get(key)
+                if previous is None:
+                    results[key] = r
+                else:  # keep the best of each figure
+                    for name, v in r.items():
+                        if isinstance(v, (int, float)) and name not in ("varbinds", "rss", "churn_rate"):
+                            previous[name] = min(previous[name], v) if previous.get(name) is not None else v
+        loads.append(" ".join(f"{x:.2f}" for x in os.getloadavg()))
+        print_table(args, results, baseline, args.routes, rows4, rows6, loads)
+    finally:
+        ns.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -26,10 +26,19 @@ struct Varbind {
 // Where a fault is armed: not at all, before RESERVE2 (prepare's reads) or before ACTION.
 enum class FaultAt { None, Prepare, Execute };
 
+// What the platform holds and the agent serves before a PDU (the same after a refused one, so it is
+// only re-read after an applied PDU or a clock move: the walks are most of the target's cost).
+struct Snapshot {
+  ipmibd::fuzz::PlatformState platform;
+  std::vector<VarBind> mib;
+};
+Snapshot snapshot(TableLab& lab) { return {lab.platformState(), lab.walkWritable()}; }
+
 // Runs one PDU the way the agent does (agent/set_transactions.cpp); true when it was applied.
-bool runPdu(TableLab& lab, const std::vector<Varbind>& varbinds, FaultAt faultAt, Operation faultOp) {
-  const ipmibd::fuzz::PlatformState platformBefore = lab.platformState();
-  const std::vector<VarBind> mibBefore = lab.walkWritable();
+bool runPdu(TableLab& lab, const Snapshot& before, const std::vector<Varbind>& varbinds, FaultAt faultAt,
+            Operation faultOp) {
+  const ipmibd::fuzz::PlatformState& platformBefore = before.platform;
+  const std::vector<VarBind>& mibBefore = before.mib;
   std::string pdu;
   for (const Varbind& v : varbinds)
     pdu += "  " + v.oid.toString() + " = " + v.value.toString() + "\n";
@@ -82,18 +91,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ByteReader in({data, size});
   std::vector<Varbind> pdu;
   int pdus = 0;
+  Snapshot before = snapshot(lab);
   while (!in.empty() && pdus < 16) {
     const std::uint8_t flags = in.u8();
     const MibObject* object = objects[in.u8() % objects.size()];
     Oid oid = object->base() + in.subIds(in.u8());
     pdu.push_back({object, std::move(oid), in.value()});
     if (!(flags & 1) && !in.empty() && pdu.size() < 32) continue;
-    FaultAt faultAt = FaultAt((flags >> 1 & 3) % 3);
+    const FaultAt faultAt = FaultAt((flags >> 1 & 3) % 3);
     const Operation faultOp = faultAt == FaultAt::None ? Operation::Any : Operation(in.u8() % kOperations);
-    runPdu(lab, pdu, faultAt, faultOp);
+    bool changed = runPdu(lab, before, pdu, faultAt, faultOp);
     pdu.clear();
     ++pdus;
-    if (flags >> 4) lab.advance(std::chrono::minutes(flags >> 4));
+    if (flags >> 4) {
+      lab.advance(std::chrono::minutes(flags >> 4));
+      changed = true;
+    }
+    if (changed) before = snapshot(lab);
   }
   return 0;
 }

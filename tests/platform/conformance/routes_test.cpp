@@ -266,7 +266,7 @@ TEST_CASE("setIpForwardEntry2 replaces a route atomically", "[routes][notify]") 
 }
 
 TEST_CASE("a replacement keeps the kernel's own protocol number of the row it read", "[routes]") {
-  // tests/fuzz/corpus/set_request_fuzz/route-metric-undo-keeps-proto: the simulator stored "static"
+  // tests/fuzz/corpus/set_request_fuzz/route-fault-in-action: the simulator stored "static"
   // for a "boot" route changed and changed back (a SET's undo), where Linux keeps "boot".
   CONFORMANCE_STACK(stack);
   auto& b = stack.backend();

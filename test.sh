@@ -21,4 +21,6 @@ cmake --build build-asan -j"$jobs"
 echo "== ctest (ASan+UBSan, unit tests)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit --timeout 600
+# libFuzzer (clang, ASan+UBSan): every target for a bounded time from its seed corpus (tests/fuzz/).
+tests/fuzz/run.sh --seconds 15
 echo "== all tests passed"

@@ -162,6 +162,9 @@ def set_request():
         "route-fault-set": vb(R, [12] + R_DEFAULT, integer(5), True, fault=2) + bytes([SET_ROUTE]),
         "route-fault-delete": vb(R, [17] + R_STATIC, integer(6)) + vb(R, [17] + R_NEW, integer(4), True, fault=2)
             + bytes([DELETE_ROUTE]),
+        "route-rollback-after-clock-move": vb("ipDefaultTTL", [0], integer(64), True, minutes=1)
+            + vb(R, [17] + R_STATIC, integer(6)) + vb(R, [17] + R_NEW, integer(4), True, fault=2)
+            + bytes([CREATE_ROUTE]),
         "route-fault-prepare": vb(R, [17] + R_NEW, integer(4), True, fault=1) + bytes([0]),
         "route-wrong-type": vb(R, [17] + R_NEW, octets(b"x")) + vb(R, [12] + R_NEW, integer(1), True),
         "neighbor-create": vb(N, [8] + N_NEW, integer(4)) + vb(N, [4] + N_NEW, octets(MAC), True),

@@ -14,7 +14,8 @@
 
 namespace ipmibd::fuzz {
 
-// Everything the platform knows, as the IP Helper-style getters return it.
+// Everything the platform knows, as the IP Helper-style getters return it, without the "last seen
+// changing" timestamps (see TableLab::platformState).
 struct PlatformState {
   std::vector<platform::InterfaceRow> interfaces;
   std::vector<platform::IpInterfaceRow> ipInterfaces;
@@ -42,7 +43,8 @@ public:
   PlatformState platformState();
   // Every instance of every writable object (those with a RowWriter: everything a SET can change
   // besides the platform state), by GETNEXT from the start of each. The read-only statistics
-  // tables are left out: they are most of the instances and no SET touches them.
+  // tables are left out: they are most of the instances and no SET touches them; so are the
+  // columns served from the timestamps PlatformState leaves out.
   std::vector<tables::VarBind> walkWritable() const;
   // A readable account of where two snapshots differ, for the crash report.
   static std::string difference(const PlatformState& before, const PlatformState& after);

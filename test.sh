@@ -38,4 +38,6 @@ if [ -n "$(ls -A "$reports")" ]; then
   echo "sanitizer reports from ipmibd (above)"
   exit 1
 fi
+# libFuzzer (clang, ASan+UBSan): every target for a bounded time from its seed corpus (tests/fuzz/).
+tests/fuzz/run.sh --seconds 15
 echo "== all tests passed"

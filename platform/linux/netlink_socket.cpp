@@ -1,6 +1,7 @@
 // NetlinkSocket over libmnl: request/ack with extended-ack messages, interruption-safe dumps and
 // non-blocking multicast event reception for the Linux backend.
 #include "platform/linux/netlink_socket.h"
+#include "platform/linux/rtnl_decode.h"
 
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
@@ -199,7 +200,7 @@ Result NetlinkSocket::request(nlmsghdr* message, const std::function<void(const 
     const ssize_t n = receiveFromKernel(fd, buffer.get(), kReceiveBufferSize, 0);
     if (n < 0) return failureFromErrno(int(-n), "netlink receive");
     int remaining = int(n);
-    for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer.get()); mnl_nlmsg_ok(m, remaining);
+    for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer.get()); messageFits(m, remaining);
          m = mnl_nlmsg_next(m, &remaining)) {
       // Leftovers of an earlier, abandoned exchange carry older sequence numbers.
       if (m->nlmsg_seq != sequence) continue;
@@ -230,7 +231,7 @@ Result NetlinkSocket::dump(nlmsghdr* message, const std::function<void(const nlm
       const ssize_t n = receiveFromKernel(fd, buffer.get(), kReceiveBufferSize, 0);
       if (n < 0) return failureFromErrno(int(-n), "netlink dump receive");
       int remaining = int(n);
-      for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer.get()); mnl_nlmsg_ok(m, remaining);
+      for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer.get()); messageFits(m, remaining);
            m = mnl_nlmsg_next(m, &remaining)) {
         if (m->nlmsg_seq != sequence) continue;
         if (m->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
@@ -279,7 +280,7 @@ Result NetlinkSocket::receiveEvents(const std::function<void(const nlmsghdr&)>& 
     }
     int remaining = int(n);
     // A datagram is handled whole even past maxMessages: its tail could not be read again later.
-    for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer.get()); mnl_nlmsg_ok(m, remaining);
+    for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer.get()); messageFits(m, remaining);
          m = mnl_nlmsg_next(m, &remaining)) {
       if (m->nlmsg_type == NLMSG_NOOP || m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR)
         continue;

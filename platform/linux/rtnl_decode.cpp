@@ -307,6 +307,11 @@ bool isReject(RouteType type) {
 
 // ---- public decoders --------------------------------------------------------------------------
 
+bool messageFits(const nlmsghdr* m, int remaining) {
+  return remaining >= int(sizeof(nlmsghdr)) && m->nlmsg_len >= sizeof(nlmsghdr) &&
+         m->nlmsg_len <= unsigned(remaining);
+}
+
 std::optional<InterfaceRow> decodeLink(const nlmsghdr& m) {
   ifinfomsg header;
   if (!linkHeader(m, header)) return std::nullopt;

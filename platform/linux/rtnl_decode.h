@@ -18,6 +18,12 @@ struct nlmsghdr;
 
 namespace ipmibd::platform::linux_backend {
 
+// Whether a whole message starts at `m` within the `remaining` bytes of a receive buffer: what
+// mnl_nlmsg_ok() checks, with nlmsg_len compared unsigned. libmnl casts nlmsg_len to int, so a length
+// above INT_MAX passed as negative and mnl_nlmsg_next() then jumped outside the buffer (found by
+// tests/fuzz/rtnl_decode_fuzz). Every walk over received messages uses this.
+bool messageFits(const nlmsghdr* m, int remaining);
+
 // RTM_NEWLINK / RTM_DELLINK -> InterfaceRow (name, alias, type from ARPHRD, MTU, address, flags,
 // operstate, IFLA_STATS64 counters). The LUID is InterfaceLuid::make(type, ifindex).
 std::optional<InterfaceRow> decodeLink(const nlmsghdr& message);

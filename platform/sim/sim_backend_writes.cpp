@@ -92,7 +92,13 @@ Result SimBackend::routeRequest(const RouteRow& row, RouteRequest& request) cons
   if (!exported(row.table))
     return Result::failure(Status::InvalidParameter,
                            "route table " + std::to_string(row.table) + " is not one this backend serves");
-  const auto protocol = nativeProtocolOf(row.protocol);
+  auto protocol = nativeProtocolOf(row.protocol);
+  // As the Linux backend (kernelRouteProtocol): a row read back keeps its verbatim rtm_protocol
+  // while `protocol` still says what that number means, so a read-modify-write, or the undo of a
+  // SET, does not turn a "boot" route into a "static" one (found by tests/fuzz/set_request_fuzz).
+  if (row.protocol != RouteProtocol::Unspecified && row.nativeProtocol != kProtoUnspec &&
+      routeProtocolOf(row.nativeProtocol) == row.protocol)
+    protocol = row.nativeProtocol;
   if (!protocol)
     return Result::failure(Status::InvalidParameter,
                            "protocol " + std::string(toString(row.protocol)) + " has no Linux equivalent");

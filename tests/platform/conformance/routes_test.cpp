@@ -265,6 +265,28 @@ TEST_CASE("setIpForwardEntry2 replaces a route atomically", "[routes][notify]") 
   CHECK_MIRROR(stack, mirror);
 }
 
+TEST_CASE("a replacement keeps the kernel's own protocol number of the row it read", "[routes]") {
+  // tests/fuzz/corpus/set_request_fuzz/route-fault-in-action: the simulator stored "static"
+  // for a "boot" route changed and changed back (a SET's undo), where Linux keeps "boot".
+  CONFORMANCE_STACK(stack);
+  auto& b = stack.backend();
+  REQUIRE_OK(stack.outOfBand("route add 203.0.113.0/24 via 192.0.2.254 dev v0 metric 100 proto boot"));
+  const auto stored = getRoute(b, makeRoute("203.0.113.0/24", "192.0.2.254", indexOf(b, "v0"), 100));
+  REQUIRE(stored.has_value());
+  CHECK(stored->nativeProtocol == 3);
+  auto changed = *stored;
+  changed.metric = 150;
+  REQUIRE_OK(b.setIpForwardEntry2(*stored, changed));
+  const auto now = getRoute(b, changed);
+  REQUIRE(now.has_value());
+  CHECK(now->nativeProtocol == 3);
+  REQUIRE_OK(b.setIpForwardEntry2(*now, *stored));
+  const auto back = getRoute(b, *stored);
+  REQUIRE(back.has_value());
+  CHECK(back->nativeProtocol == 3);
+  CHECK(back->protocol == stored->protocol);
+}
+
 TEST_CASE("refused route replacements change nothing", "[routes][errors]") {
   CONFORMANCE_STACK(stack);
   auto& b = stack.backend();

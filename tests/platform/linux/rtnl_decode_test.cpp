@@ -1070,6 +1070,28 @@ TEST_CASE("decoders survive truncated and corrupted messages", "[unit][decode][r
   CHECK(routeRows.size() == 2);
 }
 
+TEST_CASE("messageFits: a message length above INT_MAX does not fit", "[unit][decode][robustness]") {
+  // tests/fuzz/corpus/rtnl_decode_fuzz/nlmsg-len-above-int-max: mnl_nlmsg_ok() accepted it (it
+  // compares nlmsg_len as int) and the walk then jumped 4 GB back, outside the buffer.
+  alignas(4) std::array<std::uint8_t, 20> buffer{};
+  buffer.fill(0xff);
+  nlmsghdr header{};
+  header.nlmsg_len = 0xffff0a40;
+  std::memcpy(buffer.data(), &header.nlmsg_len, sizeof header.nlmsg_len);
+  const auto* m = reinterpret_cast<const nlmsghdr*>(buffer.data());
+  CHECK_FALSE(messageFits(m, int(buffer.size())));
+  // Lengths that fit, exactly or with a tail; too short for a header; longer than what is left.
+  header.nlmsg_len = 20;
+  std::memcpy(buffer.data(), &header.nlmsg_len, sizeof header.nlmsg_len);
+  CHECK(messageFits(m, 20));
+  CHECK(messageFits(m, 24));
+  CHECK_FALSE(messageFits(m, 19));
+  CHECK_FALSE(messageFits(m, 15));
+  header.nlmsg_len = 15;
+  std::memcpy(buffer.data(), &header.nlmsg_len, sizeof header.nlmsg_len);
+  CHECK_FALSE(messageFits(m, 20));
+}
+
 TEST_CASE("statusFromErrno maps kernel errors onto IP Helper codes", "[unit]") {
   CHECK(statusFromErrno(0) == Status::Success);
   CHECK(statusFromErrno(ENOENT) == Status::NotFound);

@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of tests/fuzz/corpus/<target>/ (real inputs in each target's format, see
+fuzz_input.h and the targets' "Input:" comments). Run from anywhere:
+    tests/fuzz/seeds.py            # every corpus but rtnl_decode_fuzz and proc_counters_fuzz
+    unshare -n tests/fuzz/seeds.py --kernel   # those two, from a fresh network namespace (root)
+Seeds are only ever added or overwritten by name: inputs the fuzzers found (crash-* regressions)
+stay."""
+import ipaddress
+import os
+import socket
+import struct
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "corpus")
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def write(target, name, data):
+    os.makedirs(os.path.join(CORPUS, target), exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(CORPUS, target, name), "wb") as f:
+        f.write(data)
+
+
+# ---- ByteReader encodings (fuzz_input.h) ---------------------------------------------------------
+def num(v):
+    v &= 0xFFFFFFFF
+    return bytes([v]) if v < 0xF0 else b"\xf0" + struct.pack(">I", v)
+
+
+def subids(values):
+    return bytes([len(values)]) + b"".join(num(v) for v in values)
+
+
+def integer(v):
+    return b"\x00" + num(v)
+
+
+def octets(data):
+    return b"\x06" + bytes([len(data)]) + bytes(data)
+
+
+def oid_value(values):
+    return b"\x07" + subids(values)
+
+
+def ip(text):
+    return b"\x08" + ipaddress.ip_address(text).packed
+
+
+def inet(text):  # InetAddressType, length, bytes (RFC 4001 index form)
+    a = ipaddress.ip_address(text)
+    return [1 if a.version == 4 else 2, len(a.packed), *a.packed]
+
+
+# TableSet::objects() order (agent/table_set.cpp, each unit's objects()).
+OBJ = {name: i for i, name in enumerate([
+    "inetCidrRouteNumber", "inetCidrRouteEntry", "inetCidrRouteDiscards",
+    "ipForwarding", "ipDefaultTTL", "ipv6IpForwarding", "ipv6IpDefaultHopLimit",
+    "ipv4InterfaceTableLastChange", "ipv4InterfaceEntry", "ipv6InterfaceTableLastChange",
+    "ipv6InterfaceEntry", "ipSystemStatsEntry", "ipIfStatsTableLastChange", "ipIfStatsEntry",
+    "ipAddressPrefixEntry", "ipAddressSpinLock", "ipAddressEntry", "ipNetToPhysicalEntry"])}
+
+
+def route(dest, length, policy, hop):
+    return [*inet(dest), length, len(policy), *policy, *hop]
+
+
+# Rows of the lab scenario (table_lab.cpp) and new ones.
+R_DEFAULT = route("0.0.0.0", 0, [0, 0], inet("192.0.2.1"))
+R_STATIC = route("203.0.113.0", 24, [0, 0], inet("198.51.100.1"))
+R_BLACKHOLE = route("10.3.0.0", 16, [0, 0, 0], inet("0.0.0.0"))
+R_CONNECTED = route("192.0.2.0", 24, [0, 0, 2], inet("0.0.0.0"))
+R_V6 = route("2001:db8:99::", 48, [0, 0], inet("fe80::1"))
+R_NEW = route("10.1.0.0", 16, [0, 0], inet("192.0.2.1"))
+R_NEW_ONLINK = route("10.2.0.0", 16, [0, 0, 2], inet("0.0.0.0"))
+R_NEW_BLACKHOLE = route("10.4.0.0", 16, [0, 0, 0], inet("0.0.0.0"))
+R_NEW_V6 = route("2001:db8:7::", 64, [0, 0], inet("2001:db8:1::1"))
+N_STATIC = [2, *inet("192.0.2.7")]
+N_DYNAMIC = [2, *inet("192.0.2.8")]
+N_NEW = [2, *inet("192.0.2.50")]
+N_V6 = [3, *inet("fe80::1")]
+MAC = [0x02, 0, 0, 0, 0xAA, 0x01]
+
+
+def index_codec():
+    # Script bytes: step % 6 = integer, inetAddress, oid, octets (prefixed, implied, fixed).
+    def seed(script, values):
+        return bytes([len(script)]) + bytes(script) + b"".join(num(v) for v in values)
+    write("index_codec_fuzz", "route-index", seed([1, 0, 2 | 0x40, 1], R_STATIC))
+    write("index_codec_fuzz", "route-index-v6", seed([1, 0, 2 | 0x40, 1], R_V6))
+    write("index_codec_fuzz", "neighbor-index", seed([0, 1, 4], N_V6))
+    write("index_codec_fuzz", "ipv6z", seed([1, 4], [4, 20] + list(range(16)) + [0, 0, 0, 3]))
+    write("index_codec_fuzz", "ipv4z", seed([1], [3, 8, 192, 0, 2, 1, 0, 0, 0, 7]))
+    write("index_codec_fuzz", "octets", seed([3, 5 | 6 << 3, 4], [3, 1, 2, 3, 1, 2, 3, 4, 5, 6, 9, 9]))
+    write("index_codec_fuzz", "big-subids", seed([0, 1, 2], [0xFFFFFFFF, 1, 4, 256, 0, 0, 0]))
+
+
+def mib_get():
+    recs = []
+    def rec(obj, op, suffix, tail=b""):
+        recs.append(bytes([OBJ[obj], op]) + subids(suffix) + tail)
+    GET, NEXT, CHECK = 0x00, 0x10, 0x30
+    rec("inetCidrRouteEntry", NEXT, [])
+    for r in (R_DEFAULT, R_STATIC, R_BLACKHOLE, R_CONNECTED, R_V6):
+        rec("inetCidrRouteEntry", GET, [7] + r)
+        rec("inetCidrRouteEntry", NEXT, [17] + r)
+    rec("inetCidrRouteEntry", CHECK, [17] + R_NEW, integer(4))
+    rec("inetCidrRouteEntry", CHECK, [12] + R_STATIC, integer(9))
+    for n in (N_STATIC, N_DYNAMIC, N_V6):
+        rec("ipNetToPhysicalEntry", GET, [4] + n)
+        rec("ipNetToPhysicalEntry", NEXT, [7] + n)
+    rec("ipNetToPhysicalEntry", CHECK, [8] + N_NEW, integer(4))
+    rec("ipAddressEntry", NEXT, [3, *inet("192.0.2.2")])
+    rec("ipAddressEntry", GET, [3, *inet("2001:db8:1::2")])
+    rec("ipAddressPrefixEntry", NEXT, [5, 3, *inet("2001:db8:1::"), 64])
+    rec("ipAddressPrefixEntry", GET, [5, 2, *inet("192.0.2.0"), 24])
+    rec("ipv4InterfaceEntry", GET, [3, 2])
+    rec("ipv4InterfaceEntry", CHECK, [3, 2], integer(2))
+    rec("ipv6InterfaceEntry", NEXT, [8, 3])
+    rec("ipv6InterfaceEntry", CHECK, [8, 3], integer(1))
+    rec("ipSystemStatsEntry", NEXT, [3, 1])
+    rec("ipIfStatsEntry", GET, [3, 1, 2])
+    rec("ipIfStatsEntry", NEXT, [46, 2, 3])
+    for s in ("ipForwarding", "ipDefaultTTL", "ipv6IpForwarding", "ipv6IpDefaultHopLimit",
+              "inetCidrRouteNumber", "ipAddressSpinLock", "ipIfStatsTableLastChange"):
+        rec(s, GET, [0])
+        rec(s, NEXT, [])
+    rec("ipDefaultTTL", CHECK, [0], integer(64))
+    # Requests beside the subtree: the object's OID cut after 4 and 8 sub-identifiers.
+    rec("inetCidrRouteEntry", 0x80 | NEXT | 4, [2, 1, 4, 24, 7, 1, 1])
+    rec("ipNetToPhysicalEntry", 0x80 | GET | 8, [35, 1, 4] + N_STATIC)
+    for i in range(0, len(recs), 6):
+        write("mib_get_fuzz", "requests-%02d" % (i // 6), b"".join(recs[i:i + 6]))
+
+
+def set_request():
+    def vb(obj, suffix, value, end=False, fault=0, minutes=0):
+        flags = (1 if end else 0) | fault << 1 | minutes << 4
+        return bytes([flags, OBJ[obj]]) + subids(suffix) + value
+    R, N = "inetCidrRouteEntry", "ipNetToPhysicalEntry"
+    CREATE_ROUTE, SET_ROUTE, DELETE_ROUTE, CREATE_NEIGH = 17, 18, 19, 12
+    seeds = {
+        "route-createAndGo-metric": vb(R, [17] + R_NEW, integer(4)) + vb(R, [12] + R_NEW, integer(40), True),
+        "route-createAndGo-onlink": vb(R, [17] + R_NEW_ONLINK, integer(4), True),
+        "route-createAndGo-v6": vb(R, [7] + R_NEW_V6, integer(3)) + vb(R, [17] + R_NEW_V6, integer(4), True),
+        "route-blackhole": vb(R, [8] + R_NEW_BLACKHOLE, integer(5)) + vb(R, [17] + R_NEW_BLACKHOLE, integer(4), True),
+        "route-destroy-static": vb(R, [17] + R_STATIC, integer(6), True),
+        "route-change-metric-type": vb(R, [12] + R_STATIC, integer(9)) + vb(R, [9] + R_STATIC, integer(3), True),
+        "route-createAndWait-then-active":
+            vb(R, [17] + R_NEW, integer(5), True) + vb(R, [7] + R_NEW, integer(2), True)
+            + vb(R, [17] + R_NEW, integer(1), True),
+        "route-createAndWait-expires": vb(R, [17] + R_NEW, integer(5), True, minutes=6)
+            + vb(R, [17] + R_NEW, integer(1), True),
+        "route-notInService": vb(R, [17] + R_STATIC, integer(2), True) + vb(R, [12] + R_STATIC, integer(3), True)
+            + vb(R, [17] + R_STATIC, integer(1), True),
+        "route-fault-in-action": vb(R, [17] + R_NEW, integer(4)) + vb(R, [17] + R_STATIC, integer(6))
+            + vb(R, [12] + R_DEFAULT, integer(5), True, fault=2) + bytes([CREATE_ROUTE]),
+        "route-fault-set": vb(R, [12] + R_DEFAULT, integer(5), True, fault=2) + bytes([SET_ROUTE]),
+        "route-fault-delete": vb(R, [17] + R_STATIC, integer(6)) + vb(R, [17] + R_NEW, integer(4), True, fault=2)
+            + bytes([DELETE_ROUTE]),
+        "route-rollback-after-clock-move": vb("ipDefaultTTL", [0], integer(64), True, minutes=1)
+            + vb(R, [17] + R_STATIC, integer(6)) + vb(R, [17] + R_NEW, integer(4), True, fault=2)
+            + bytes([CREATE_ROUTE]),
+        "route-fault-prepare": vb(R, [17] + R_NEW, integer(4), True, fault=1) + bytes([0]),
+        "route-wrong-type": vb(R, [17] + R_NEW, octets(b"x")) + vb(R, [12] + R_NEW, integer(1), True),
+        "neighbor-create": vb(N, [8] + N_NEW, integer(4)) + vb(N, [4] + N_NEW, octets(MAC), True),
+        "neighbor-create-v6": vb(N, [8] + [3, *inet("2001:db8:1::9")], integer(4))
+            + vb(N, [4] + [3, *inet("2001:db8:1::9")], octets(MAC), True),
+        "neighbor-destroy-invalid": vb(N, [8] + N_STATIC, integer(6), True) + vb(N, [6] + N_DYNAMIC, integer(2), True),
+        "neighbor-change-phys": vb(N, [4] + N_DYNAMIC, octets(MAC)) + vb(N, [6] + N_DYNAMIC, integer(4), True),
+        "neighbor-fault": vb(N, [8] + N_NEW, integer(4)) + vb(N, [4] + N_NEW, octets(MAC))
+            + vb(R, [17] + R_NEW, integer(4), True, fault=2) + bytes([CREATE_NEIGH]),
+        "scalars": vb("ipDefaultTTL", [0], integer(32)) + vb("ipForwarding", [0], integer(2))
+            + vb("ipv6IpDefaultHopLimit", [0], integer(100)) + vb("ipv6IpForwarding", [0], integer(1), True),
+        "scalars-fault": vb("ipDefaultTTL", [0], integer(32)) + vb("ipv6IpForwarding", [0], integer(1), True, fault=2)
+            + bytes([6]),
+        "interfaces": vb("ipv4InterfaceEntry", [3, 2], integer(2)) + vb("ipv6InterfaceEntry", [5, 3], integer(2))
+            + vb("ipv6InterfaceEntry", [8, 3], integer(1), True),
+        "interfaces-fault": vb("ipv4InterfaceEntry", [3, 2], integer(2))
+            + vb("ipv6InterfaceEntry", [8, 3], integer(1), True, fault=2) + bytes([3]),
+        "mixed-rows": vb(R, [17] + R_NEW, integer(4)) + vb(N, [8] + N_NEW, integer(4))
+            + vb(N, [4] + N_NEW, octets(MAC)) + vb("ipDefaultTTL", [0], integer(200))
+            + vb("ipAddressSpinLock", [0], integer(0), True),
+    }
+    for name, data in seeds.items():
+        write("set_request_fuzz", name, data)
+
+
+def daemon_config():
+    with open(os.path.join(ROOT, "conf", "ipmibd.conf")) as f:
+        write("daemon_config_fuzz", "ipmibd.conf", f.read())
+    write("daemon_config_fuzz", "all-directives",
+          "backend sim scenarios/demo.scn\nrouteTable main\nrouteTable 100\nrouteTable local\n"
+          "agentxPriority 20\nagentxContext blue\nwriteAccess inetCidrRouteTable,ipDefaultTTL ipForwarding\n"
+          "rowIdleTimeout 600\n")
+    write("daemon_config_fuzz", "netns", "backend linux netns blue\nwriteAccess all\nrouteTable default\n")
+    write("daemon_config_fuzz", "refused",
+          "backend windows\nrouteTable 0\nrouteTable 12abc\nagentxPriority 256\nagentxContext a b\n"
+          "writeAccess all,ipForwarding\nwriteAccess none\nrowIdleTimeout 86401\nbackend linux\nbackend sim x\n")
+
+
+def scenario():
+    with open(os.path.join(ROOT, "platform", "sim", "scenarios", "demo.scn")) as f:
+        write("scenario_fuzz", "demo.scn", f.read())
+    with open(os.path.join(ROOT, "tests", "agent", "routes.scn")) as f:
+        write("scenario_fuzz", "routes.scn", f.read())
+    with open(os.path.join(HERE, "table_lab.cpp")) as f:
+        text = f.read()
+    lab = text.split('R"(')[1].split(')"')[0]
+    write("scenario_fuzz", "table_lab.scn", lab)
+    write("scenario_fuzz", "timers-and-everything",
+          "ip -4 link add name v0 mtu 1400 address 02:00:00:00:00:01 type veth peer name v1\n"
+          "link set dev v0 up mtu 9000 alias uplink\nlink set v1 up\n"
+          "addr add 192.0.2.1/24 dev v0 valid_lft 30 preferred_lft 10 broadcast 192.0.2.255\n"
+          "addr add 2001:db8::1/64 dev v1 nodad\n"
+          "route add 198.51.100.0/24 nexthop via 192.0.2.2 dev v0 weight 3 nexthop via 192.0.2.3 dev v0\n"
+          "route add unreachable 203.0.113.0/24 table 100 metric 5 proto 42\n"
+          "route replace 10.0.0.0/8 dev v0 src 192.0.2.1 onlink\n"
+          "neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev v0 nud stale router\n"
+          "sysctl -w net.ipv4.ip_forward=1\nsysctl net.ipv6.conf.all.forwarding=1\n"
+          "every 2s route flap 10.9.0.0/16 via 192.0.2.2 dev v0\n"
+          "every 500ms neigh cycle 192.0.2.10 dev v0 lladdr 02:00:00:00:00:0a\n"
+          "at 10s link set v0 down\nat 20s link del v1\nat 1m addr del 192.0.2.1/24 dev v0\n")
+
+
+# ---- kernel messages (--kernel, in a fresh network namespace) -----------------------------------
+RTM = {"link": 18, "addr": 22, "route": 26, "neigh": 30, "neightbl": 66, "netconf": 82}
+
+
+def dump(kind, family=0):
+    """The raw receive buffers of one rtnetlink dump, as NetlinkSocket::dump gets them."""
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    s.bind((0, 0))
+    body = struct.pack("BxxxiII", family, 0, 0, 0) if kind == "link" else struct.pack("Bxxx", family) + bytes(8)
+    header = struct.pack("=IHHII", 16 + len(body), RTM[kind], 0x301, 1, 0)  # NLM_F_REQUEST|NLM_F_DUMP
+    s.send(header + body)
+    buffers = []
+    while True:
+        data = s.recv(65536)
+        buffers.append(data)
+        if any(struct.unpack_from("=H", data, off + 4)[0] in (2, 3) for off in offsets(data)):
+            return buffers
+
+
+def offsets(data):
+    off = 0
+    while off + 16 <= len(data):
+        length = struct.unpack_from("=I", data, off)[0]
+        if length < 16:
+            return
+        yield off
+        off += (length + 3) & ~3
+
+
+def kernel():
+    sh = lambda cmd: subprocess.run(cmd, shell=True, check=True)  # noqa: E731
+    sh("ip link set lo up")
+    sh("ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up")
+    sh("ip link set v0 alias uplink && ip link add d0 type veth peer name d1 && ip link set d0 up && ip link set d1 up")
+    sh("ip addr add 192.0.2.1/24 dev v0 && ip addr add 2001:db8::1/64 dev v0 nodad")
+    sh("ip addr add 198.51.100.1/24 dev d0 valid_lft 300 preferred_lft 100")
+    sh("ip route add 203.0.113.0/24 via 192.0.2.2 proto static metric 5")
+    sh("ip route add 10.0.0.0/8 nexthop via 192.0.2.2 weight 2 nexthop via 198.51.100.2")
+    sh("ip route add blackhole 10.9.0.0/16 && ip route add unreachable 10.8.0.0/16 table 100")
+    sh("ip -6 route add 2001:db8:5::/48 via fe80::2 dev v0")
+    sh("ip -6 route add 2001:db8:6::/48 via inet 192.0.2.2 dev v0 || true")
+    sh("ip neigh add 192.0.2.7 lladdr 02:00:00:00:00:07 dev v0 nud permanent")
+    sh("ip neigh add 2001:db8::7 lladdr 02:00:00:00:00:08 dev v0 nud reachable router")
+    for kind, family in (("link", 0), ("link", 10), ("addr", 0), ("route", 2), ("route", 10),
+                         ("neigh", 0), ("neightbl", 0), ("netconf", 0)):
+        for i, data in enumerate(dump(kind, family)):
+            # Whole messages up to ~4 KB: small seeds mutate faster.
+            end = max([o for o in offsets(data) if o <= 4096] + [0])
+            end = end if end > 0 else len(data)
+            if end > 20:
+                write("rtnl_decode_fuzz", "%s-%d-%d" % (kind, family, i), data[:end])
+    for name in ("snmp", "netstat", "snmp6", "dev_snmp6/v0"):
+        with open("/proc/net/" + name) as f:
+            write("proc_counters_fuzz", name.replace("/", "-"), f.read())
+
+
+if __name__ == "__main__":
+    if "--kernel" in sys.argv:
+        kernel()
+    else:
+        index_codec()
+        mib_get()
+        set_request()
+        daemon_config()
+        scenario()

@@ -55,8 +55,8 @@ struct DaemonConfig {
   std::optional<WriteAccess> writeAccess;
   std::optional<std::chrono::seconds> rowIdleTimeout;
   std::optional<std::filesystem::path> stateFile; // absolute; empty = `stateFile none`
-  std::optional<int> eventReceiveBuffer; // bytes; the Linux backend's netlink event socket
-  NotifySettings notify; // change notifications (notify_settings.h)
+  std::optional<int> eventReceiveBuffer;          // bytes; the Linux backend's netlink event socket
+  NotifySettings notify;                          // change notifications (notify_settings.h)
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }

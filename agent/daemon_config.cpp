@@ -172,6 +172,7 @@ constexpr Directive kDirectives[] = {
     {"notifyKinds", "route neighbor address interface (default all)", applyNotifyKinds},
     {"notifyRate", "N per-row notifications per second (default 50)", applyNotifyRate},
     {"notifySnmpChanges", "yes | no (default yes)", applyNotifySnmpChanges},
+    {"notifyLinkUpDown", "yes | no: IF-MIB linkUp/linkDown (default no)", applyNotifyLinkUpDown},
 };
 
 } // namespace

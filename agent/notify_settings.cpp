@@ -90,4 +90,13 @@ std::optional<std::string> applyNotifySnmpChanges(DaemonConfig& config, std::str
   return std::nullopt;
 }
 
+std::optional<std::string> applyNotifyLinkUpDown(DaemonConfig& config, std::string_view arguments,
+                                                 const std::filesystem::path&) {
+  if (config.notify.linkUpDown) return "notifyLinkUpDown given more than once";
+  const auto value = parseSwitch(arguments);
+  if (!value) return "usage: notifyLinkUpDown yes|no (default no)";
+  config.notify.linkUpDown = value;
+  return std::nullopt;
+}
+
 } // namespace ipmibd::agent

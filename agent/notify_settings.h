@@ -1,5 +1,5 @@
 // NotifySettings: ipmibd.conf's change-notification directives (notifications, notifyKinds,
-// notifyRate, notifySnmpChanges) and their parsers.
+// notifyRate, notifySnmpChanges, notifyLinkUpDown) and their parsers.
 #pragma once
 
 #include "tables/change_notifier.h"
@@ -20,8 +20,11 @@ struct NotifySettings {
   std::optional<tables::NotifyKinds> kinds;   // notifyKinds route neighbor address interface (default all)
   std::optional<std::uint32_t> ratePerSecond; // notifyRate N (default 50; 0 = summaries only)
   std::optional<bool> announceSnmpChanges;    // notifySnmpChanges yes|no (default yes)
+  std::optional<bool> linkUpDown;             // notifyLinkUpDown yes|no (default no)
 
   bool effectiveEnabled() const { return enabled.value_or(true); }
+  // IF-MIB linkUp/linkDown: off by default, the master's own IF-MIB usually sends them.
+  bool effectiveLinkUpDown() const { return linkUpDown.value_or(false); }
   tables::NotifierOptions options() const;
   friend bool operator==(const NotifySettings&, const NotifySettings&) = default;
 };
@@ -37,5 +40,7 @@ std::optional<std::string> applyNotifyRate(DaemonConfig& config, std::string_vie
                                            const std::filesystem::path&);
 std::optional<std::string> applyNotifySnmpChanges(DaemonConfig& config, std::string_view arguments,
                                                   const std::filesystem::path&);
+std::optional<std::string> applyNotifyLinkUpDown(DaemonConfig& config, std::string_view arguments,
+                                                 const std::filesystem::path&);
 
 } // namespace ipmibd::agent

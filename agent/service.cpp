@@ -39,6 +39,15 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
         config.notify.options(), [] { return std::chrono::steady_clock::now(); });
     self->tables_->watch(*self->notifier_);
     SetTransactions::instance().setNotifier(self->notifier_.get());
+    if (config.notify.effectiveLinkUpDown()) {
+      platform::Result dump;
+      self->linkWatch_ = std::make_unique<tables::LinkWatch>(*self->backend_, *self->notifier_, dump);
+      if (!dump.ok())
+        snmp_log(LOG_WARNING,
+                 "ipmibd: linkUp/linkDown: cannot read the interfaces (%s); each is learnt "
+                 "from its first change\n",
+                 dump.toString().c_str());
+    }
   }
   self->notifyInfo_ = std::make_unique<NotifyInfo>(config.notify, self->notifier_.get());
 
@@ -136,6 +145,7 @@ Service::~Service() {
   notifyInfo_.reset();
 
   info_.reset();
+  linkWatch_.reset();
   tables_.reset(); // detaches the watches before the notifier goes
   notifier_.reset();
   backend_.reset();

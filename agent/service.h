@@ -11,6 +11,7 @@
 #include "agent/uptime_clock.h"
 #include "platform/backend.h"
 #include "tables/ip_address_tables.h"
+#include "tables/link_watch.h"
 
 #include <memory>
 #include <string>
@@ -61,6 +62,7 @@ private:
   std::unique_ptr<Persistence> persistence_;
   std::unique_ptr<TableSet> tables_;
   std::unique_ptr<tables::ChangeNotifier> notifier_; // null when notifications are off
+  std::unique_ptr<tables::LinkWatch> linkWatch_;     // notifyLinkUpDown yes
   std::unique_ptr<AgentInfo> info_;
   std::unique_ptr<NotifyInfo> notifyInfo_;
   std::vector<std::unique_ptr<SubtreeRegistration>> registrations_;

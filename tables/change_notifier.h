@@ -41,7 +41,9 @@ public:
   ChangeNotifier(NotifierOptions options, std::function<Clock::time_point()> clock);
 
   const NotifierOptions& options() const { return options_; }
-  bool wants(NotifyTable table) const { return options_.tables[std::size_t(table) - 1]; }
+  bool wants(NotifyTable table) const {
+    return table == NotifyTable::Link || options_.tables[std::size_t(table) - 1];
+  }
 
   // For watchers, per applied change. saturated(): true when per-row notifications are off for
   // now; the change has then been counted for the summary (O(1), no index computed).

@@ -18,6 +18,7 @@ std::string_view toString(NotifyTable table) {
   case NotifyTable::Neighbor: return "neighbor";
   case NotifyTable::Address: return "address";
   case NotifyTable::Interface: return "interface";
+  case NotifyTable::Link: return "link";
   }
   return "?";
 }

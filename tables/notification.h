@@ -13,8 +13,9 @@
 namespace ipmibd::tables {
 
 // The tables whose changes are announced (ipmibdNotifyTable values).
-// Interface: ipv4InterfaceTable and ipv6InterfaceTable.
-enum class NotifyTable : std::uint8_t { Route = 1, Neighbor = 2, Address = 3, Interface = 4 };
+// Interface: ipv4InterfaceTable and ipv6InterfaceTable. Link: IF-MIB linkUp/linkDown, switched
+// by notifyLinkUpDown rather than notifyKinds (so not in kNotifyTables / NotifyKinds).
+enum class NotifyTable : std::uint8_t { Route = 1, Neighbor = 2, Address = 3, Interface = 4, Link = 5 };
 inline constexpr std::array<NotifyTable, 4> kNotifyTables{NotifyTable::Route, NotifyTable::Neighbor,
                                                           NotifyTable::Address, NotifyTable::Interface};
 // Which tables are announced, by NotifyTable value - 1.

@@ -126,6 +126,7 @@ TEST_CASE("config: notification directives", "[agent][config]") {
   CHECK(d.notify.options().ratePerSecond == 50);
   CHECK(d.notify.options().announceSnmpChanges);
   CHECK(d.notify.options().tables == ipmibd::tables::NotifyKinds{true, true, true, true});
+  CHECK_FALSE(d.notify.effectiveLinkUpDown());
 
   DaemonConfig c;
   CHECK_FALSE(apply(c, "notifications", "off"));
@@ -137,6 +138,9 @@ TEST_CASE("config: notification directives", "[agent][config]") {
   CHECK(c.notify.options().ratePerSecond == 0);
   CHECK_FALSE(apply(c, "notifySnmpChanges", "no"));
   CHECK_FALSE(c.notify.options().announceSnmpChanges);
+  CHECK_FALSE(apply(c, "notifyLinkUpDown", "yes"));
+  CHECK(c.notify.effectiveLinkUpDown());
+  CHECK(apply(c, "notifyLinkUpDown", "no")); // only once
   CHECK_FALSE(c == d);
 
   DaemonConfig bad;
@@ -148,5 +152,7 @@ TEST_CASE("config: notification directives", "[agent][config]") {
   CHECK(apply(bad, "notifyRate", "100001"));
   CHECK(apply(bad, "notifyRate", "5/s"));
   CHECK(apply(bad, "notifySnmpChanges", "yes no"));
+  CHECK(apply(bad, "notifyLinkUpDown", ""));
+  CHECK(apply(bad, "notifyLinkUpDown", "sometimes"));
   CHECK(bad == DaemonConfig{});
 }

@@ -2,9 +2,9 @@
 # Integration test of change notifications: a real snmptrapd receives, through a private snmpd
 # master (trap2sink), what ipmibd (backend linux, in a network namespace) announces: route,
 # neighbor and address added/changed/removed for IPv4 and IPv6 made with `ip`, a route made with
-# snmpset, nothing for an undone SET, and a flood of routes coalesced into a bounded number of
-# notifications with summaries whose counts add up, and notifications dropped (and counted) while
-# the master is away.
+# snmpset, nothing for an undone SET, IF-MIB linkDown/linkUp for `ip link set` (notifyLinkUpDown),
+# a flood of routes coalesced into a bounded number of notifications with summaries whose counts
+# add up, and notifications dropped (and counted) while the master is away.
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 command -v snmptrapd >/dev/null || { echo "SKIP: snmptrapd not installed"; exit 77; }
@@ -17,6 +17,9 @@ ip -n "$NS" link set lo up
 ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 ip -n "$NS" link add d0 type veth peer name d1
 ip -n "$NS" link add d2 type veth peer name d3 # stays down: the kernel refuses routes through it
+ip -n "$NS" link add l0 type veth peer name l1 # taken down and up again: linkDown/linkUp
+ip -n "$NS" link set l1 up
+ip -n "$NS" link set l0 up
 ip -n "$NS" link set d1 up
 ip -n "$NS" link set d0 up
 ip -n "$NS" addr add 192.0.2.10/24 dev d0
@@ -24,6 +27,8 @@ ip -n "$NS" addr add 2001:db8:1::10/64 dev d0 nodad
 ifindex() { ip -n "$NS" -j link show "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])'; }
 D0=$(ifindex d0)
 D2=$(ifindex d2)
+L0=$(ifindex l0)
+L1=$(ifindex l1)
 
 # snmptrapd: one line per notification, "|" between varbinds, numeric OIDs and values.
 TPORT="$(free_udp_port)"
@@ -53,6 +58,7 @@ cat >"$WORK/ipmibd.conf" <<CONF
 backend linux netns $NS
 writeAccess inetCidrRouteTable
 notifyRate 20
+notifyLinkUpDown yes
 agentxPingInterval 1
 CONF
 start_agent "$IPMIBD" "$WORK/ipmibd.conf"
@@ -65,13 +71,15 @@ NE=.1.3.6.1.2.1.4.35.1                  # ipNetToPhysicalEntry
 AD=.1.3.6.1.2.1.4.34.1                  # ipAddressEntry
 TRAPOID=.1.3.6.1.6.3.1.1.4.1.0
 
-# expect_trap LINE: waits until snmptrapd logged a notification whose varbinds after sysUpTime
-# are exactly LINE ("snmpTrapOID value|oid value|..."), then forgets everything logged so far.
+# expect_trap LINE [LINE...]: waits until snmptrapd logged a notification whose varbinds after
+# sysUpTime are exactly LINE ("snmpTrapOID value|oid value|...", or one of the LINEs), then
+# forgets everything logged so far.
 SEEN=0
 expect_trap() {
-  local want="$TRAPOID $1"
+  local want="$TRAPOID $1" patterns=() line
+  for line in "$@"; do patterns+=(-e "$TRAPOID $line"); done
   for _ in $(seq 50); do
-    if tail -n +$((SEEN + 1)) "$TRAPS" | sed 's/^[^|]*|//' | grep -qxF "$want"; then
+    if tail -n +$((SEEN + 1)) "$TRAPS" | sed 's/^[^|]*|//' | grep -qxF "${patterns[@]}"; then
       SEEN=$(wc -l <"$TRAPS")
       return 0
     fi
@@ -138,6 +146,27 @@ ip netns exec "$NS" sysctl -qw net.ipv6.conf.d0.forwarding=0
 expect_trap "$N.12|$K 2|$V6.5.$D0 1|$V6.6.$D0 $reach|$V6.7.$D0 $retrans|$V6.8.$D0 2"
 # (ipv4InterfaceTable's values change with no netlink notification the backend listens to; the
 # IPv4 notification is covered by the unit tests.)
+
+# 3c. IF-MIB linkDown / linkUp (RFC 2863): ifIndex, ifAdminStatus, ifOperStatus after the change.
+# l0 goes down(2)/down(2), then leaves down(2) for the state the kernel reports first: a veth
+# coming up is announced without carrier (lowerLayerDown(7), `ip monitor link` shows it) and gets
+# it a moment later (up(1), no second notification: that is no transition from down). Its peer l1
+# goes up -> lowerLayerDown -> up, never entering down(2): nothing for it.
+# The master appends snmpTrapEnterprise.0 (its sysObjectID) to standard traps, as to its own.
+IF=.1.3.6.1.2.1.2.2.1
+ENT=".1.3.6.1.6.3.1.1.4.3.0 .1.3.6.1.4.1.8072.3.2.10"
+before=$SEEN
+ip -n "$NS" link set l0 down
+expect_trap ".1.3.6.1.6.3.1.1.5.3|$IF.1.$L0 $L0|$IF.7.$L0 2|$IF.8.$L0 2|$ENT"
+# A link going down changes some 24 rows (addresses, routes, neighbors, IP interfaces): more than
+# notifyRate 20, so the next second is a storm second; bring it up after that.
+sleep 2.2
+ip -n "$NS" link set l0 up
+expect_trap ".1.3.6.1.6.3.1.1.5.4|$IF.1.$L0 $L0|$IF.7.$L0 1|$IF.8.$L0 7|$ENT" \
+  ".1.3.6.1.6.3.1.1.5.4|$IF.1.$L0 $L0|$IF.7.$L0 1|$IF.8.$L0 1|$ENT"
+if tail -n +$((before + 1)) "$TRAPS" | grep -q "|$IF\.1\.$L1 "; then
+  fail "linkUp/linkDown for l1 (up <-> lowerLayerDown): $(tail -n +$((before + 1)) "$TRAPS")"
+fi
 
 # 4. Through snmpset: a committed createAndGo and destroy are announced (after the PDU ends).
 setp() { snmpset -v2c -c private -On -t 5 -r 0 "127.0.0.1:$PORT" "$@" 2>&1; }

@@ -92,7 +92,7 @@ int serve(const Options& options) {
   MasterLink masterLink;
   init_snmp(kApp); // reads the configuration, then connects to the master (POST_READ_CONFIG)
   reader.onReadDone();
-  masterLink.afterStartup();
+  if (!options.standaloneAddresses) masterLink.afterStartup(); // standalone: no master to wait for
   if (!reader.started()) {
     snmp_log(LOG_ERR, "ipmibd: Net-SNMP did not read any configuration; not starting\n");
     return 1;

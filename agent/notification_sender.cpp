@@ -1,4 +1,5 @@
-// send_v2trap from a subagent: Net-SNMP turns it into an AgentX Notify-PDU on the master session.
+// send_v2trap: from a subagent Net-SNMP turns it into an AgentX Notify-PDU on the master session;
+// in the master role (standalone) it sends it to the trap2sink / informsink / trapsess sinks.
 #include "agent/notification_sender.h"
 
 #include "agent/netsnmp.h"
@@ -38,10 +39,14 @@ bool send(const tables::Notification& n) {
 
 bool NotificationSender::masterConnected() { return main_session != nullptr; }
 
+bool NotificationSender::standalone() {
+  return !netsnmp_ds_get_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE); // 0: master
+}
+
 std::size_t NotificationSender::flush(tables::ChangeNotifier& notifier) {
   if (!notifier.hasOutput()) return 0;
   const std::vector<tables::Notification> ready = notifier.take();
-  const bool connected = masterConnected();
+  const bool connected = standalone() || masterConnected();
   for (const tables::Notification& n : ready) {
     if (connected && send(n))
       notifier.countSent();

@@ -1,4 +1,4 @@
-// ipmibdNotifyEnabled .. ipmibdNotifyDropped (mibs/IPMIBD-MIB.txt, ipmibdNotify).
+// ipmibdNotifyEnabled .. ipmibdNotifyDropped, ipmibdNotifyLinkUpDown (mibs/IPMIBD-MIB.txt, ipmibdNotify).
 #include "agent/notify_info.h"
 
 #include "tables/notification.h"
@@ -42,6 +42,10 @@ NotifyInfo::NotifyInfo(const NotifySettings& settings, const tables::ChangeNotif
   counter(6, "ipmibdNotifyCoalesced", &tables::NotifierCounters::coalesced);
   counter(7, "ipmibdNotifySuppressed", &tables::NotifierCounters::suppressed);
   counter(8, "ipmibdNotifyDropped", &tables::NotifierCounters::dropped);
+  scalar(14, "ipmibdNotifyLinkUpDown", Syntax::Integer32,
+         [link = enabled && settings.effectiveLinkUpDown()](const RequestContext&) {
+           return Value::integer32(link ? 1 : 2);
+         });
 }
 
 std::vector<const tables::MibObject*> NotifyInfo::objects() const {

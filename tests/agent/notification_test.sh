@@ -153,6 +153,7 @@ expect_trap "$N.12|$K 2|$V6.5.$D0 1|$V6.6.$D0 $reach|$V6.7.$D0 $retrans|$V6.8.$D
 # it a moment later (up(1), no second notification: that is no transition from down). Its peer l1
 # goes up -> lowerLayerDown -> up, never entering down(2): nothing for it.
 # The master appends snmpTrapEnterprise.0 (its sysObjectID) to standard traps, as to its own.
+[ "$(snmp snmpget -Oqv "$C.14.0")" = 1 ] || fail "ipmibdNotifyLinkUpDown: $(snmp snmpget -Oqv "$C.14.0")"
 IF=.1.3.6.1.2.1.2.2.1
 ENT=".1.3.6.1.6.3.1.1.4.3.0 .1.3.6.1.4.1.8072.3.2.10"
 before=$SEEN

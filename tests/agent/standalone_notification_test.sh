@@ -85,6 +85,7 @@ expect_twice ".1.3.6.1.6.3.1.1.5.4|$IF.1.$ETH1 $ETH1|$IF.7.$ETH1 1|$IF.8.$ETH1 1
 sent=$(ss "$C.5.0")
 [ "$sent" -ge 4 ] || fail "ipmibdNotifySent is $sent after 4 notifications"
 [ "$(ss "$C.8.0")" = 0 ] || fail "ipmibdNotifyDropped is $(ss "$C.8.0") in standalone mode"
+[ "$(ss "$C.14.0")" = 1 ] || fail "ipmibdNotifyLinkUpDown is $(ss "$C.14.0")"
 
 kill -TERM "$STANDALONE_PID"
 status=0

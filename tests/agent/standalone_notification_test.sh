@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Integration test of notifications in standalone mode (ipmibd -S): with no AgentX master, ipmibd
-# sends to the sinks its own ipmibd.conf names with snmpd's directives (trap2sink and informsink
-# here) and counts them as sent. A real snmptrapd receives an ipmibdRouteAdded / Removed and an
-# IF-MIB linkDown / linkUp (notifyLinkUpDown yes) from changes the simulator's scenario makes on
-# timers (`at`), once as a trap and once as an inform, with exact varbinds. No root needed.
+# sends to the sinks its own ipmibd.conf names with snmpd's directives (trap2sink, informsink and
+# trapsess here) and counts them as sent. A real snmptrapd receives an ipmibdRouteAdded / Removed
+# and an IF-MIB linkDown / linkUp (notifyLinkUpDown yes) from changes the simulator's scenario
+# makes on timers (`at`), once per sink (two traps, one inform), with exact varbinds. No root needed.
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 command -v snmptrapd >/dev/null || { echo "SKIP: snmptrapd not installed"; exit 77; }
@@ -41,6 +41,7 @@ notifyLinkUpDown yes
 rocommunity public 127.0.0.1
 trap2sink 127.0.0.1:$TPORT public
 informsink 127.0.0.1:$TPORT public
+trapsess -v 2c -c public 127.0.0.1:$TPORT
 CONF
 "$IPMIBD" -f -Lf "$WORK/standalone.log" -C -c "$WORK/standalone.conf" -S "udp:127.0.0.1:$SPORT" &
 STANDALONE_PID=$!
@@ -60,26 +61,26 @@ RT=.1.3.6.1.2.1.4.24.7.1               # inetCidrRouteEntry
 IF=.1.3.6.1.2.1.2.2.1                  # ifEntry
 TRAPOID=.1.3.6.1.6.3.1.1.4.1.0
 
-# expect_twice LINE: waits until snmptrapd logged two notifications (the trap and the inform)
-# whose varbinds after sysUpTime are exactly LINE.
-expect_twice() {
+# expect_thrice LINE: waits until snmptrapd logged three notifications (one per sink) whose
+# varbinds after sysUpTime are exactly LINE.
+expect_thrice() {
   local want="$TRAPOID $1" n=0
   for _ in $(seq 100); do
     n=$(sed 's/^[^|]*|//' "$TRAPS" | grep -cxF "$want" || true)
-    [ "$n" -ge 2 ] && break
+    [ "$n" -ge 3 ] && break
     sleep 0.1
   done
-  [ "$n" -eq 2 ] || { echo "--- received:" >&2; cat "$TRAPS" >&2; fail "'$want' received $n times (want 2)"; }
+  [ "$n" -eq 3 ] || { echo "--- received:" >&2; cat "$TRAPS" >&2; fail "'$want' received $n times (want 3)"; }
 }
 
 R4=1.4.198.51.100.0.24.2.0.0.1.4.192.0.2.1
-expect_twice "$N.1|$K 1|$RT.7.$R4 $ETH0|$RT.8.$R4 4|$RT.9.$R4 3|$RT.17.$R4 1"
-expect_twice "$N.3|$K 3|$RT.7.$R4 $ETH0|$RT.8.$R4 4|$RT.9.$R4 3|$RT.17.$R4 1"
+expect_thrice "$N.1|$K 1|$RT.7.$R4 $ETH0|$RT.8.$R4 4|$RT.9.$R4 3|$RT.17.$R4 1"
+expect_thrice "$N.3|$K 3|$RT.7.$R4 $ETH0|$RT.8.$R4 4|$RT.9.$R4 3|$RT.17.$R4 1"
 # Net-SNMP appends snmpTrapEnterprise.0 (its sysObjectID, netSnmpAgentOIDs.linux) to the standard
 # traps it sends, as snmpd does for its own linkUp/linkDown.
 ENT=".1.3.6.1.6.3.1.1.4.3.0 .1.3.6.1.4.1.8072.3.2.10"
-expect_twice ".1.3.6.1.6.3.1.1.5.3|$IF.1.$ETH1 $ETH1|$IF.7.$ETH1 2|$IF.8.$ETH1 2|$ENT"
-expect_twice ".1.3.6.1.6.3.1.1.5.4|$IF.1.$ETH1 $ETH1|$IF.7.$ETH1 1|$IF.8.$ETH1 1|$ENT"
+expect_thrice ".1.3.6.1.6.3.1.1.5.3|$IF.1.$ETH1 $ETH1|$IF.7.$ETH1 2|$IF.8.$ETH1 2|$ENT"
+expect_thrice ".1.3.6.1.6.3.1.1.5.4|$IF.1.$ETH1 $ETH1|$IF.7.$ETH1 1|$IF.8.$ETH1 1|$ENT"
 
 # Counted as sent (once per notification, whatever the number of sinks), none dropped.
 sent=$(ss "$C.5.0")

@@ -77,6 +77,18 @@ void Backend::publish(std::span<const Change<IpInterfaceRow>> c) { deliver(ipInt
 void Backend::publish(std::span<const Change<NeighborRow>> c) { deliver(neighborSubscribers_, c); }
 void Backend::publish(std::span<const Change<InterfaceRow>> c) { deliver(interfaceSubscribers_, c); }
 
+Result Backend::getRoutesCovering(const IpAddress& address, InterfaceIndex interfaceIndex,
+                                  std::vector<RouteRow>& routes) {
+  routes.clear();
+  if (address.isUnspecified()) return Result::failure(Status::InvalidParameter, "no address given");
+  if (Result r = getIpForwardTable2(address.family(), routes); !r.ok()) return r;
+  const IpAddress unscoped = address.withScope(0);
+  std::erase_if(routes, [&](const RouteRow& r) {
+    return r.interfaceIndex != interfaceIndex || !r.destinationPrefix.contains(unscoped);
+  });
+  return Result::success();
+}
+
 Result Backend::convertInterfaceIndexToLuid(InterfaceIndex index, InterfaceLuid& luid) {
   InterfaceRow row;
   row.index = index;

@@ -149,6 +149,12 @@ public:
   // InvalidParameter.
   virtual Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
                                IpAddress& bestSourceAddress) = 0;
+  // Beyond IP Helper: the rows of the exported tables through `interfaceIndex` whose destination
+  // prefix contains `address` (getIpForwardTable2's rows, filtered), in key order. Success;
+  // InvalidParameter (no address); otherwise as getIpForwardTable2. The base implementation
+  // filters getIpForwardTable2; a backend with a route index answers without reading every route.
+  virtual Result getRoutesCovering(const IpAddress& address, InterfaceIndex interfaceIndex,
+                                   std::vector<RouteRow>& routes);
 
   // ---- Interface conversions (ConvertInterface…) ---------------------------------------------
   // Success; NotFound. Implemented over getIfEntry2/getIfTable2; backends may override.

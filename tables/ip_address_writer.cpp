@@ -433,8 +433,10 @@ SetError IpAddressWriter::choosePrefixLength(const IpAddress& address, std::uint
   }
   if (best < 0) {
     // (2) An on-link route through that interface (a default route covers everything: not a subnet).
+    // Only the routes through it that cover the address are read, not the whole table.
     std::vector<platform::RouteRow> routes;
-    if (!backend_->getIpForwardTable2(family, routes).ok()) return SetError::ResourceUnavailable;
+    if (!backend_->getRoutesCovering(address.withScope(0), ifIndex, routes).ok())
+      return SetError::ResourceUnavailable;
     for (const platform::RouteRow& r : routes) {
       const unsigned l = r.destinationPrefix.length;
       if (r.interfaceIndex != ifIndex || !r.nextHop.isZero() || r.type != platform::RouteType::Unicast ||

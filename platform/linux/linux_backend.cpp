@@ -35,6 +35,9 @@ constexpr std::size_t kResyncDrainLimit = 1'000'000;
 // rtnetlink raises no event for most /proc/sys changes (accept_ra, hop_limit, neighbour times), so
 // IP interface rows are re-read this often and differences reported.
 constexpr auto kIpInterfaceRefreshInterval = 10s;
+// Event batches a single-row read applies before answering from the cache; past that, the kernel is
+// producing faster than we catch up and the read falls back to a dump.
+constexpr int kCatchUpBatches = 16;
 
 // ---- request building ----------------------------------------------------------------------------
 
@@ -294,7 +297,8 @@ std::unique_ptr<LinuxBackend> LinuxBackend::open(LinuxOptions options, Result& e
 int LinuxBackend::eventDescriptor() const { return eventSocket_ ? eventSocket_->fd() : -1; }
 
 std::optional<Timestamp> LinuxBackend::nextDeadline() const {
-  if (ipInterfacesRefreshNeeded_ || routesRefreshNeeded_) return Clock::now();
+  // Changes a single-row read applied early (catchUpRoutes) are published by the next dispatch().
+  if (ipInterfacesRefreshNeeded_ || routesRefreshNeeded_ || hasPendingChanges()) return Clock::now();
   return nextIpInterfaceRefresh_;
 }
 
@@ -308,6 +312,44 @@ bool LinuxBackend::cacheIsCurrent() const {
   pollfd fd{eventDescriptor(), POLLIN, 0};
   // Anything readable (or an overrun error) means the cache may lag behind the kernel.
   return ::poll(&fd, 1, 0) == 0;
+}
+
+bool LinuxBackend::hasPendingChanges() const {
+  return !pendingLinks_.changes.empty() || !pendingIpInterfaces_.changes.empty() ||
+         !pendingAddresses_.changes.empty() || !pendingNeighbors_.changes.empty() ||
+         !pendingRoutes_.changes.empty();
+}
+
+bool LinuxBackend::catchUpRoutes() {
+  if (!eventSocket_) return false;
+  bool more = true;
+  for (int batch = 0; more && batch < kCatchUpBatches && !resyncNeeded_ && !routesRefreshNeeded_; ++batch) {
+    batchNow_ = Clock::now();
+    const Result r =
+        eventSocket_->receiveEvents([this](const nlmsghdr& m) { handleEvent(m); }, kEventBatch, more);
+    if (r.status == Status::NoMemory) resyncNeeded_ = true; // dispatch() repairs it
+    if (!r.ok()) return false;
+  }
+  if (more || resyncNeeded_ || routesRefreshNeeded_) return false;
+  pollfd fd{eventDescriptor(), POLLIN, 0};
+  return ::poll(&fd, 1, 0) == 0;
+}
+
+template <class Visit>
+void LinuxBackend::forEachCachedRouteCovering(const IpAddress& address, Visit visit) const {
+  // One ordered-map probe per (table, prefix length): O(tables x address bits x log n).
+  const IpAddress unscoped = address.withScope(0);
+  const unsigned bits = unsigned(address.size()) * 8;
+  // Tables in key order, so rows come in the order a walk of routes_ would meet them per table.
+  std::vector<std::uint32_t> tables = options_.routeTables;
+  std::sort(tables.begin(), tables.end());
+  for (std::uint32_t table : tables)
+    for (unsigned length = 0; length <= bits; ++length) {
+      const IpPrefix prefix{unscoped.masked(length), std::uint8_t(length)};
+      for (auto it = routes_.lower_bound(RouteKey{table, prefix, 0, IpAddress{}, 0});
+           it != routes_.end() && it->first.table == table && it->first.destination == prefix; ++it)
+        visit(it->second);
+    }
 }
 
 InterfaceLuid LinuxBackend::luidOf(InterfaceIndex index) const {
@@ -1034,7 +1076,7 @@ Result LinuxBackend::getIpForwardEntry2(RouteRow& row) {
            (row.metric == kUnspecifiedMetric || r.metric == row.metric) && r.nextHop == nextHop &&
            r.interfaceIndex == row.interfaceIndex;
   };
-  if (cacheIsCurrent()) {
+  if (catchUpRoutes()) {
     auto it = routes_.lower_bound(RouteKey{row.table, row.destinationPrefix, 0, IpAddress{}, 0});
     for (; it != routes_.end() && it->first.table == row.table &&
            it->first.destination == row.destinationPrefix;
@@ -1098,9 +1140,10 @@ Result LinuxBackend::getBestRoute2(const IpAddress& destination, RouteRow& bestR
   // The kernel found nothing usable (no route, a reject route, or a table not exported): longest
   // match over the exported tables, which also answers with blackhole/unreachable routes.
   std::vector<RouteRow> candidates;
-  if (cacheIsCurrent()) {
-    for (const auto& [key, r] : routes_)
+  if (catchUpRoutes()) {
+    forEachCachedRouteCovering(destination, [&](const RouteRow& r) {
       if (r.destinationPrefix.contains(destination)) candidates.push_back(r);
+    });
   } else {
     std::vector<RouteRow> all;
     if (auto r = dumpRoutes(destination.family(), 0, 0, all); !r.ok()) return r;
@@ -1124,6 +1167,26 @@ Result LinuxBackend::getBestRoute2(const IpAddress& destination, RouteRow& bestR
   bestSourceAddress =
       best->preferredSource.isUnspecified() ? IpAddress::zero(destination.family()) : best->preferredSource;
   return Result::success();
+}
+
+Result LinuxBackend::getRoutesCovering(const IpAddress& address, InterfaceIndex interfaceIndex,
+                                       std::vector<RouteRow>& routes) {
+  if (address.isUnspecified() || !catchUpRoutes())
+    return Backend::getRoutesCovering(address, interfaceIndex, routes);
+  routes.clear();
+  forEachCachedRouteCovering(address, [&](const RouteRow& r) {
+    if (r.interfaceIndex == interfaceIndex) routes.push_back(r);
+  });
+  std::sort(routes.begin(), routes.end(),
+            [](const RouteRow& a, const RouteRow& b) { return keyOf(a) < keyOf(b); });
+  return Result::success();
+}
+
+bool LinuxBackend::routeKeyVacant(std::uint32_t table, const IpPrefix& destination, std::uint32_t metric) {
+  if (!exportsTable(table) || !catchUpRoutes()) return false;
+  auto it = routes_.lower_bound(RouteKey{table, destination, metric, IpAddress{}, 0});
+  return it == routes_.end() || it->first.table != table || it->first.destination != destination ||
+         it->first.metric != metric;
 }
 
 } // namespace ipmibd::platform::linux_backend

@@ -70,6 +70,8 @@ public:
   Result deleteIpForwardEntry2(const RouteRow& row) override;                   // linux_writes.cpp
   Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
                        IpAddress& bestSourceAddress) override;
+  Result getRoutesCovering(const IpAddress& address, InterfaceIndex interfaceIndex,
+                           std::vector<RouteRow>& routes) override;
 
   int eventDescriptor() const override;
   // Timed work: the periodic IP interface refresh (sysctl changes raise no netlink events).
@@ -101,6 +103,10 @@ public:
   // For the write side: IP interface fields changed through /proc/sys raise no event, so a
   // successful setIpInterfaceEntry calls this and the next dispatch() re-reads and reports them.
   void scheduleIpInterfaceRefresh() { ipInterfacesRefreshNeeded_ = true; }
+  // For the write side: true when the route cache, brought up to date with the queued events,
+  // shows no route at (table, destination, metric) of an exported table, so a create needs no dump
+  // to find the routes it would join. False when one is there or the cache cannot tell.
+  bool routeKeyVacant(std::uint32_t table, const IpPrefix& destination, std::uint32_t metric);
 
 private:
   struct Snapshot;
@@ -119,6 +125,13 @@ private:
   bool exportsTable(std::uint32_t table) const;
   // True when no kernel event is waiting and no repair is pending: the caches are then exact.
   bool cacheIsCurrent() const;
+  // Applies the kernel events already queued to the caches (their notifications wait for the next
+  // dispatch()), then tells whether routes_ is exact: single-row route reads are then answered
+  // from it in O(queued events + log n) instead of a dump of the whole table.
+  bool catchUpRoutes();
+  // Calls `visit` for each cached route of an exported table whose prefix contains `address`.
+  template <class Visit> void forEachCachedRouteCovering(const IpAddress& address, Visit visit) const;
+  bool hasPendingChanges() const;
   InterfaceLuid luidOf(InterfaceIndex index) const;
   template <class Row> void fillLuids(std::vector<Row>& rows);
   void completeIpInterface(IpInterfaceRow& row, const IpInterfaceContext& context) const;

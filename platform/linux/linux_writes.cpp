@@ -316,10 +316,13 @@ Result removeHop(NetlinkSocket& socket, const std::vector<std::vector<RouteRow>>
 // Adds `row` (validated) as a new next-hop row. With nothing at its key this is a plain exclusive
 // create. Next to an existing IPv4 route the route is rewritten with one more next hop (Linux has
 // one IPv4 route per key); next to IPv6 routes the kernel appends a sibling. A route without next
-// hops (blackhole, ...) cannot share its key with anything.
-Result addRouteRow(NetlinkSocket& socket, const RouteRow& row) {
+// hops (blackhole, ...) cannot share its key with anything. The backend's event-current cache
+// answers "nothing at the key" without a dump of the table (should it be wrong by a race, the
+// exclusive create fails with AlreadyExists).
+Result addRouteRow(LinuxBackend& backend, NetlinkSocket& socket, const RouteRow& row) {
   std::vector<std::vector<RouteRow>> existing;
-  if (Result r = routesAtKey(socket, row, existing); !r.ok()) return r;
+  if (!backend.routeKeyVacant(row.table, row.destinationPrefix, effectiveMetric(row)))
+    if (Result r = routesAtKey(socket, row, existing); !r.ok()) return r;
   if (findHop(existing, row))
     return Result::failure(Status::AlreadyExists, "route " + row.destinationPrefix.toString() + " exists");
   RequestBuffer buffer;
@@ -612,7 +615,7 @@ Result LinuxBackend::flushIpNetTable2(Family family, InterfaceIndex interfaceInd
 Result LinuxBackend::createIpForwardEntry2(const RouteRow& input) {
   RouteRow row;
   if (Result r = validateRoute(*this, options_, input, row); !r.ok()) return r;
-  return addRouteRow(*requestSocket_, row);
+  return addRouteRow(*this, *requestSocket_, row);
 }
 
 // Makes the next-hop row `key` names into `row`. Success; NotFound (no such row, or `row` names an
@@ -643,7 +646,7 @@ Result LinuxBackend::setIpForwardEntry2(const RouteRow& key, const RouteRow& inp
   const bool sameRouteKey = row.table == key.table && row.destinationPrefix == key.destinationPrefix &&
                             effectiveMetric(row) == effectiveMetric(old);
   if (!sameRouteKey) {
-    if (Result r = addRouteRow(socket, row); !r.ok()) return r;
+    if (Result r = addRouteRow(*this, socket, row); !r.ok()) return r;
     if (Result r = removeRouteRow(socket, old); !r.ok())
       return withRollbackNote(r, removeRouteRow(socket, row));
     return Result::success();
@@ -666,7 +669,7 @@ Result LinuxBackend::setIpForwardEntry2(const RouteRow& key, const RouteRow& inp
 
   // IPv6 with unrelated routes at the same key: address the next hops one by one.
   if (!sameHop(old, row)) {
-    if (Result r = addRouteRow(socket, row); !r.ok()) return r;
+    if (Result r = addRouteRow(*this, socket, row); !r.ok()) return r;
     if (Result r = deleteKernelHop(socket, old); !r.ok())
       return withRollbackNote(r, removeRouteRow(socket, row));
     return Result::success();

@@ -200,6 +200,24 @@ TEST_CASE_METHOD(Fixture, "prefix length: an address's prefix, an on-link route,
   CHECK(get(kStatus, other6) == "INTEGER: 2");
 }
 
+TEST_CASE_METHOD(Fixture, "prefix length from routes: the longest on-link one through the interface",
+                 "[set][address]") {
+  // Around 203.0.113.0/24 on eth1: a longer gateway route, a longer on-link route of eth0, a default
+  // route and a host route: none of them is the address's subnet.
+  for (const char* command :
+       {"route add 203.0.113.0/24 dev eth1", "route add 203.0.113.0/26 dev eth1",
+        "route add 203.0.113.0/28 via 198.51.100.1 dev eth1", "route add 203.0.113.0/29 dev eth0",
+        "route add 0.0.0.0/0 dev eth1", "route add 203.0.113.5/32 dev eth1"})
+    REQUIRE(backend->apply(command).ok());
+  settle();
+  REQUIRE(create(v4(203, 0, 113, 5), 3).ok());
+  CHECK(address("203.0.113.5", 3)->onLinkPrefixLength == 26);
+  REQUIRE(create(v4(203, 0, 113, 77), 3).ok());
+  CHECK(address("203.0.113.77", 3)->onLinkPrefixLength == 24);
+  REQUIRE(create(v4(203, 0, 113, 6), 2).ok()); // eth0's /29
+  CHECK(address("203.0.113.6", 2)->onLinkPrefixLength == 29);
+}
+
 TEST_CASE_METHOD(Fixture, "refusals: error class and index, platform untouched", "[set][address]") {
   const auto before = kernel();
   const std::int32_t lockBefore = tables->spinLock();

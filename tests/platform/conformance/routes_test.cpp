@@ -390,6 +390,72 @@ TEST_CASE("a multipath route is one row per next hop", "[routes][multipath][noti
   CHECK_MIRROR(stack, mirror);
 }
 
+TEST_CASE("single-row route reads see changes not dispatched yet, and deliver them later",
+          "[routes][lookup][multipath][notify]") {
+  CONFORMANCE_STACK(stack);
+  auto& b = stack.backend();
+  const auto v0 = indexOf(b, "v0"), v2 = indexOf(b, "v2");
+  EventLog<RouteRow> log(b);
+  Mirror<RouteRow> mirror(b, Family::Unspecified);
+
+  // No dispatch between the kernel changes and the reads: the backend must catch up by itself.
+  REQUIRE_OK(stack.outOfBand("route add 203.0.113.0/24 metric 100 nexthop via 192.0.2.254 dev v0 weight 3 "
+                             "nexthop via 198.51.100.254 dev v2"));
+  REQUIRE_OK(stack.outOfBand("route add 203.0.113.128/25 via 192.0.2.254 dev v0 table 100"));
+  const auto first = getRoute(b, makeRoute("203.0.113.0/24", "192.0.2.254", v0, 100));
+  REQUIRE(first.has_value());
+  CHECK(first->weight == 3);
+  CHECK(first->luid == luidOf(b, "v0"));
+  const auto second = getRoute(b, makeRoute("203.0.113.0/24", "198.51.100.254", v2, 100));
+  REQUIRE(second.has_value());
+  CHECK(second->weight == 1);
+  CHECK(second->interfaceIndex == v2);
+  // Not a next hop of it, another metric, a missing prefix, a table that is not exported.
+  CHECK_FALSE(getRoute(b, makeRoute("203.0.113.0/24", "192.0.2.253", v0, 100)).has_value());
+  CHECK_FALSE(getRoute(b, makeRoute("203.0.113.0/24", "192.0.2.254", v0, 200)).has_value());
+  CHECK_FALSE(getRoute(b, makeRoute("203.0.113.0/25", "192.0.2.254", v0, 100)).has_value());
+  RouteRow inTable100 = makeRoute("203.0.113.128/25", "192.0.2.254", v0, kUnspecifiedMetric);
+  CHECK_FALSE(getRoute(b, inTable100).has_value());
+  inTable100.table = 100;
+  CHECK_STATUS(b.getIpForwardEntry2(inTable100), Status::NotFound);
+
+  // The routes through one interface that cover an address (the address writer's prefix rule).
+  std::vector<RouteRow> covering;
+  REQUIRE_OK(b.getRoutesCovering(addr("203.0.113.200"), v0, covering));
+  REQUIRE(covering.size() == 1); // not the table 100 route, not the v2 leg
+  CHECK(covering.front().destinationPrefix == prefix("203.0.113.0/24"));
+  CHECK(covering.front().nextHop == addr("192.0.2.254"));
+  REQUIRE_OK(b.getRoutesCovering(addr("192.0.2.77"), v0, covering));
+  REQUIRE(covering.size() == 1);
+  CHECK(covering.front().destinationPrefix == prefix("192.0.2.0/24"));
+  CHECK(covering.front().nextHop.isZero());
+  REQUIRE_OK(b.getRoutesCovering(addr("192.0.2.77"), v2, covering));
+  CHECK(covering.empty());
+  REQUIRE_OK(b.getRoutesCovering(addr("2001:db8:2::9"), v2, covering));
+  REQUIRE(covering.size() == 1);
+  CHECK(covering.front().destinationPrefix == prefix("2001:db8:2::/64"));
+  CHECK_STATUS(b.getRoutesCovering(IpAddress{}, v0, covering), Status::InvalidParameter);
+
+  // A create right after an out-of-band route at its key joins it instead of colliding.
+  REQUIRE_OK(stack.outOfBand("route add 203.0.113.64/26 metric 100 via 192.0.2.254 dev v0"));
+  REQUIRE_OK(b.createIpForwardEntry2(makeRoute("203.0.113.64/26", "198.51.100.254", v2, 100)));
+  CHECK(getRoute(b, makeRoute("203.0.113.64/26", "192.0.2.254", v0, 100)).has_value());
+  CHECK(getRoute(b, makeRoute("203.0.113.64/26", "198.51.100.254", v2, 100)).has_value());
+  CHECK_STATUS(b.createIpForwardEntry2(makeRoute("203.0.113.64/26", "198.51.100.254", v2, 100)),
+               Status::AlreadyExists);
+
+  // A delete is seen at once too; every change is still notified once dispatched.
+  REQUIRE_OK(stack.outOfBand("route del 203.0.113.0/24 metric 100"));
+  CHECK_FALSE(getRoute(b, *first).has_value());
+  CHECK(stack.settleUntil([&] {
+    return log.has(ChangeKind::Delete, isRoute(*first)) && log.has(ChangeKind::Delete, isRoute(*second)) &&
+           log.rows(ChangeKind::Add, toDestination("203.0.113.64/26")).size() == 2;
+  }));
+  CHECK(log.rows(ChangeKind::Add, toDestination("203.0.113.0/24")).size() == 2);
+  CHECK(routesTo(b, "203.0.113.128/25").empty());
+  CHECK_MIRROR(stack, mirror);
+}
+
 TEST_CASE("getBestRoute2 finds the longest match and a source address", "[routes][bestroute]") {
   CONFORMANCE_STACK(stack);
   auto& b = stack.backend();

@@ -316,6 +316,76 @@ TEST_CASE("routeTables selects the exported kernel tables", "[integration][linux
   CHECK(rows.empty());
 }
 
+TEST_CASE("single-row route reads over two exported tables, with events still queued",
+          "[integration][linux]") {
+  REQUIRE_ROOT();
+  TestNamespace ns("lr");
+  buildTopology(ns);
+  LinuxOptions options;
+  options.netns = ns.name();
+  options.routeTables = {kMainRouteTable, 100};
+  Result error;
+  auto b = LinuxBackend::open(options, error);
+  REQUIRE(b);
+  const auto v0 = indexByName(*b)["v0"];
+  std::vector<RouteRow> published;
+  auto subscription = b->notifyRouteChange2(Family::Unspecified, [&](std::span<const Change<RouteRow>> c) {
+    for (const auto& change : c)
+      published.push_back(change.row);
+  });
+
+  // Queued, not dispatched: a route only in table 100, and one at a main-table prefix.
+  ns.ip("route add 203.0.113.64/26 via 198.51.100.254 table 100");
+  ns.ip("route add 203.0.113.0/24 via 198.51.100.253 table 100");
+  RouteRow key;
+  key.table = 100;
+  key.destinationPrefix = prefix("203.0.113.64/26");
+  key.nextHop = addr("198.51.100.254");
+  key.interfaceIndex = v0;
+  key.metric = kUnspecifiedMetric;
+  REQUIRE(b->getIpForwardEntry2(key).ok());
+  CHECK(key.table == 100);
+  CHECK(key.luid.value != 0);
+  RouteRow inMain = key;
+  inMain.table = kMainRouteTable;
+  CHECK(b->getIpForwardEntry2(inMain).status == Status::NotFound);
+  // A multipath route's second next hop (main table, metric 7).
+  RouteRow leg;
+  leg.destinationPrefix = prefix("203.0.113.128/25");
+  leg.nextHop = addr("198.51.100.3");
+  leg.interfaceIndex = v0;
+  leg.metric = 7;
+  REQUIRE(b->getIpForwardEntry2(leg).ok());
+  CHECK(leg.weight == 3);
+
+  // Routes through v0 covering an address, over both tables, in key order.
+  std::vector<RouteRow> covering;
+  REQUIRE(b->getRoutesCovering(addr("203.0.113.70"), v0, covering).ok());
+  std::vector<std::string> seen;
+  for (const auto& r : covering)
+    seen.push_back(std::to_string(r.table) + " " + r.destinationPrefix.toString() + " " +
+                   r.nextHop.toString());
+  CHECK(seen == std::vector<std::string>{"100 203.0.113.0/24 198.51.100.253",
+                                         "100 203.0.113.64/26 198.51.100.254",
+                                         "254 203.0.113.0/24 198.51.100.254"});
+
+  // The kernel's lookup finds a reject route: the longest match over the exported tables answers.
+  RouteRow best;
+  IpAddress source;
+  REQUIRE(b->getBestRoute2(addr("192.0.2.200"), best, source).ok());
+  CHECK(best.destinationPrefix == prefix("192.0.2.128/25"));
+  CHECK(best.type == RouteType::Unreachable);
+
+  // The changes read early are still published, once, by dispatch().
+  CHECK(published.empty());
+  const auto deadline = b->nextDeadline(); // "now": the loop must call dispatch() at once
+  REQUIRE(deadline.has_value());
+  CHECK(*deadline <= Clock::now());
+  b->dispatch(100ms);
+  CHECK(std::count_if(published.begin(), published.end(), [](const RouteRow& r) { return r.table == 100; }) ==
+        2);
+}
+
 TEST_CASE("neighbors match ip -j neigh", "[integration][linux]") {
   REQUIRE_ROOT();
   TestNamespace ns("lr");

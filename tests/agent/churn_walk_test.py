@@ -7,7 +7,8 @@ A network namespace with a veth pair (vethA, vethB) holds a few thousand stable 
 master with its IP modules disabled. Then, concurrently until the churn is done:
 
 - churn: `ip -force -batch` files of a few thousand lines add and delete IPv4 and IPv6 routes,
-  CHURN_CHANGES (100,000) successful adds and deletes in total (counted: lines minus failures);
+  at least CHURN_CHANGES (100,000) successful adds and deletes in total (counted: lines minus
+  failures), and on until every reader has had its share (a fast kernel makes 100,000 in seconds);
 - flap: routes with a gateway (policy {0 0}, so the index holds no ifIndex) are replaced in a loop
   between two versions that differ in two served columns at once: version A `dev vethA proto
   static` (inetCidrRouteIfIndex vethA, inetCidrRouteProto netmgmt(3)) and version B `dev vethB
@@ -21,7 +22,8 @@ every stable row with its original value, and no row that was never configured; 
 read in a walk has a value of version A or B; in one GET PDU both columns of a row are one version
 (or both noSuchInstance), every stable row is there with its value. Afterwards ipmibd is alive and,
 after a short settle, its inetCidrRouteTable equals `ip -j route show table main` (-4 and -6):
-the same number of rows and the same (destination, next hop, ifIndex) set.
+the same number of rows and the same (destination, next hop, ifIndex) set. The reads must have
+seen churned rows (they overlapped the churn) and both versions of the flapping rows.
 """
 
 import ipaddress
@@ -154,6 +156,8 @@ class Run:
         self.versions = {"A": 0, "B": 0}
         self.changes = self.failed_lines = self.cycles = 0
         self.replaces = 0
+        self.churned = set()     # indexes of the churned routes
+        self.churned_in_walks = self.churned_in_gets = 0  # churned rows seen: the reads overlap the churn
 
     def read_enough(self):
         with self.lock:
@@ -259,7 +263,9 @@ def walker(state, ns, plan, stable, known, allowed):
                 continue
             elapsed = time.monotonic() - start
             check_walk(state, tool, col, rows, stable[col], known, allowed[col])
+            prefix = len(ROUTE_ENTRY) + 1
             with state.lock:
+                state.churned_in_walks += sum(1 for r in rows if r[0][prefix:] in state.churned)
                 w = state.walks.setdefault((tool, col), [0, 0, 0.0])
                 w[0], w[1], w[2] = w[0] + 1, w[1] + len(rows), max(w[2], elapsed)
             if state.done.is_set():
@@ -309,7 +315,10 @@ def getter(state, ns, flaps, versions, churned, stable_if):
                     else:
                         with state.lock:
                             state.versions[version] += 1
-                elif seen != versions["A"]:
+                elif seen == versions["A"]:
+                    with state.lock:
+                        state.churned_in_gets += 1
+                else:
                     state.fail(f"GET of churned row {i}: (ifIndex, proto) ({shown(pair[0])}, {shown(pair[1])}), "
                                f"expected {versions['A']} or noSuchInstance for both")
             for n, (i, want) in enumerate(sample):
@@ -430,6 +439,7 @@ def main():
               f"churning {len(churned)} routes per add/delete cycle")
 
         state, stop_flap = Run(), threading.Event()
+        state.churned = set(churned)
         churn_start = time.monotonic()
         threads = [
             threading.Thread(target=churner, args=(state, lab, ns)),
@@ -475,6 +485,7 @@ def main():
             print(f"  {tool:12s} column {col}: {count:3d} walks, {varbinds:7d} varbinds, longest {longest:.2f} s")
         print(f"  GET          {state.gets:4d} PDUs, {state.get_varbinds:7d} varbinds; flapping rows seen as "
               f"A {state.versions['A']}, B {state.versions['B']}, absent {state.no_such_flaps}")
+        print(f"  churned rows seen: {state.churned_in_walks} in walks, {state.churned_in_gets} in GETs")
         resyncs = walk(ns, OURS_PORT, RESYNCS, check=False)
         print(f"after the churn: {len(final.get('rows', []))} rows served, kernel {final.get('count')}; "
               f"ipmibdResyncs {resyncs[0][2] if resyncs else '?'}; total {time.monotonic() - started:.1f} s")
@@ -482,6 +493,8 @@ def main():
             state.fail(f"only {state.changes} route changes made (want {CHURN_CHANGES})")
         if not state.read_enough():
             state.fail(f"too little was read during {churn_elapsed:.0f} s of churn: {walks} walks, {state.gets} GETs")
+        if not (state.churned_in_walks and state.churned_in_gets):
+            state.fail("the reads never saw a churned route: they did not overlap the churn")
         if not (state.versions["A"] and state.versions["B"]):
             state.fail(f"GETs never saw both versions of the flapping rows: {state.versions}")
         if state.failures:

@@ -7,18 +7,9 @@
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 
-NS="ipmibd-addrset-$$"
-ip netns add "$NS" 2>/dev/null || { echo "SKIP: cannot create a network namespace (needs root)"; exit 77; }
-trap 'ip netns del "$NS" 2>/dev/null || true; cleanup' EXIT
-ip -n "$NS" link set lo up
-# No IPv6 DAD: created IPv6 addresses are preferred at once, not tentative for a second.
-ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-ip -n "$NS" link add d0 type veth peer name d1
-ip -n "$NS" link set d1 up
-ip -n "$NS" link set d0 up
-ip -n "$NS" addr add 192.0.2.10/24 dev d0
-ip -n "$NS" addr add 2001:db8:1::10/64 dev d0
-D0=$(ip -n "$NS" -j link show d0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])')
+# No IPv6 DAD (test_namespace): created IPv6 addresses are preferred at once, not tentative.
+test_namespace ipmibd-addrset
+test_link 2001:db8:1::10/64
 # d0's link-local address as an ipAddressTable index (ipv6(2), 16 bytes: served zoneless).
 link_local_index() {
   ip -n "$NS" -j -6 addr show dev d0 scope link | python3 -c '

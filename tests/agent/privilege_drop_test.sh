@@ -7,14 +7,8 @@ IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 
 id nobody >/dev/null 2>&1 || { echo "SKIP: no user nobody"; exit 77; }
-NS="ipmibd-priv-$$"
-ip netns add "$NS" 2>/dev/null || { echo "SKIP: cannot create a network namespace (needs root)"; exit 77; }
-trap 'ip netns del "$NS" 2>/dev/null || true; cleanup' EXIT
-ip -n "$NS" link set lo up
-ip -n "$NS" link add d0 type veth peer name d1
-ip -n "$NS" link set d1 up
-ip -n "$NS" link set d0 up
-ip -n "$NS" addr add 192.0.2.10/24 dev d0
+test_namespace ipmibd-priv
+test_link
 
 PORT="$(free_udp_port)"
 AGENTX="$WORK/agentx.sock"

@@ -8,16 +8,8 @@
 IPMIBD="$1"
 . "$(dirname "$0")/testlib.sh"
 
-NS="ipmibd-krf-$$"
-ip netns add "$NS" 2>/dev/null || { echo "SKIP: cannot create a network namespace (needs root)"; exit 77; }
-trap 'ip netns del "$NS" 2>/dev/null || true; cleanup' EXIT
-ip -n "$NS" link set lo up
-ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-ip -n "$NS" link add d0 type veth peer name d1
-ip -n "$NS" link set d1 up
-ip -n "$NS" link set d0 up
-ip -n "$NS" addr add 192.0.2.10/24 dev d0
-ip -n "$NS" addr add 2001:db8:1::10/64 dev d0 nodad
+test_namespace ipmibd-krf
+test_link 2001:db8:1::10/64
 # e0/e1 stay administratively down; e1 has IPv6 disabled.
 ip -n "$NS" link add e0 type veth peer name e1
 ip netns exec "$NS" sysctl -qw net.ipv6.conf.e1.disable_ipv6=1

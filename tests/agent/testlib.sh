@@ -70,3 +70,25 @@ snmp() { # snmp TOOL ARGS...: a v2c request to the private master, numeric outpu
   shift
   "$tool" -v2c -c public -On -t 2 -r 1 "127.0.0.1:$PORT" "$@"
 }
+
+# test_namespace NAME: the network namespace $NS (NAME-PID; deleted at exit, before cleanup) with lo
+# up and IPv6 DAD off, so addresses (and link-local routes) are there at once rather than appearing
+# in the middle of a before/after comparison. Skips the test (77) where namespaces cannot be made.
+test_namespace() {
+  NS="$1-$$"
+  ip netns add "$NS" 2>/dev/null || { echo "SKIP: cannot create a network namespace (needs root)"; exit 77; }
+  trap 'ip netns del "$NS" 2>/dev/null || true; cleanup' EXIT
+  ip -n "$NS" link set lo up
+  ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+}
+
+# test_link [IPV6-ADDRESS/LEN]: the veth pair d0/d1 in $NS, both up, 192.0.2.10/24 (and the IPv6
+# address, if given) on d0; $D0 is d0's ifIndex.
+test_link() {
+  ip -n "$NS" link add d0 type veth peer name d1
+  ip -n "$NS" link set d1 up
+  ip -n "$NS" link set d0 up
+  ip -n "$NS" addr add 192.0.2.10/24 dev d0
+  [ -z "${1:-}" ] || ip -n "$NS" addr add "$1" dev d0
+  D0=$(ip -n "$NS" -j link show d0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])')
+}

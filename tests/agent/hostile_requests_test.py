@@ -24,7 +24,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import Lab, LabError, parse_walk, run, wait_for  # noqa: E402
+from netns_lab import Lab, LabError, parse_walk, run, start_ipmibd, start_master, wait_for  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 IP = (1, 3, 6, 1, 2, 1, 4)
@@ -247,24 +247,8 @@ def main():
         lab.ip(ns, "route", "add", "198.51.100.0/24", "via", "192.0.2.1")
         lab.ip(ns, "neigh", "add", "192.0.2.1", "lladdr", "02:00:00:00:00:01", "dev", "d0")
 
-        port = int(run(["python3", "-c", "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
-                        "s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]).stdout)
-        sock = lab.path("agentx.sock")
-        conf = lab.path("master.conf")
-        with open(conf, "w") as f:
-            f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\n"
-                    "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n")
-        modules = run(["bash", "-c", f". {ROOT}/conf/snmpd-disabled-modules.sh; "
-                       "echo $IPMIBD_SNMPD_DISABLED_MODULES"]).stdout.strip()
-        master = lab.spawn(["snmpd", "-f", "-Lf", lab.path("master.log"), "-C", "-c", conf, "-I",
-                            "-" + modules, "-p", lab.path("master.pid"), f"udp:127.0.0.1:{port}"],
-                           "master.out")
-        wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="AgentX socket")
-        iconf = lab.path("ipmibd.conf")
-        with open(iconf, "w") as f:
-            f.write(f"backend linux netns {ns}\nwriteAccess all\nrowIdleTimeout 5\n")
-        agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", iconf, "-x", sock],
-                          "ipmibd.out")
+        port, sock, master = start_master(lab, "rwcommunity private 127.0.0.1\n")
+        agent = start_ipmibd(lab, ipmibd, f"backend linux netns {ns}\nwriteAccess all\nrowIdleTimeout 5\n", sock)
         client = Client(port, "private")
 
         def alive():

@@ -20,7 +20,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import Lab, LabError, parse_walk, run, wait_for  # noqa: E402
+from netns_lab import Lab, LabError, parse_walk, run, start_ipmibd, start_master, wait_for  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ROUTE_IFINDEX = (1, 3, 6, 1, 2, 1, 4, 24, 7, 1, 7)  # inetCidrRouteIfIndex
@@ -147,24 +147,8 @@ def main():
         lab.ip(ns, "addr", "add", "192.0.2.10/24", "dev", "d0")
         lab.ip(ns, "addr", "add", "2001:db8:1::1/64", "dev", "d0")
 
-        port = int(run(["python3", "-c", "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
-                        "s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]).stdout)
-        sock = lab.path("agentx.sock")
-        conf = lab.path("master.conf")
-        with open(conf, "w") as f:
-            f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\n"
-                    "rocommunity public 127.0.0.1\n")
-        modules = run(["bash", "-c", f". {ROOT}/conf/snmpd-disabled-modules.sh; "
-                       "echo $IPMIBD_SNMPD_DISABLED_MODULES"]).stdout.strip()
-        master = lab.spawn(["snmpd", "-f", "-Lf", lab.path("master.log"), "-C", "-c", conf, "-I",
-                            "-" + modules, "-p", lab.path("master.pid"), f"udp:127.0.0.1:{port}"],
-                           "master.out")
-        wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="AgentX socket")
-        iconf = lab.path("ipmibd.conf")
-        with open(iconf, "w") as f:
-            f.write(f"backend linux netns {ns}\neventReceiveBuffer 1024\n")
-        agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", iconf, "-x", sock],
-                          "ipmibd.out")
+        port, sock, master = start_master(lab)
+        agent = start_ipmibd(lab, ipmibd, f"backend linux netns {ns}\neventReceiveBuffer 1024\n", sock)
 
         def loaded():
             if agent.poll() is not None:

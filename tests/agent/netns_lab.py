@@ -155,6 +155,48 @@ def wait_for(predicate, timeout, interval=0.05, what="condition"):
 
 
 # ---- ICMP echo (there is no ping binary on the test hosts) ------------------------------------
+_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def free_udp_port():
+    """A loopback UDP port free right now (the master binds it a moment later)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def snmpd_disabled_modules():
+    """Debian snmpd's own IP-MIB modules, as conf/snmpd-disabled-modules.sh lists them for -I."""
+    res = run(["bash", "-c", f". {_ROOT}/conf/snmpd-disabled-modules.sh; echo $IPMIBD_SNMPD_DISABLED_MODULES"])
+    return res.stdout.strip()
+
+
+def start_master(lab, extra_conf="", log="master"):
+    """A private snmpd master on 127.0.0.1 (community public; more lines in extra_conf) with its
+    IP modules disabled and its AgentX socket in the lab directory; returns (port, socket, process)
+    once the socket exists. Logs to LOG.log in the lab directory."""
+    port = free_udp_port()
+    sock = lab.path("agentx.sock")
+    conf = lab.path(f"{log}.conf")
+    with open(conf, "w") as f:
+        f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\n"
+                f"rocommunity public 127.0.0.1\n{extra_conf}")
+    master = lab.spawn(["snmpd", "-f", "-Lf", lab.path(f"{log}.log"), "-C", "-c", conf, "-I",
+                        "-" + snmpd_disabled_modules(), "-p", lab.path(f"{log}.pid"), f"udp:127.0.0.1:{port}"],
+                       f"{log}.out")
+    wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="the AgentX socket")
+    return port, sock, master
+
+
+def start_ipmibd(lab, ipmibd, conf_text, sock):
+    """ipmibd in the foreground with ipmibd.conf = conf_text, connecting to the master at sock;
+    logs to ipmibd.log in the lab directory."""
+    conf = lab.path("ipmibd.conf")
+    with open(conf, "w") as f:
+        f.write(conf_text)
+    return lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", conf, "-x", sock], "ipmibd.out")
+
+
 def _csum(data):
     if len(data) % 2:
         data += b"\0"

@@ -32,7 +32,7 @@ except ImportError:
     print("SKIP: pysnmp (python3-pysnmp4) not installed")
     sys.exit(77)
 
-from netns_lab import Lab, LabError, parse_walk, run, wait_for  # noqa: E402
+from netns_lab import Lab, LabError, parse_walk, run, start_ipmibd, start_master, wait_for  # noqa: E402
 
 ENTRY = (1, 3, 6, 1, 2, 1, 4, 24, 7, 1)  # inetCidrRouteEntry
 NET_ENTRY = (1, 3, 6, 1, 2, 1, 4, 35, 1)  # ipNetToPhysicalEntry
@@ -157,22 +157,9 @@ def main():
         lab.ip(ns, *cmd)
     e0 = json.loads(lab.ip(ns, "-j", "link", "show", "e0").stdout)[0]["ifindex"]
 
-    port = int(run([sys.executable, "-c", "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
-                    "s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]).stdout)
-    sock = lab.path("agentx.sock")
-    with open(lab.path("snmpd.conf"), "w") as f:
-        f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\n"
-                "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n")
-    disabled = run(["bash", "-c", f". {ROOT}/conf/snmpd-disabled-modules.sh; echo $IPMIBD_SNMPD_DISABLED_MODULES"])
-    master = lab.spawn(["snmpd", "-f", "-Lf", lab.path("snmpd.log"), "-C", "-c", lab.path("snmpd.conf"),
-                        "-I", "-" + disabled.stdout.strip(), "-p", lab.path("snmpd.pid"),
-                        f"udp:127.0.0.1:{port}"], "snmpd.out")
-    wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="the AgentX socket")
-    with open(lab.path("ipmibd.conf"), "w") as f:
-        f.write(f"backend linux netns {ns}\nwriteAccess inetCidrRouteTable,ipNetToPhysicalTable\n"
-                "agentxPingInterval 1\n")
-    agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", lab.path("ipmibd.conf"),
-                       "-x", sock], "ipmibd.out")
+    port, sock, master = start_master(lab, "rwcommunity private 127.0.0.1\n", log="snmpd")
+    agent = start_ipmibd(lab, ipmibd, f"backend linux netns {ns}\n"
+                         "writeAccess inetCidrRouteTable,ipNetToPhysicalTable\nagentxPingInterval 1\n", sock)
     client = Client(port)
 
     def registered():

@@ -36,7 +36,7 @@ except ImportError:
     print("SKIP: pysnmp (python3-pysnmp4) not installed")
     sys.exit(77)
 
-from netns_lab import Lab, LabError, run, wait_for  # noqa: E402
+from netns_lab import Lab, LabError, run, start_ipmibd, start_master, wait_for  # noqa: E402
 
 SYS_UPTIME = (1, 3, 6, 1, 2, 1, 1, 3, 0)
 TRAP_OID = (1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0)
@@ -137,21 +137,8 @@ def main():
     d0 = json.loads(lab.ip(ns, "-j", "link", "show", "d0").stdout)[0]["ifindex"]
 
     receiver = Receiver()
-    port = int(run([sys.executable, "-c", "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
-                    "s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]).stdout)
-    sock = lab.path("agentx.sock")
-    with open(lab.path("snmpd.conf"), "w") as f:
-        f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\n"
-                f"rocommunity public 127.0.0.1\ntrap2sink 127.0.0.1:{receiver.port} public\n")
-    disabled = run(["bash", "-c", f". {ROOT}/conf/snmpd-disabled-modules.sh; echo $IPMIBD_SNMPD_DISABLED_MODULES"])
-    master = lab.spawn(["snmpd", "-f", "-Lf", lab.path("snmpd.log"), "-C", "-c", lab.path("snmpd.conf"),
-                        "-I", "-" + disabled.stdout.strip(), "-p", lab.path("snmpd.pid"),
-                        f"udp:127.0.0.1:{port}"], "snmpd.out")
-    wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="the AgentX socket")
-    with open(lab.path("ipmibd.conf"), "w") as f:
-        f.write(f"backend linux netns {ns}\nagentxPingInterval 1\n")
-    agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", lab.path("ipmibd.conf"),
-                       "-x", sock], "ipmibd.out")
+    port, sock, master = start_master(lab, f"trap2sink 127.0.0.1:{receiver.port} public\n", log="snmpd")
+    agent = start_ipmibd(lab, ipmibd, f"backend linux netns {ns}\nagentxPingInterval 1\n", sock)
 
     def registered():
         if agent.poll() is not None:

@@ -29,7 +29,10 @@ std::string_view toString(ChangeKind);
 
 template <class Row> struct Change {
   ChangeKind kind;
-  Row row; // for Delete: the row as last known
+  // For Delete: the row as last known; at least its key fields. (A route the Linux backend finds
+  // gone without a kernel message, after an overrun re-dump, a link deletion or a replace that
+  // dropped a next hop, carries the fields of its last Add or ParameterChange: see route_shadow.h.)
+  Row row;
 };
 template <class Row> using ChangeCallback = std::function<void(std::span<const Change<Row>>)>;
 

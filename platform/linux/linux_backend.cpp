@@ -66,14 +66,10 @@ std::pair<IpAddress, InterfaceIndex> keyFor(const UnicastAddressRow& r) {
   return {r.address, r.interfaceIndex};
 }
 std::pair<IpAddress, InterfaceIndex> keyFor(const NeighborRow& r) { return {r.address, r.interfaceIndex}; }
-RouteKey keyFor(const RouteRow& r) { return keyOf(r); }
 
 // Sorting a million routes by building RouteKeys per comparison would copy 64 bytes twice per
 // comparison; comparing the fields in place is what keeps reconciliation fast.
-bool keyLess(const RouteRow& a, const RouteRow& b) {
-  return std::tie(a.table, a.destinationPrefix, a.metric, a.nextHop, a.interfaceIndex) <
-         std::tie(b.table, b.destinationPrefix, b.metric, b.nextHop, b.interfaceIndex);
-}
+bool keyLess(const RouteRow& a, const RouteRow& b) { return routeKeyLess(a, b); }
 template <class Row> bool keyLess(const Row& a, const Row& b) { return keyFor(a) < keyFor(b); }
 
 std::uint32_t lifetimeClass(std::uint32_t lifetime) { return lifetime == kInfiniteLifetime ? lifetime : 0; }
@@ -107,14 +103,6 @@ bool sameRow(NeighborRow a, NeighborRow b) {
   a.reachabilityTime = b.reachabilityTime = 0;
   return a == b;
 }
-bool sameRow(RouteRow a, RouteRow b) {
-  for (auto* r : {&a, &b}) {
-    r->created = {};
-    r->validLifetime = lifetimeClass(r->validLifetime);
-    r->preferredLifetime = lifetimeClass(r->preferredLifetime);
-  }
-  return a == b;
-}
 
 // Timestamps of a row first seen now. Rows present when the backend opened have unknown
 // (default) change times, as RFC 2863 wants for ifLastChange; routes get the open time as their
@@ -123,7 +111,6 @@ void stampNew(InterfaceRow& r, Timestamp now, bool initial) { r.lastChange = ini
 void stampNew(IpInterfaceRow& r, Timestamp now, bool initial) { r.lastChange = initial ? Timestamp{} : now; }
 void stampNew(UnicastAddressRow&, Timestamp, bool) {} // the kernel's own cstamp/tstamp
 void stampNew(NeighborRow&, Timestamp, bool) {}       // decoded from NDA_CACHEINFO
-void stampNew(RouteRow& r, Timestamp now, bool) { r.created = now; }
 
 // Timestamps of a row that changed (same key, different content).
 void stampChanged(InterfaceRow& r, const InterfaceRow& old, Timestamp now) {
@@ -132,7 +119,6 @@ void stampChanged(InterfaceRow& r, const InterfaceRow& old, Timestamp now) {
 void stampChanged(IpInterfaceRow& r, const IpInterfaceRow&, Timestamp now) { r.lastChange = now; }
 void stampChanged(UnicastAddressRow&, const UnicastAddressRow&, Timestamp) {}
 void stampChanged(NeighborRow&, const NeighborRow&, Timestamp) {}
-void stampChanged(RouteRow& r, const RouteRow& old, Timestamp) { r.created = old.created; }
 
 // Timestamps a freshly dumped row takes over from the cache, so reads agree with what
 // subscribers were told.
@@ -222,19 +208,23 @@ void adoptCachedStamps(std::vector<Row>& rows, const std::map<Key, Row>& cache, 
   }
 }
 
-// The same for a million routes: one ordered merge instead of a lookup per row.
-void adoptCachedRouteStamps(std::vector<RouteRow>& rows, const std::map<RouteKey, RouteRow>& cache,
-                            Timestamp now) {
+// The same for routes: a lookup per row for a few, one ordered merge for a million.
+void adoptCachedRouteStamps(std::vector<RouteRow>& rows, RouteShadow& cache, Timestamp now) {
   sortAndDedupe(rows);
-  auto it = cache.begin();
+  if (rows.size() < 64) {
+    for (auto& row : rows) {
+      const auto known = cache.find(packKey(row));
+      row.created = known ? known->created : now;
+    }
+    return;
+  }
+  const auto& entries = cache.entries();
+  auto it = entries.begin();
   for (auto& row : rows) {
-    const RouteKey key = keyOf(row);
-    while (it != cache.end() && it->first < key)
+    const PackedRouteKey key = packKey(row);
+    while (it != entries.end() && it->key < key)
       ++it;
-    if (it != cache.end() && it->first == key)
-      row.created = it->second.created;
-    else
-      row.created = now;
+    row.created = it != entries.end() && it->key == key ? it->created : now;
   }
 }
 
@@ -346,9 +336,13 @@ void LinuxBackend::forEachCachedRouteCovering(const IpAddress& address, Visit vi
   for (std::uint32_t table : tables)
     for (unsigned length = 0; length <= bits; ++length) {
       const IpPrefix prefix{unscoped.masked(length), std::uint8_t(length)};
-      for (auto it = routes_.lower_bound(RouteKey{table, prefix, 0, IpAddress{}, 0});
-           it != routes_.end() && it->first.table == table && it->first.destination == prefix; ++it)
-        visit(it->second);
+      routes_.forEachOf(table, prefix, std::nullopt,
+                        [&](const PackedRouteKey& key, const RouteShadow::Value& value) {
+                          RouteRow row = rowOf(key, value.params);
+                          row.luid = luidOf(row.interfaceIndex);
+                          row.created = value.created;
+                          visit(std::move(row));
+                        });
     }
 }
 
@@ -549,7 +543,12 @@ void LinuxBackend::reconcileNeighbors(std::vector<NeighborRow>& fresh) {
 }
 void LinuxBackend::reconcileRoutes(std::vector<RouteRow>& fresh) {
   fillLuids(fresh);
-  reconcileMap(routes_, fresh, hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr, batchNow_, false);
+  auto* changes = hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr;
+  const std::size_t first = changes ? changes->size() : 0;
+  routes_.reconcile(fresh, changes, batchNow_);
+  if (changes)
+    for (auto c = changes->begin() + std::ptrdiff_t(first); c != changes->end(); ++c)
+      if (c->kind == ChangeKind::Delete) c->row.luid = luidOf(c->row.interfaceIndex);
 }
 
 void LinuxBackend::reconcileAll(Snapshot& s, bool initial) {
@@ -769,22 +768,29 @@ void LinuxBackend::removeLinkDependents(InterfaceIndex index) {
   sweep(addresses_, hasAddressSubscribers() ? &pendingAddresses_.changes : nullptr);
   sweep(neighbors_, hasNeighborSubscribers() ? &pendingNeighbors_.changes : nullptr);
   auto* routeChanges = hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr;
-  auto sameRoute = [](const RouteKey& a, const RouteKey& b) {
-    return a.table == b.table && a.destination == b.destination && a.metric == b.metric;
+  auto sameRoute = [](const PackedRouteKey& a, const PackedRouteKey& b) {
+    return a.table == b.table && a.family == b.family && a.destination == b.destination &&
+           a.destinationScope == b.destinationScope && a.prefixLength == b.prefixLength &&
+           a.metric == b.metric;
   };
-  for (auto it = routes_.begin(); it != routes_.end();) {
-    if (it->second.interfaceIndex != index) {
-      ++it;
-      continue;
-    }
+  const auto& entries = routes_.entries();
+  bool any = false;
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
+    if (it->key.interfaceIndex != index) continue;
+    any = true;
     // A multipath route with a leg on this link may vanish entirely (IPv4) or lose that leg
     // (IPv6); only a re-dump tells which.
-    if ((it != routes_.begin() && sameRoute(std::prev(it)->first, it->first)) ||
-        (std::next(it) != routes_.end() && sameRoute(std::next(it)->first, it->first)))
+    if ((it != entries.begin() && sameRoute(std::prev(it)->key, it->key)) ||
+        (std::next(it) != entries.end() && sameRoute(std::next(it)->key, it->key)))
       routesRefreshNeeded_ = true;
-    if (routeChanges) routeChanges->push_back({ChangeKind::Delete, std::move(it->second)});
-    it = routes_.erase(it);
+    if (routeChanges) {
+      RouteRow row = rowOf(it->key, it->params);
+      row.luid = luidOf(index);
+      row.created = it->created;
+      routeChanges->push_back({ChangeKind::Delete, std::move(row)});
+    }
   }
+  if (any) routes_.eraseIf([index](const RouteShadowEntry& e) { return e.key.interfaceIndex == index; });
 }
 
 void LinuxBackend::handleRouteEvent(const nlmsghdr& m) {
@@ -796,29 +802,43 @@ void LinuxBackend::handleRouteEvent(const nlmsghdr& m) {
     row.luid = luidOf(row.interfaceIndex);
   auto* changes = hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr;
   if (m.nlmsg_type == RTM_DELROUTE) {
-    for (const auto& row : decodeScratch_)
-      removeRow(routes_, keyOf(row), changes);
+    // The kernel's message carries the whole deleted route: published as is, with its known age.
+    for (auto& row : decodeScratch_)
+      if (auto known = routes_.erase(packKey(row)); known && changes) {
+        row.created = known->created;
+        changes->push_back({ChangeKind::Delete, std::move(row)});
+      }
     return;
   }
   if (m.nlmsg_flags & NLM_F_REPLACE) {
     // A replaced route's next hops that the new one lacks are gone without a delete message.
     const RouteRow& first = decodeScratch_.front();
-    auto it =
-        routes_.lower_bound(RouteKey{first.table, first.destinationPrefix, first.metric, IpAddress{}, 0});
-    while (it != routes_.end() && it->first.table == first.table &&
-           it->first.destination == first.destinationPrefix && it->first.metric == first.metric) {
+    for (const auto& key : routes_.keysOf(first.table, first.destinationPrefix, first.metric)) {
       const bool kept = std::any_of(decodeScratch_.begin(), decodeScratch_.end(),
-                                    [&](const RouteRow& r) { return keyOf(r) == it->first; });
-      if (kept) {
-        ++it;
-        continue;
+                                    [&](const RouteRow& r) { return packKey(r) == key; });
+      if (kept) continue;
+      const auto known = routes_.erase(key);
+      if (changes && known) {
+        RouteRow row = rowOf(key, known->params);
+        row.luid = luidOf(row.interfaceIndex);
+        row.created = known->created;
+        changes->push_back({ChangeKind::Delete, std::move(row)});
       }
-      if (changes) changes->push_back({ChangeKind::Delete, std::move(it->second)});
-      it = routes_.erase(it);
     }
   }
   for (auto& row : decodeScratch_)
-    applyRow(routes_, std::move(row), changes, batchNow_);
+    applyRoute(std::move(row), changes);
+}
+
+// One route event's row: Add, ParameterChange, or nothing when only volatile values moved.
+void LinuxBackend::applyRoute(RouteRow row, std::vector<Change<RouteRow>>* changes) {
+  const PackedRouteKey key = packKey(row);
+  const std::uint64_t fingerprint = routeFingerprint(row);
+  const auto known = routes_.find(key);
+  if (known && known->fingerprint == fingerprint) return;
+  row.created = known ? known->created : batchNow_;
+  routes_.put(key, {fingerprint, row.created, packParams(row)});
+  if (changes) changes->push_back({known ? ChangeKind::ParameterChange : ChangeKind::Add, std::move(row)});
 }
 
 void LinuxBackend::publishPending() {
@@ -1077,15 +1097,21 @@ Result LinuxBackend::getIpForwardEntry2(RouteRow& row) {
            r.interfaceIndex == row.interfaceIndex;
   };
   if (catchUpRoutes()) {
-    auto it = routes_.lower_bound(RouteKey{row.table, row.destinationPrefix, 0, IpAddress{}, 0});
-    for (; it != routes_.end() && it->first.table == row.table &&
-           it->first.destination == row.destinationPrefix;
-         ++it)
-      if (matches(it->second)) {
-        row = it->second;
-        return Result::success();
-      }
-    return Result::failure(Status::NotFound, "no route " + row.destinationPrefix.toString());
+    std::optional<RouteRow> found;
+    routes_.forEachOf(row.table, row.destinationPrefix,
+                      row.metric == kUnspecifiedMetric ? std::nullopt
+                                                       : std::optional<std::uint32_t>(row.metric),
+                      [&](const PackedRouteKey& key, const RouteShadow::Value& value) {
+                        if (found) return;
+                        RouteRow candidate = rowOf(key, value.params);
+                        if (!matches(candidate)) return;
+                        candidate.luid = luidOf(candidate.interfaceIndex);
+                        candidate.created = value.created;
+                        found = std::move(candidate);
+                      });
+    if (!found) return Result::failure(Status::NotFound, "no route " + row.destinationPrefix.toString());
+    row = std::move(*found);
+    return Result::success();
   }
   std::vector<RouteRow> table;
   if (auto r = dumpRoutes(family, row.table, row.interfaceIndex, table); !r.ok()) return r;
@@ -1141,8 +1167,8 @@ Result LinuxBackend::getBestRoute2(const IpAddress& destination, RouteRow& bestR
   // match over the exported tables, which also answers with blackhole/unreachable routes.
   std::vector<RouteRow> candidates;
   if (catchUpRoutes()) {
-    forEachCachedRouteCovering(destination, [&](const RouteRow& r) {
-      if (r.destinationPrefix.contains(destination)) candidates.push_back(r);
+    forEachCachedRouteCovering(destination, [&](RouteRow&& r) {
+      if (r.destinationPrefix.contains(destination)) candidates.push_back(std::move(r));
     });
   } else {
     std::vector<RouteRow> all;
@@ -1174,8 +1200,8 @@ Result LinuxBackend::getRoutesCovering(const IpAddress& address, InterfaceIndex 
   if (address.isUnspecified() || !catchUpRoutes())
     return Backend::getRoutesCovering(address, interfaceIndex, routes);
   routes.clear();
-  forEachCachedRouteCovering(address, [&](const RouteRow& r) {
-    if (r.interfaceIndex == interfaceIndex) routes.push_back(r);
+  forEachCachedRouteCovering(address, [&](RouteRow&& r) {
+    if (r.interfaceIndex == interfaceIndex) routes.push_back(std::move(r));
   });
   std::sort(routes.begin(), routes.end(),
             [](const RouteRow& a, const RouteRow& b) { return keyOf(a) < keyOf(b); });
@@ -1184,9 +1210,7 @@ Result LinuxBackend::getRoutesCovering(const IpAddress& address, InterfaceIndex 
 
 bool LinuxBackend::routeKeyVacant(std::uint32_t table, const IpPrefix& destination, std::uint32_t metric) {
   if (!exportsTable(table) || !catchUpRoutes()) return false;
-  auto it = routes_.lower_bound(RouteKey{table, destination, metric, IpAddress{}, 0});
-  return it == routes_.end() || it->first.table != table || it->first.destination != destination ||
-         it->first.metric != metric;
+  return routes_.keysOf(table, destination, metric).empty();
 }
 
 } // namespace ipmibd::platform::linux_backend

@@ -11,12 +11,14 @@
 // - Events: one socket subscribed to RTNLGRP_LINK, IPV4_IFADDR, IPV6_IFADDR, IPV4_ROUTE,
 //   IPV6_ROUTE, NEIGH (and IPV6_IFINFO). The same decoders serve dumps and events. On ENOBUFS
 //   (events lost) the backend re-dumps everything and diffs against its last known state
-//   (mark and sweep), publishing exactly the missed add/delete/change events.
+//   (mark and sweep), publishing exactly the missed add/delete/change events. For routes that
+//   state is compact (packed key and fields, fingerprint, creation time: see route_shadow.h).
 // Everything runs on the caller's thread; notifications are delivered only from dispatch().
 #pragma once
 
 #include "platform/backend.h"
 #include "platform/linux/netlink_socket.h"
+#include "platform/linux/route_shadow.h"
 #include "platform/linux/rtnl_decode.h"
 
 #include <map>
@@ -95,7 +97,7 @@ private:
   std::map<std::pair<Family, InterfaceIndex>, IpInterfaceRow> ipInterfaces_;
   std::map<std::pair<IpAddress, InterfaceIndex>, UnicastAddressRow> addresses_;
   std::map<std::pair<IpAddress, InterfaceIndex>, NeighborRow> neighbors_;
-  std::map<RouteKey, RouteRow> routes_;
+  RouteShadow routes_; // packed key and fields, fingerprint, creation time per route (route_shadow.h)
   bool resyncNeeded_ = false;
 
   // ---- read side helpers (linux_backend.cpp) ---------------------------------------------------
@@ -150,6 +152,7 @@ private:
   void handleEvent(const nlmsghdr& message);
   void handleLinkEvent(const nlmsghdr& message);
   void handleRouteEvent(const nlmsghdr& message);
+  void applyRoute(RouteRow row, std::vector<Change<RouteRow>>* changes);
   void removeLinkDependents(InterfaceIndex index);
   void updateLinkLocalIdentifier(InterfaceIndex index);
   void publishPending();

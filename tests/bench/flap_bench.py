@@ -133,7 +133,8 @@ class Prober(threading.Thread):
         if not values:
             return None
         return {"n": len(values), "p50": values[len(values) // 2],
-                "p99": values[min(len(values) - 1, int(len(values) * 0.99))], "max": values[-1], "lost": lost}
+                "p99": values[min(len(values) - 1, int(len(values) * 0.99))], "max": values[-1], "lost": lost,
+                "slow": sum(1 for v in values if v > 0.1)}
 
 
 def route_number(peer):
@@ -301,13 +302,13 @@ def main():
                   f"{summaries(traps):>10} {total:>10} {'yes' if adds_up else 'NO':>7}"
                   + (f"  (+{changed} changed)" if changed else ""))
         print(f"rows per phase: {rows}")
-        print(f"{'latency':<22} {'n':>7} {'p50':>9} {'p99':>9} {'max':>9} {'lost':>5}")
+        print(f"{'latency':<22} {'n':>7} {'p50':>9} {'p99':>9} {'max':>9} {'>100ms':>7} {'lost':>5}")
         for kind in ("get", "getnext"):
             for label, (a, b) in (("idle", idle), ("flap", (t_del, t_end))):
                 s = prober.stats(kind, a, b)
                 if s:
                     print(f"{kind.upper() + ' ' + label:<22} {s['n']:>7} {ms(s['p50']):>9} {ms(s['p99']):>9} "
-                          f"{ms(s['max']):>9} {s['lost']:>5}")
+                          f"{ms(s['max']):>9} {s['slow']:>7} {s['lost']:>5}")
         if not ok:
             print("FAIL: no notification, or per-row + summary counts do not add up to the rows")
             return 1

@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 
+sys.dont_write_bytecode = True  # importing agent_bench must not leave __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agent_bench  # noqa: E402  (the namespace, links and route set-up are shared)
 

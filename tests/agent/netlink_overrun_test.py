@@ -139,13 +139,7 @@ def main():
         except LabError as e:
             print(f"SKIP: cannot create a network namespace: {e}")
             return 77
-        lab.exec_in(ns, ["sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0",
-                         "net.ipv6.conf.default.accept_dad=0"])
-        lab.ip(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
-        lab.ip(ns, "link", "set", "d1", "up")
-        lab.ip(ns, "link", "set", "d0", "up")
-        lab.ip(ns, "addr", "add", "192.0.2.10/24", "dev", "d0")
-        lab.ip(ns, "addr", "add", "2001:db8:1::1/64", "dev", "d0")
+        lab.test_link(ns, "2001:db8:1::1/64")
 
         port, sock, master = start_master(lab)
         agent = start_ipmibd(lab, ipmibd, f"backend linux netns {ns}\neventReceiveBuffer 1024\n", sock)

@@ -5,6 +5,7 @@ temporary directory."""
 
 import atexit
 import ctypes
+import json
 import os
 import re
 import secrets
@@ -87,6 +88,17 @@ class Lab:
 
     def ip(self, ns, *args, check=True):
         return run(["ip", "-n", ns, *args], check=check)
+
+    def test_link(self, ns, ipv6):
+        """The veth pair d0/d1 in ns, both up, IPv6 DAD off (addresses usable at once), with
+        192.0.2.10/24 and `ipv6` on d0 (the Python side of testlib.sh's test_link); returns d0's
+        ifIndex."""
+        self.exec_in(ns, ["sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"])
+        for cmd in (["link", "add", "d0", "type", "veth", "peer", "name", "d1"], ["link", "set", "d1", "up"],
+                    ["link", "set", "d0", "up"], ["addr", "add", "192.0.2.10/24", "dev", "d0"],
+                    ["addr", "add", ipv6, "dev", "d0", "nodad"]):
+            self.ip(ns, *cmd)
+        return json.loads(self.ip(ns, "-j", "link", "show", "d0").stdout)[0]["ifindex"]
 
     def exec_in(self, ns, cmd, **kw):
         return run(["ip", "netns", "exec", ns, *cmd], **kw)

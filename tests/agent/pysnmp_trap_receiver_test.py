@@ -7,7 +7,6 @@ IPv6, must arrive as SNMPv2c notifications ipmibdRouteAdded / ipmibdRouteRemoved
 varbinds sysUpTime.0, snmpTrapOID.0, ipmibdNotifyChangeKind.0 and inetCidrRouteIfIndex / Type / Proto
 / Status of the route's instance, with their SMI types (the same checks as notification_test.sh)."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -128,13 +127,7 @@ def main():
     except LabError as e:
         print(f"SKIP: cannot create a network namespace: {e}")
         return 77
-    lab.exec_in(ns, ["sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"])
-    for cmd in (["link", "add", "d0", "type", "veth", "peer", "name", "d1"],
-                ["link", "set", "d1", "up"], ["link", "set", "d0", "up"],
-                ["addr", "add", "192.0.2.10/24", "dev", "d0"],
-                ["addr", "add", "2001:db8:1::10/64", "dev", "d0", "nodad"]):
-        lab.ip(ns, *cmd)
-    d0 = json.loads(lab.ip(ns, "-j", "link", "show", "d0").stdout)[0]["ifindex"]
+    d0 = lab.test_link(ns, "2001:db8:1::10/64")
 
     receiver = Receiver()
     port, sock, master = start_master(lab, f"trap2sink 127.0.0.1:{receiver.port} public\n", log="snmpd")

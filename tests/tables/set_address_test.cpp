@@ -14,6 +14,7 @@
 #include <limits>
 
 using namespace ipmibd::tables;
+using namespace ipmibd::tables::testing;
 using namespace std::chrono_literals;
 using ipmibd::platform::Family;
 using ipmibd::platform::IpAddress;
@@ -46,14 +47,6 @@ enum : SubId {
   kRowStatus = 10,
   kStorage = 11
 };
-enum : std::int32_t {
-  kActive = 1,
-  kNotInService = 2,
-  kNotReady = 3,
-  kCreateAndGo = 4,
-  kCreateAndWait = 5,
-  kDestroy = 6
-};
 enum : std::int32_t { kPreferred = 1, kDeprecated = 2, kInvalid = 3, kTentative = 6 };
 enum : std::int32_t { kOther = 1, kVolatile = 2, kNonVolatile = 3, kPermanent = 4, kReadOnly = 5 };
 
@@ -73,7 +66,7 @@ const Oid kLinkLocal = v6({0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0,
 
 Value integer(std::int32_t v) { return Value::integer32(v); }
 
-struct Fixture {
+struct Fixture : testing::SetPduDriver<Fixture> {
   std::unique_ptr<SimBackend> backend = testing::makeSim(kScenario);
   std::unique_ptr<IpAddressTables> tables;
   RequestContext context{backend->now(), backend->now()};
@@ -96,15 +89,6 @@ struct Fixture {
     return IpAddressTables::addressEntryOid() + Oid{column} + index;
   }
 
-  using Varbind = testing::Varbind;
-  SetOutcome set(const std::vector<Varbind>& varbinds) {
-    SetOutcome outcome = testing::runSetPdu(varbinds, context);
-    settle();
-    return outcome;
-  }
-  Varbind vb(SubId column, const Oid& index, Value value) {
-    return {&table(), col(column, index), std::move(value)};
-  }
   Varbind lock(std::int32_t value) {
     return {&spinLock(), IpAddressTables::spinLockOid() + Oid{0}, integer(value)};
   }

@@ -5,6 +5,7 @@
 #include "tables/inet_cidr_route_table.h"
 #include "tables/ip_net_to_physical_table.h"
 #include "tables/set_request.h"
+#include "tests/tables/ip_tables_test_support.h"
 #include "tests/tables/set_pdu.h"
 
 #include <catch2/catch.hpp>
@@ -14,6 +15,7 @@
 #include <tuple>
 
 using namespace ipmibd::tables;
+using namespace ipmibd::tables::testing;
 using namespace std::chrono_literals;
 using ipmibd::platform::Family;
 using ipmibd::platform::NeighborRow;
@@ -41,14 +43,6 @@ neigh add 192.0.2.9 dev eth0 nud incomplete
 )";
 
 enum : SubId { kPhys = 4, kLastUpdated = 5, kType = 6, kState = 7, kStatus = 8 };
-enum : std::int32_t {
-  kActive = 1,
-  kNotInService = 2,
-  kNotReady = 3,
-  kCreateAndGo = 4,
-  kCreateAndWait = 5,
-  kDestroy = 6
-};
 enum : std::int32_t { kInvalid = 2, kDynamic = 3, kStatic = 4 };
 
 Oid v4(std::uint32_t ifIndex, std::uint8_t last) { return Oid{ifIndex, 1, 4, 192, 0, 2, last}; }
@@ -64,13 +58,8 @@ std::string macText(std::uint8_t last) {
       ipmibd::platform::PhysicalAddress{0x02, 0, 0, 0, 0xaa, last});
 }
 
-struct Fixture {
-  Result error;
-  std::unique_ptr<SimBackend> backend = [this] {
-    ipmibd::platform::sim::SimOptions options;
-    options.manualClock = true;
-    return SimBackend::fromScenario(kScenario, "test", error, options);
-  }();
+struct Fixture : testing::SetPduDriver<Fixture> {
+  std::unique_ptr<SimBackend> backend = makeSim(kScenario);
   IpNetToPhysicalTable neighbors;
   InetCidrRouteTable routes;
   RequestContext context{backend->now(), backend->now()};
@@ -81,31 +70,10 @@ struct Fixture {
     REQUIRE(routes.attach(*backend).ok());
     settle();
   }
-  void settle() {
-    for (int i = 0; i < 100; ++i) {
-      bool more = backend->dispatch(20ms);
-      more = neighbors.applyPending(20ms) || more;
-      more = routes.applyPending(20ms) || more;
-      if (!more) return;
-    }
-  }
+  void settle() { testing::settle(*backend, neighbors, routes); }
   const MibObject& table() const { return *neighbors.objects()[0]; }
   static Oid col(SubId column, const Oid& index) {
     return IpNetToPhysicalTable::entryOid() + Oid{column} + index;
-  }
-
-  using Varbind = testing::Varbind;
-  // A whole SET PDU through every phase, then the resulting change events applied.
-  SetOutcome set(const std::vector<Varbind>& varbinds) {
-    SetOutcome outcome = testing::runSetPdu(varbinds, context);
-    settle();
-    return outcome;
-  }
-  Varbind vb(SubId column, const Oid& index, Value value) {
-    return {&table(), col(column, index), std::move(value)};
-  }
-  SetOutcome set1(SubId column, const Oid& index, Value value) {
-    return set({vb(column, index, std::move(value))});
   }
 
   // The kernel's neighbors as "address dev N state lladdr" lines, for "exactly as it was" checks.

@@ -7,6 +7,7 @@
 #include "tables/ip_scalars.h"
 #include "tables/scalar.h"
 #include "tables/set_request.h"
+#include "tests/tables/ip_tables_test_support.h"
 #include "tests/tables/set_pdu.h"
 
 #include <catch2/catch.hpp>
@@ -17,6 +18,7 @@
 #include <tuple>
 
 using namespace ipmibd::tables;
+using namespace ipmibd::tables::testing;
 using namespace std::chrono_literals;
 using ipmibd::platform::Family;
 using ipmibd::platform::Result;
@@ -50,14 +52,6 @@ enum : SubId {
   kMetric2 = 13,
   kStatus = 17
 };
-enum : std::int32_t {
-  kActive = 1,
-  kNotInService = 2,
-  kNotReady = 3,
-  kCreateAndGo = 4,
-  kCreateAndWait = 5,
-  kDestroy = 6
-};
 
 // A test-only writer whose one action runs a callback when ACTION reaches it: it arms the
 // simulator's fault injection exactly between two route creations of one PDU.
@@ -86,13 +80,8 @@ private:
   std::function<void()> fire_;
 };
 
-struct Fixture {
-  Result error;
-  std::unique_ptr<SimBackend> backend = [this] {
-    ipmibd::platform::sim::SimOptions options;
-    options.manualClock = true;
-    return SimBackend::fromScenario(kScenario, "test", error, options);
-  }();
+struct Fixture : testing::SetPduDriver<Fixture> {
+  std::unique_ptr<SimBackend> backend = makeSim(kScenario);
   InetCidrRouteTable routes;
   IpScalars scalars{IpScalarsOptions{0ms}};
   IpInterfaceTables interfaces;
@@ -105,29 +94,12 @@ struct Fixture {
     REQUIRE(interfaces.attach(*backend).ok());
     settle();
   }
-  void settle() {
-    for (int i = 0; i < 100; ++i) {
-      bool more = backend->dispatch(20ms);
-      more = routes.applyPending(20ms) || more;
-      more = interfaces.applyPending(20ms) || more;
-      if (!more) return;
-    }
-  }
+  void settle() { testing::settle(*backend, routes, interfaces); }
   const MibObject& table() const { return *routes.objects()[1]; }
   static Oid col(SubId column, const Oid& index) {
     return InetCidrRouteTable::entryOid() + Oid{column} + index;
   }
 
-  using Varbind = testing::Varbind;
-  // A whole SET PDU through every phase, then the resulting change events applied.
-  SetOutcome set(const std::vector<Varbind>& varbinds) {
-    SetOutcome outcome = testing::runSetPdu(varbinds, context);
-    settle();
-    return outcome;
-  }
-  SetOutcome setRoute(SubId column, const Oid& index, Value value) {
-    return set({{&table(), col(column, index), std::move(value)}});
-  }
   // The kernel's routes, for "exactly as it was" comparisons.
   std::vector<RouteRow> kernel() {
     std::vector<RouteRow> rows;
@@ -173,35 +145,35 @@ TEST_CASE_METHOD(Fixture, "createAndGo, change Metric1 and IfIndex, destroy", "[
   CHECK(get(kStatus, kRemote) == "INTEGER: 1");
   CHECK(get(kMetric1, kRemote) == "INTEGER: 40");
 
-  REQUIRE(setRoute(kMetric1, kRemote, integer(50)).ok());
+  REQUIRE(set1(kMetric1, kRemote, integer(50)).ok());
   CHECK(route("10.1.0.0/16")->metric == 50);
   CHECK(get(kMetric1, kRemote) == "INTEGER: 50");
-  REQUIRE(setRoute(kIfIndex, kRemote, integer(2)).ok()); // already eth0: no change, no error
-  CHECK(setRoute(kIfIndex, kRemote, integer(99)).error == SetError::InconsistentValue);
+  REQUIRE(set1(kIfIndex, kRemote, integer(2)).ok()); // already eth0: no change, no error
+  CHECK(set1(kIfIndex, kRemote, integer(99)).error == SetError::InconsistentValue);
 
-  REQUIRE(setRoute(kStatus, kRemote, integer(kDestroy)).ok());
+  REQUIRE(set1(kStatus, kRemote, integer(kDestroy)).ok());
   CHECK_FALSE(route("10.1.0.0/16"));
   CHECK(get(kStatus, kRemote) == "noSuchInstance");
   // destroy of a row that does not exist is noError (RFC 2579 state A).
-  CHECK(setRoute(kStatus, kRemote, integer(kDestroy)).ok());
+  CHECK(set1(kStatus, kRemote, integer(kDestroy)).ok());
 }
 
 TEST_CASE_METHOD(Fixture, "createAndGo with RowStatus alone: on-link and discarding routes", "[set][route]") {
-  REQUIRE(setRoute(kStatus, kOnLink, integer(kCreateAndGo)).ok());
+  REQUIRE(set1(kStatus, kOnLink, integer(kCreateAndGo)).ok());
   auto onLink = route("10.2.0.0/16");
   REQUIRE(onLink);
   CHECK(onLink->interfaceIndex == 2);
   CHECK(get(kType, kOnLink) == "INTEGER: 3");
   // Blackhole needs its type: RowStatus alone says nothing about what the row is.
-  CHECK(setRoute(kStatus, kDiscard, integer(kCreateAndGo)).error == SetError::InconsistentValue);
+  CHECK(set1(kStatus, kDiscard, integer(kCreateAndGo)).error == SetError::InconsistentValue);
   REQUIRE(set({{&table(), col(kType, kDiscard), integer(5)},
                {&table(), col(kStatus, kDiscard), integer(kCreateAndGo)}})
               .ok());
   CHECK(route("10.3.0.0/16")->type == ipmibd::platform::RouteType::Blackhole);
   // reject <-> blackhole is a change of an active row; local -> blackhole would move its index.
-  REQUIRE(setRoute(kType, kDiscard, integer(2)).ok());
+  REQUIRE(set1(kType, kDiscard, integer(2)).ok());
   CHECK(route("10.3.0.0/16")->type == ipmibd::platform::RouteType::Unreachable);
-  CHECK(setRoute(kType, kOnLink, integer(5)).error == SetError::InconsistentValue);
+  CHECK(set1(kType, kOnLink, integer(5)).error == SetError::InconsistentValue);
 }
 
 TEST_CASE_METHOD(Fixture, "Every error class, with the error index of the failing varbind", "[set][errors]") {
@@ -367,24 +339,24 @@ TEST_CASE_METHOD(Fixture, "Out-of-band changes between RESERVE2 and ACTION are n
 TEST_CASE_METHOD(Fixture, "createAndWait rows live in the agent until activated, and expire when idle",
                  "[set][createAndWait]") {
   const auto before = kernel();
-  REQUIRE(setRoute(kStatus, kRemote, integer(kCreateAndWait)).ok());
+  REQUIRE(set1(kStatus, kRemote, integer(kCreateAndWait)).ok());
   CHECK(kernel() == before);
   CHECK(get(kStatus, kRemote) == "INTEGER: 2"); // notInService: everything needed is known
   CHECK(get(kType, kRemote) == "INTEGER: 4");
-  CHECK(setRoute(kStatus, kRemote, integer(kCreateAndWait)).error == SetError::InconsistentValue);
-  REQUIRE(setRoute(kMetric1, kRemote, integer(33)).ok());
+  CHECK(set1(kStatus, kRemote, integer(kCreateAndWait)).error == SetError::InconsistentValue);
+  REQUIRE(set1(kMetric1, kRemote, integer(33)).ok());
   CHECK(get(kMetric1, kRemote) == "INTEGER: 33");
-  REQUIRE(setRoute(kStatus, kRemote, integer(kActive)).ok());
+  REQUIRE(set1(kStatus, kRemote, integer(kActive)).ok());
   REQUIRE(route("10.1.0.0/16"));
   CHECK(route("10.1.0.0/16")->metric == 33);
   CHECK(get(kStatus, kRemote) == "INTEGER: 1");
   CHECK(routes.writer().pendingRows() == 0);
 
   // A blackhole row without its type is notReady until the type is set.
-  REQUIRE(setRoute(kStatus, kDiscard, integer(kCreateAndWait)).ok());
+  REQUIRE(set1(kStatus, kDiscard, integer(kCreateAndWait)).ok());
   CHECK(get(kStatus, kDiscard) == "INTEGER: 3");
-  CHECK(setRoute(kStatus, kDiscard, integer(kActive)).error == SetError::InconsistentValue);
-  REQUIRE(setRoute(kType, kDiscard, integer(5)).ok());
+  CHECK(set1(kStatus, kDiscard, integer(kActive)).error == SetError::InconsistentValue);
+  REQUIRE(set1(kType, kDiscard, integer(5)).ok());
   CHECK(get(kStatus, kDiscard) == "INTEGER: 2");
 
   // Idle expiry (rowIdleTimeout, default 300 s), measured from the last SET that touched the row.
@@ -398,15 +370,15 @@ TEST_CASE_METHOD(Fixture, "createAndWait rows live in the agent until activated,
 
 TEST_CASE_METHOD(Fixture, "notInService takes an active route out of the kernel, active puts it back",
                  "[set][createAndWait]") {
-  REQUIRE(setRoute(kStatus, kStatic, integer(kNotInService)).ok());
+  REQUIRE(set1(kStatus, kStatic, integer(kNotInService)).ok());
   CHECK_FALSE(route("203.0.113.0/24"));
   CHECK(get(kStatus, kStatic) == "INTEGER: 2");
   CHECK(get(kMetric1, kStatic) == "INTEGER: 7");
-  REQUIRE(setRoute(kStatus, kStatic, integer(kActive)).ok());
+  REQUIRE(set1(kStatus, kStatic, integer(kActive)).ok());
   REQUIRE(route("203.0.113.0/24"));
   CHECK(route("203.0.113.0/24")->metric == 7);
-  REQUIRE(setRoute(kStatus, kStatic, integer(kNotInService)).ok());
-  REQUIRE(setRoute(kStatus, kStatic, integer(kDestroy)).ok());
+  REQUIRE(set1(kStatus, kStatic, integer(kNotInService)).ok());
+  REQUIRE(set1(kStatus, kStatic, integer(kDestroy)).ok());
   CHECK(get(kStatus, kStatic) == "noSuchInstance");
 }
 

@@ -39,9 +39,9 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_with_snmpd import (OURS_PORT, ROUTE_ENTRY, SNMP_ENV, disabled_modules,  # noqa: E402
-                                parse_route_index, route_oid, walk)
-from netns_lab import (Lab, LabError, Netns, _ber_int, _ber_oid, _read_tlv, _tlv, run,  # noqa: E402
+from compare_with_snmpd import (OURS_PORT, ROUTE_ENTRY, parse_route_index, route_oid, start_ours,  # noqa: E402
+                                walk)
+from netns_lab import (Lab, LabError, Netns, _ber_int, _ber_oid, _read_tlv, _tlv,  # noqa: E402
                        wait_for)
 
 CHURN_CHANGES = 100_000
@@ -189,31 +189,8 @@ def build(lab):
 
 
 def start_agents(lab, ns, ipmibd):
-    """A private master inside the namespace (IP modules disabled) and ipmibd on its AgentX socket."""
-    sock, conf = lab.path("agentx.sock"), lab.path("master.conf")
-    with open(conf, "w") as f:
-        f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\nrocommunity public 127.0.0.1\n"
-                "dontLogTCPWrappersConnects yes\n")
-    master = lab.spawn(["ip", "netns", "exec", ns, "snmpd", "-f", "-Lf", lab.path("master.log"), "-C", "-c", conf,
-                        "-I", "-" + disabled_modules(), "-p", lab.path("master.pid"),
-                        f"udp:127.0.0.1:{OURS_PORT}"], "master.out", env=SNMP_ENV)
-    wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="AgentX socket")
-    if master.poll() is not None:
-        raise LabError("master snmpd exited:\n" + lab.log_tail("master.log"))
-    iconf = lab.path("ipmibd.conf")
-    with open(iconf, "w") as f:
-        f.write(f"backend linux netns {ns}\n")
-    agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", iconf, "-x", sock],
-                      "ipmibd.out", env=SNMP_ENV)
-    loading = (1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 42, 1, 7, 1, 5)
-
-    def loaded():
-        if agent.poll() is not None:
-            raise LabError("ipmibd exited:\n" + lab.log_tail("ipmibd.log"))
-        rows = walk(ns, OURS_PORT, loading, check=False)
-        return rows and all(v == 2 for _, _, v in rows)  # every ipmibdTableLoading false(2)
-    wait_for(loaded, 20, interval=0.1, what="ipmibd to register and load its tables")
-    return agent
+    """compare_with_snmpd's private in-namespace master and ipmibd, with only the main route table."""
+    return start_ours(lab, ns, ipmibd, conf_lines="", load_timeout=20)
 
 
 def column(ns, col, tool="snmpbulkwalk"):

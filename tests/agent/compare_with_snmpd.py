@@ -30,7 +30,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -284,7 +283,14 @@ def disabled_modules():
     return res.stdout.strip()
 
 
-def start_ours(lab, ns, ipmibd):
+# `routeTable local` as well: Debian's IPv6 half serves every kernel table (see local-table-v4).
+OURS_CONF = "routeTable main\nrouteTable local\nagentxPingInterval 1\n"
+
+
+def start_ours(lab, ns, ipmibd, conf_lines=OURS_CONF, load_timeout=15):
+    """A private master inside the namespace (IP modules disabled) on OURS_PORT and ipmibd on its
+    AgentX socket with `backend linux netns NS` plus conf_lines; returns ipmibd's process once every
+    table has loaded."""
     sock = lab.path("agentx.sock")
     conf = lab.path("master.conf")
     with open(conf, "w") as f:
@@ -295,10 +301,9 @@ def start_ours(lab, ns, ipmibd):
     wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="AgentX socket")
     if master.poll() is not None:
         raise LabError("master snmpd exited:\n" + lab.log_tail("master.log"))
-    # `routeTable local` as well: Debian's IPv6 half serves every kernel table (see local-table-v4).
     iconf = lab.path("ipmibd.conf")
     with open(iconf, "w") as f:
-        f.write(f"backend linux netns {ns}\nrouteTable main\nrouteTable local\nagentxPingInterval 1\n")
+        f.write(f"backend linux netns {ns}\n{conf_lines}")
     agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", iconf, "-x", sock],
                       "ipmibd.out", env=SNMP_ENV)
     info = (1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 42, 1)
@@ -308,7 +313,8 @@ def start_ours(lab, ns, ipmibd):
             raise LabError("ipmibd exited:\n" + lab.log_tail("ipmibd.log"))
         rows = walk(ns, OURS_PORT, info + (7, 1, 5), check=False)
         return rows and all(v == 2 for _, _, v in rows)  # every ipmibdTableLoading false(2)
-    wait_for(loaded, 15, interval=0.1, what="ipmibd to register and load its tables")
+    wait_for(loaded, load_timeout, interval=0.1, what="ipmibd to register and load its tables")
+    return agent
 
 
 def snmpget(ns, port, oid):

@@ -15,7 +15,6 @@ import argparse
 import os
 import shutil
 import socket
-import struct
 import subprocess
 import sys
 import tempfile

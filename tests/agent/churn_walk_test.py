@@ -30,7 +30,6 @@ import ipaddress
 import json
 import os
 import random
-import shutil
 import socket
 import subprocess
 import sys
@@ -41,8 +40,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_with_snmpd import (OURS_PORT, ROUTE_ENTRY, parse_route_index, route_oid, start_ours,  # noqa: E402
                                 walk)
-from netns_lab import (Lab, LabError, Netns, _ber_int, _ber_oid, _read_tlv, _tlv,  # noqa: E402
-                       wait_for)
+from netns_lab import (Lab, LabError, Netns, _ber_int, _ber_oid, _read_tlv, _tlv, ipmibd_argument,  # noqa: E402
+                       report_failure, wait_for)
 
 CHURN_CHANGES = 100_000
 RESYNCS = (1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 42, 1, 3, 0)  # ipmibdResyncs.0 (event buffer overruns)
@@ -368,17 +367,7 @@ def served_set(rows):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    ipmibd = os.path.abspath(sys.argv[1])
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces)")
-        return 77
-    for tool in ("snmpd", "snmpbulkwalk", "snmpwalk", "ip"):
-        if not shutil.which(tool):
-            print(f"SKIP: {tool} not installed")
-            return 77
+    ipmibd = ipmibd_argument(__doc__, ("snmpd", "snmpbulkwalk", "snmpwalk", "ip"))
     started = time.monotonic()
     lab = Lab("chn")
     try:
@@ -475,19 +464,12 @@ def main():
         if not (state.versions["A"] and state.versions["B"]):
             state.fail(f"GETs never saw both versions of the flapping rows: {state.versions}")
         if state.failures:
-            print(f"FAIL: {len(state.failures)} failure(s):")
-            for f in state.failures[:20]:
-                print(f"  {f}")
-            for log in ("ipmibd.log", "master.log"):
-                print(f"--- {log}\n{lab.log_tail(log, 15)}")
-            return 1
+            failures = "".join(f"\n  {f}" for f in state.failures[:20])
+            return report_failure(lab, f"FAIL: {len(state.failures)} failure(s):{failures}", lines=15)
         print("PASS")
         return 0
     except LabError as e:
-        print(f"FAIL: {e}")
-        for log in ("ipmibd.log", "master.log"):
-            print(f"--- {log}\n{lab.log_tail(log, 15)}")
-        return 1
+        return report_failure(lab, f"FAIL: {e}", lines=15)
     finally:
         lab.close()
 

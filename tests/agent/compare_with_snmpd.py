@@ -27,14 +27,14 @@ Set IPMIBD_KEEP_TMP=1 to keep the logs and walks (the namespaces are always dele
 import ipaddress
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import Lab, LabError, SnmpGetClient, parse_walk, ping, run, wait_for  # noqa: E402
+from netns_lab import (Lab, LabError, SnmpGetClient, ipmibd_argument, parse_walk, ping, report_failure, run,  # noqa: E402
+                       wait_for)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 IP = (1, 3, 6, 1, 2, 1, 4)
@@ -734,17 +734,7 @@ def churn_walks(lab, ns, report):
 
 # ---- main --------------------------------------------------------------------------------------
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    ipmibd = os.path.abspath(sys.argv[1])
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces)")
-        return 77
-    for tool in ("snmpd", "snmpbulkwalk", "snmpwalk", "snmpget", "ip", "sysctl"):
-        if not shutil.which(tool):
-            print(f"SKIP: {tool} not installed")
-            return 77
+    ipmibd = ipmibd_argument(__doc__, ("snmpd", "snmpbulkwalk", "snmpwalk", "snmpget", "ip", "sysctl"))
     started = time.monotonic()
     lab = Lab("ipc")
     try:
@@ -839,12 +829,9 @@ def main():
             print(f"  {tool:12s} {n:6d} {churned:5d} {elapsed:6.2f}")
         print(f"\ntotal {time.monotonic() - started:.1f} s")
         if report.failures:
-            print(f"\nFAIL: {len(report.failures)} unexplained difference(s):")
-            for f in report.failures:
-                print(f"  {f}")
-            for log in ("ipmibd.log", "master.log"):
-                print(f"--- {log}\n{lab.log_tail(log, 10)}")
-            return 1
+            failures = "".join(f"\n  {f}" for f in report.failures)
+            return report_failure(lab, f"\nFAIL: {len(report.failures)} unexplained difference(s):{failures}",
+                                  lines=10)
         print("PASS")
         return 0
     finally:

@@ -24,7 +24,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import Lab, LabError, parse_walk, run, start_ipmibd, start_master, wait_for  # noqa: E402
+from netns_lab import Lab, LabError, parse_walk, report_failure, run, start_ipmibd, start_master, wait_for  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 IP = (1, 3, 6, 1, 2, 1, 4)
@@ -319,10 +319,7 @@ def main():
         print("PASS")
         return 0
     except LabError as e:
-        print(f"FAIL (seed {seed}): {e}")
-        for log in ("ipmibd.log", "master.log"):
-            print(f"--- {log}\n{lab.log_tail(log)}")
-        return 1
+        return report_failure(lab, f"FAIL (seed {seed}): {e}")
     finally:
         lab.close()
 

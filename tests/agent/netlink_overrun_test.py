@@ -13,13 +13,13 @@ again for a flood of deletions.
 import ipaddress
 import json
 import os
-import shutil
 import signal
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import Lab, LabError, parse_walk, run, start_ipmibd, start_master, wait_for  # noqa: E402
+from netns_lab import (Lab, LabError, ipmibd_argument, parse_walk, report_failure, run, start_ipmibd,  # noqa: E402
+                       start_master, wait_for)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ROUTE_IFINDEX = (1, 3, 6, 1, 2, 1, 4, 24, 7, 1, 7)  # inetCidrRouteIfIndex
@@ -120,17 +120,7 @@ def converge(lab, ns, port, agent, after, what):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    ipmibd = os.path.abspath(sys.argv[1])
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces)")
-        return 77
-    for tool in ("snmpd", "snmpbulkwalk", "snmpget", "ip"):
-        if not shutil.which(tool):
-            print(f"SKIP: {tool} not installed")
-            return 77
+    ipmibd = ipmibd_argument(__doc__, ("snmpd", "snmpbulkwalk", "snmpget", "ip"))
     lab = Lab("ovr")
     try:
         try:
@@ -160,10 +150,7 @@ def main():
         print("PASS")
         return 0
     except LabError as e:
-        print(f"FAIL: {e}")
-        for log in ("ipmibd.log", "master.log"):
-            print(f"--- {log}\n{lab.log_tail(log)}")
-        return 1
+        return report_failure(lab, f"FAIL: {e}")
     finally:
         lab.close()
 

@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -168,6 +169,30 @@ def wait_for(predicate, timeout, interval=0.05, what="condition"):
 
 # ---- ICMP echo (there is no ping binary on the test hosts) ------------------------------------
 _ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def ipmibd_argument(doc, tools):
+    """The ipmibd path, the script's one argument; otherwise exits 2 with the usage (doc). Exits 77,
+    ctest's SKIP code, when not root (network namespaces) or when one of `tools` is not installed."""
+    if len(sys.argv) != 2:
+        print(doc)
+        sys.exit(2)
+    if os.geteuid() != 0:
+        print("SKIP: needs root (network namespaces)")
+        sys.exit(77)
+    for tool in tools:
+        if not shutil.which(tool):
+            print(f"SKIP: {tool} not installed")
+            sys.exit(77)
+    return os.path.abspath(sys.argv[1])
+
+
+def report_failure(lab, message, logs=("ipmibd.log", "master.log"), lines=30):
+    """Prints message and the tail of each log in the lab directory; returns 1 (the exit code)."""
+    print(message)
+    for log in logs:
+        print(f"--- {log}\n{lab.log_tail(log, lines)}")
+    return 1
 
 
 def free_udp_port():

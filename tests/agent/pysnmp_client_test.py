@@ -10,7 +10,6 @@ ACTION (an interface that is down) -> commitFailed on varbind 3 and nothing appl
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -32,7 +31,8 @@ except ImportError:
     print("SKIP: pysnmp (python3-pysnmp4) not installed")
     sys.exit(77)
 
-from netns_lab import Lab, LabError, parse_walk, run, start_ipmibd, start_master, wait_for  # noqa: E402
+from netns_lab import (Lab, LabError, ipmibd_argument, parse_walk, run, start_ipmibd, start_master,  # noqa: E402
+                       wait_for)
 
 ENTRY = (1, 3, 6, 1, 2, 1, 4, 24, 7, 1)  # inetCidrRouteEntry
 NET_ENTRY = (1, 3, 6, 1, 2, 1, 4, 35, 1)  # ipNetToPhysicalEntry
@@ -124,17 +124,7 @@ def kernel_routes(lab, ns):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    ipmibd = os.path.abspath(sys.argv[1])
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces)")
-        return 77
-    for tool in ("snmpd", "snmpbulkwalk", "ip"):
-        if not shutil.which(tool):
-            print(f"SKIP: {tool} not installed")
-            return 77
+    ipmibd = ipmibd_argument(__doc__, ("snmpd", "snmpbulkwalk", "ip"))
     lab = Lab("ips")
     try:
         ns = lab.netns("n")

@@ -8,7 +8,6 @@ varbinds sysUpTime.0, snmpTrapOID.0, ipmibdNotifyChangeKind.0 and inetCidrRouteI
 / Status of the route's instance, with their SMI types (the same checks as notification_test.sh)."""
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -35,7 +34,7 @@ except ImportError:
     print("SKIP: pysnmp (python3-pysnmp4) not installed")
     sys.exit(77)
 
-from netns_lab import Lab, LabError, run, start_ipmibd, start_master, wait_for  # noqa: E402
+from netns_lab import Lab, LabError, ipmibd_argument, run, start_ipmibd, start_master, wait_for  # noqa: E402
 
 SYS_UPTIME = (1, 3, 6, 1, 2, 1, 1, 3, 0)
 TRAP_OID = (1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0)
@@ -110,17 +109,7 @@ def typed(value):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    ipmibd = os.path.abspath(sys.argv[1])
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces)")
-        return 77
-    for tool in ("snmpd", "snmpget", "ip"):
-        if not shutil.which(tool):
-            print(f"SKIP: {tool} not installed")
-            return 77
+    ipmibd = ipmibd_argument(__doc__, ("snmpd", "snmpget", "ip"))
     lab = Lab("ipr")
     try:
         ns = lab.netns("n")

@@ -12,8 +12,10 @@ FILE="$WORK/lib/state"
 kills=0 a=0 b=0 stale=0
 end=$((SECONDS + 10))
 while [ "$kills" -lt 20 ] || { [ "$kills" -lt 200 ] && [ "$SECONDS" -lt "$end" ]; }; do
-  "$WRITER" write "$FILE" &
+  "$WRITER" write "$FILE" >"$WORK/saving" &
   pid=$!
+  # Kill during saves, not during start-up: wait for the writer's "saving" line.
+  for _ in $(seq 500); do [ -s "$WORK/saving" ] && break; sleep 0.01; done
   # The first run must get a complete state written before it dies.
   if [ "$kills" -eq 0 ]; then
     for _ in $(seq 100); do [ -f "$FILE" ] && break; sleep 0.05; done

@@ -56,8 +56,8 @@ expect_refused() {
   local before after out
   before=$(addrs)
   out=$(setp "$@") && fail "SET $* succeeded, expected $reason"
-  echo "$out" | grep -q "^Reason: $reason" || fail "SET $* gave: $out (expected $reason)"
-  echo "$out" | grep -qx "Failed object: \.$failed" || fail "SET $* gave: $out (expected failed object $failed)"
+  grep -q "^Reason: $reason" <<<"$out" || fail "SET $* gave: $out (expected $reason)"
+  grep -qx "Failed object: \.$failed" <<<"$out" || fail "SET $* gave: $out (expected failed object $failed)"
   after=$(addrs)
   [ "$before" = "$after" ] || fail "refused SET $* changed the addresses: $(diff <(echo "$before") <(echo "$after"))"
 }

@@ -184,7 +184,7 @@ UA=1.4.198.51.100.0.25.2.0.0.1.4.192.0.2.1
 UB=1.4.198.51.100.128.25.2.0.0.1.4.192.0.2.1
 UC=1.4.203.0.113.0.26.3.0.0.$D2.1.4.0.0.0.0
 out=$(setp "$RT.17.$UA" i 4 "$RT.17.$UB" i 4 "$RT.17.$UC" i 4 "$RT.8.$UC" i 3) && fail "SET via a down interface succeeded"
-echo "$out" | grep -q "Reason: commitFailed" || fail "SET via a down interface gave: $out (expected commitFailed)"
+grep -q "Reason: commitFailed" <<<"$out" || fail "SET via a down interface gave: $out (expected commitFailed)"
 [ -z "$(ip -n "$NS" route show root 198.51.100.0/24)" ] || fail "undone SET left routes: $(ip -n "$NS" route)"
 # A marker change afterwards: once its notification is in, nothing for the undone rows came before it.
 ip -n "$NS" route add 192.0.2.128/25 dev d0 proto static

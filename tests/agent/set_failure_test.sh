@@ -52,8 +52,8 @@ expect_error() {
   shift 2
   local out
   out=$(setp "$@") && fail "SET $* succeeded, expected $status"
-  echo "$out" | grep -Eq "Reason: $status( |\$)" || fail "SET gave: $out (expected $status)"
-  echo "$out" | grep -q "Failed object: \\.$failed\$" || fail "SET gave: $out (expected the error on .$failed)"
+  grep -Eq "Reason: $status( |\$)" <<<"$out" || fail "SET gave: $out (expected $status)"
+  grep -q "Failed object: \\.$failed\$" <<<"$out" || fail "SET gave: $out (expected the error on .$failed)"
 }
 
 # settle: a successful create and destroy of R4 seen through GET; the simulator publishes changes in
@@ -92,9 +92,9 @@ grep -q "SET ACTION: undoFailed (varbind 3): 'create unicast route 203.0.113.48/
   "$WORK/ipmibd.log" || fail "no undoFailed report naming what remains in the log"
 settle
 rows=$(cidr_rows)
-echo "$rows" | grep -qx "$ENTRY.17.$R1" || fail "after undoFailed the first route should remain: $rows"
-echo "$rows" | grep -qx "$ENTRY.17.$R2" && fail "after undoFailed the second route should be gone: $rows"
-echo "$rows" | grep -qx "$ENTRY.17.$R3" && fail "the failed third route exists: $rows"
+grep -qx "$ENTRY.17.$R1" <<<"$rows" || fail "after undoFailed the first route should remain: $rows"
+grep -qx "$ENTRY.17.$R2" <<<"$rows" && fail "after undoFailed the second route should be gone: $rows"
+grep -qx "$ENTRY.17.$R3" <<<"$rows" && fail "the failed third route exists: $rows"
 
 # (c) A valid ipDefaultTTL SET and a failing route create in one PDU: the TTL change is undone.
 # (d) Refusals in RESERVE on the last varbind: wrongType (RESERVE1) and a next hop on no

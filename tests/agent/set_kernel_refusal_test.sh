@@ -42,8 +42,8 @@ expect_error() {
   routes_before=$(routes)
   neighbors_before=$(neighbors)
   out=$(setp "$@") && fail "SET $* succeeded, expected $status"
-  echo "$out" | grep -Eq "Reason: $status( |\$)" || fail "SET gave: $out (expected $status)"
-  echo "$out" | grep -q "Failed object: \\.$failed\$" || fail "SET gave: $out (expected the error on .$failed)"
+  grep -Eq "Reason: $status( |\$)" <<<"$out" || fail "SET gave: $out (expected $status)"
+  grep -q "Failed object: \\.$failed\$" <<<"$out" || fail "SET gave: $out (expected the error on .$failed)"
   [ "$routes_before" = "$(routes)" ] || fail "SET changed the routes: $(diff <(echo "$routes_before") <(routes))"
   [ "$neighbors_before" = "$(neighbors)" ] ||
     fail "SET changed the neighbors: $(diff <(echo "$neighbors_before") <(neighbors))"

@@ -28,7 +28,7 @@ expect_refused() {
   local before after out
   before=$(routes)
   out=$(setp "$@") && fail "SET $* succeeded, expected $reason"
-  echo "$out" | grep -q "Reason: $reason" || fail "SET $* gave: $out (expected $reason)"
+  grep -q "Reason: $reason" <<<"$out" || fail "SET $* gave: $out (expected $reason)"
   after=$(routes)
   [ "$before" = "$after" ] || fail "refused SET $* changed the routes: $(diff <(echo "$before") <(echo "$after"))"
 }
@@ -66,7 +66,7 @@ expect_refused inconsistentValue "$ENTRY.17.1.4.10.9.0.0.16.2.0.0.1.4.203.0.113.
 expect_refused inconsistentValue "$ENTRY.17.1.4.192.0.2.0.24.3.0.0.$D0.1.4.0.0.0.0" i 6
 # All or nothing: a good create and a bad one in one PDU; the error index names the second.
 out=$(setp "$ENTRY.17.$R" i 4 "$ENTRY.17.1.4.10.9.0.0.16.2.0.0.1.4.203.0.113.9" i 4) && fail "mixed PDU succeeded"
-echo "$out" | grep -q "Failed object: .*203.0.113.9" || fail "wrong failed object: $out"
+grep -q "Failed object: .*203.0.113.9" <<<"$out" || fail "wrong failed object: $out"
 [ -z "$(ip -n "$NS" route show 10.1.0.0/16)" ] || fail "mixed PDU left the good route"
 # Not enabled by writeAccess: Net-SNMP refuses it before ipmibd sees it.
 expect_refused notWritable 1.3.6.1.2.1.4.1.0 i 1
@@ -92,7 +92,7 @@ wait_get "$NE.4.$N" "02 00 00 AA 00 02"
 # Refused: a 5-byte address on an Ethernet link; the kernel's neighbors stay exactly as they were.
 before=$(ip -j -n "$NS" neigh show | python3 -m json.tool)
 out=$(setp "$NE.4.$N" x 0200aa0003) && fail "5-byte PhysAddress accepted"
-echo "$out" | grep -q "Reason: wrongLength" || fail "5-byte PhysAddress gave: $out (expected wrongLength)"
+grep -q "Reason: wrongLength" <<<"$out" || fail "5-byte PhysAddress gave: $out (expected wrongLength)"
 after=$(ip -j -n "$NS" neigh show | python3 -m json.tool)
 [ "$before" = "$after" ] || fail "refused neighbor SET changed neighbors: $(diff <(echo "$before") <(echo "$after"))"
 setp "$NE.6.$N" i 2 >/dev/null || fail "Type invalid(2) refused"

@@ -49,7 +49,7 @@ ss snmpget 1.3.6.1.2.1.1.3.0 | grep -q "Timeticks: ([0-9]" || fail "sysUpTime.0:
 # 2. Access control: a wrong community gets no answer (v2c: the request is dropped, a timeout).
 out=$(snmpget -v2c -c wrong -On -t 1 -r 0 "127.0.0.1:$SPORT" "$ROUTE_NUMBER" 2>&1) &&
   fail "wrong community answered: $out"
-echo "$out" | grep -q "Timeout" || fail "wrong community: $out"
+grep -q "Timeout" <<<"$out" || fail "wrong community: $out"
 # SNMPv3 authPriv user: answers; the same user with a wrong passphrase does not.
 v3() { snmpget -v3 -l authPriv -u ipmibdv3 -a SHA -A "$1" -x AES -X ipmibd-priv-pass -On -t 2 -r 0 \
   "127.0.0.1:$SPORT" "$ROUTE_NUMBER" 2>&1; }
@@ -61,7 +61,7 @@ v3 wrong-auth-pass | grep -q "Gauge32" && fail "SNMPv3 with a wrong passphrase a
 R=1.4.10.1.0.0.16.2.0.0.1.4.192.0.2.1
 setc() { snmpset -v2c -c "$1" -On -t 2 -r 0 "127.0.0.1:$SPORT" "${@:2}" 2>&1; }
 out=$(setc public "$ENTRY.17.$R" i 4) && fail "SET through the read-only community succeeded: $out"
-echo "$out" | grep -Eq "noAccess|notWritable|authorizationError" || fail "read-only SET: $out"
+grep -Eq "noAccess|notWritable|authorizationError" <<<"$out" || fail "read-only SET: $out"
 out=$(setc wrong "$ENTRY.17.$R" i 4) && fail "SET with a wrong community succeeded: $out"
 ss snmpget "$ENTRY.17.$R" | grep -q "No Such Instance" || fail "a refused SET created the row"
 setc private "$ENTRY.17.$R" i 4 "$ENTRY.12.$R" i 40 >/dev/null || fail "createAndGo: $(setc private "$ENTRY.17.$R" i 4)"

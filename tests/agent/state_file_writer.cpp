@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
   const StateFile file(argv[2]);
   const State a = makeState(true), b = makeState(false);
   if (std::strcmp(argv[1], "write") == 0) {
+    // The test kills at random moments after this line, not during start-up (slow when sanitized).
+    std::puts("saving");
+    std::fflush(stdout);
     for (bool which = true;; which = !which) {
       std::string error;
       if (!file.save(which ? a : b, error)) {

@@ -1,6 +1,8 @@
 # Helpers for the agent integration tests: a private snmpd master on a free loopback port and an
 # ipmibd subagent, both in a unique temporary directory that is removed on exit.
 set -euo pipefail
+# set -e ends a test silently at an unguarded failing command (an snmpget in $(...), say): name it.
+trap 'echo "FAIL: line $LINENO: \"$BASH_COMMAND\" exited with status $?" >&2' ERR
 
 TESTLIB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=../../conf/snmpd-disabled-modules.sh

@@ -1,4 +1,5 @@
-// The notification rate limit: fixed one-second windows, storm detection and per-table summaries.
+// The notification rate limit: a sliding one-second limit, storm detection and per-table summaries
+// over one-second windows.
 #include "tables/notification_limiter.h"
 
 namespace ipmibd::tables {
@@ -12,8 +13,8 @@ void NotificationLimiter::roll(Clock::time_point now) {
     for (const auto& [table, counts] : counts_)
       if (counts.total() > 0) ready_.push_back(coalescedNotification(table, counts));
     counts_.clear();
-    storm_ = changes_ > perSecond_;
-    admitted_ = 0;
+    storm_ = changes_ > perSecond_ || refused_;
+    refused_ = false;
     changes_ = 0;
     // After a quiet spell the next window starts with the next change, not on the old grid.
     if (now >= *windowStart_ + 2 * kWindow)
@@ -26,9 +27,15 @@ void NotificationLimiter::roll(Clock::time_point now) {
 bool NotificationLimiter::admit(NotifyTable table, RowEvent event, Clock::time_point now) {
   roll(now);
   ++changes_;
-  if (!storm_ && admitted_ < perSecond_) {
-    ++admitted_;
+  if (!saturated(now)) {
+    recent_.push_back(now);
     return true;
+  }
+  if (!storm_) {
+    // The first refusal: the rest of this window only counts, so a flood that began late in the
+    // previous window gets no fresh allowance when old admissions age out.
+    storm_ = true;
+    refused_ = true;
   }
   counts_[table].count(event);
   ++coalesced_;
@@ -37,7 +44,9 @@ bool NotificationLimiter::admit(NotifyTable table, RowEvent event, Clock::time_p
 
 bool NotificationLimiter::saturated(Clock::time_point now) {
   roll(now);
-  return storm_ || admitted_ >= perSecond_;
+  while (!recent_.empty() && recent_.front() + kWindow <= now)
+    recent_.pop_front();
+  return storm_ || recent_.size() >= perSecond_;
 }
 
 std::vector<Notification> NotificationLimiter::due(Clock::time_point now) {

@@ -6,17 +6,21 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <vector>
 
 namespace ipmibd::tables {
 
-// Time is passed in (a manual clock in tests). Windows are one second long and start with the
-// first change after a quiet spell. A window that saw more than `perSecond` changes makes the
-// next one a storm window: it sends no per-row notification at all, so a flap of 500,000 routes
-// yields at most `perSecond` per-row notifications before the storm is noticed, then one summary
-// per table and second. The storm ends after a window with at most `perSecond` changes.
+// Time is passed in (a manual clock in tests). Summary windows are one second long and start with
+// the first change after a quiet spell. Per-row notifications are limited over a sliding second
+// (never more than `perSecond` in any one-second span, also across a window boundary); the first
+// change refused by that limit makes the rest of its window a storm, and a window that saw more than
+// `perSecond` changes makes the next one a storm window: it sends no per-row notification at all.
+// So a flap of 500,000 routes yields at most `perSecond` per-row notifications before the storm is
+// noticed, however it straddles the windows, then one summary per table and second. The storm ends
+// after a window with at most `perSecond` changes and no refusal.
 class NotificationLimiter {
 public:
   using Clock = std::chrono::steady_clock;
@@ -42,9 +46,10 @@ private:
 
   std::uint32_t perSecond_;
   std::optional<Clock::time_point> windowStart_;
-  std::uint32_t admitted_ = 0; // per-row notifications in this window
-  std::uint64_t changes_ = 0;  // all changes seen in this window
-  bool storm_ = false;         // this window sends summaries only
+  std::deque<Clock::time_point> recent_; // when the per-row notifications of the last second went
+  std::uint64_t changes_ = 0;            // all changes seen in this window
+  bool refused_ = false;                 // this window refused a change for the rate
+  bool storm_ = false;                   // this window sends summaries only
   std::map<NotifyTable, CoalescedCounts> counts_;
   std::vector<Notification> ready_; // summaries of ended windows not yet taken
   std::uint64_t coalesced_ = 0;

@@ -171,6 +171,31 @@ TEST_CASE("limiter: N per second, then a storm with one summary per table and se
   CHECK(limiter.coalesced() == 9);
 }
 
+TEST_CASE("limiter: a flood straddling a window boundary gets no second allowance", "[notify]") {
+  NotificationLimiter limiter(3);
+  const Clock::time_point t0{std::chrono::hours(1)};
+  auto admit = [&](Clock::duration at) {
+    return limiter.admit(NotifyTable::Route, RowEvent::Added, t0 + at);
+  };
+  // Window 1 [t0, t0+1s): three changes, none refused, so window 2 is no storm window.
+  CHECK(admit(0ms));
+  CHECK(admit(990ms));
+  CHECK(admit(995ms));
+  // The flood starts in window 2: one admission is left in the sliding second, then nothing per row
+  // for the rest of the window, also once the 990/995 ms admissions have aged out.
+  int admitted = 0;
+  for (int i = 0; i < 98; ++i)
+    admitted += admit(1005ms + 10ms * i) ? 1 : 0;
+  CHECK(admitted == 1);
+  CHECK(limiter.storm());
+  CHECK(limiter.coalesced() == 97);
+  // Window 3 follows a window with a refusal: a storm too.
+  CHECK_FALSE(admit(2100ms));
+  // A quiet window later, per-row notifications flow again.
+  CHECK(limiter.due(t0 + 3s).size() == 2); // windows 2 and 3
+  CHECK(admit(3500ms));
+}
+
 TEST_CASE("limiter: a flood of 100000 changes gives N rows and one summary", "[notify]") {
   ManualClock clock;
   NotifierOptions options;

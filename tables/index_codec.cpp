@@ -59,12 +59,17 @@ std::basic_string<std::uint8_t> InetAddress::octets() const {
   return out;
 }
 
+// The same octets as octets(), appended in place: this runs once or twice per row of a million-row
+// route table load, where a temporary string per IPv6 address was a measurable share.
 void encodeInetAddressIndex(Oid& out, const InetAddress& address) {
   out.append(SubId(address.type));
-  std::basic_string<std::uint8_t> octets = address.octets();
-  out.append(SubId(octets.size()));
-  for (std::uint8_t b : octets)
-    out.append(b);
+  const bool zoned = hasZone(address.type);
+  out.append(SubId(address.length + (zoned ? 4u : 0u)));
+  for (std::size_t i = 0; i < address.length; ++i)
+    out.append(address.bytes[i]);
+  if (zoned)
+    for (int shift = 24; shift >= 0; shift -= 8)
+      out.append(SubId(std::uint8_t(address.zone >> shift)));
 }
 
 void encodeOidIndex(Oid& out, const Oid& value) {

@@ -3,8 +3,13 @@
 //
 //   route_parse_bench [MESSAGES]            synthetic decode (default 1,000,000)
 //   route_parse_bench --kernel [ROUTES]     real-kernel load (default 100,000; needs root)
+//   route_parse_bench --netns NAME          the same start-up phases over the routes already in
+//                                           namespace NAME, plus the inetCidrRouteTable load
+//                                           (wall and process CPU time per phase)
 #include "platform/linux/linux_backend.h"
+#include "platform/linux/route_shadow.h"
 #include "platform/linux/rtnl_decode.h"
+#include "tables/inet_cidr_route_table.h"
 #include "tests/platform/linux/test_namespace.h"
 
 #include <libmnl/libmnl.h>
@@ -13,9 +18,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -162,9 +169,72 @@ int kernelBench(std::size_t count) {
   return r.ok() && table.size() >= count ? 0 : 1;
 }
 
+double cpuSeconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
+// One start-up phase's wall and CPU seconds (CPU includes the kernel's work for our dumps).
+class Phase {
+public:
+  Phase() : wall_(std::chrono::steady_clock::now()), cpu_(cpuSeconds()) {}
+  void print(const char* name) const {
+    std::printf("netns: %-40s wall %.3f s, cpu %.3f s\n", name,
+                Seconds(std::chrono::steady_clock::now() - wall_).count(), cpuSeconds() - cpu_);
+  }
+
+private:
+  std::chrono::steady_clock::time_point wall_;
+  double cpu_;
+};
+
+int netnsBench(const std::string& netns) {
+  LinuxOptions options;
+  options.netns = netns;
+  Result error;
+  const Phase total;
+  Phase phase;
+  auto backend = LinuxBackend::open(options, error);
+  if (!backend) {
+    std::printf("netns: open failed: %s\n", error.toString().c_str());
+    return 1;
+  }
+  phase.print("LinuxBackend::open");
+  phase = Phase();
+  ipmibd::tables::InetCidrRouteTable table;
+  const Result r = table.attach(*backend);
+  phase.print("InetCidrRouteTable::attach (route dump)");
+  phase = Phase();
+  while (table.applyPending(std::chrono::milliseconds(50))) {}
+  phase.print("table load (applyPending)");
+  total.print("total");
+  std::printf("netns: %zu rows, %s\n", table.rowCount(), r.toString().c_str());
+
+  // The longest single route event in a shadow of this size: changes to distinct routes pile up
+  // in its delta until it is merged into the sorted vector (an O(n) pass, while requests wait).
+  std::vector<RouteRow> rows;
+  if (!backend->getIpForwardTable2(Family::Unspecified, rows).ok()) return 1;
+  RouteShadow shadow;
+  shadow.reconcile(rows, nullptr, Clock::now());
+  double longest = 0, sum = 0;
+  const std::size_t changes = std::min<std::size_t>(rows.size(), 3 * (rows.size() / 64 + 1024));
+  for (std::size_t i = 0; i < changes; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    shadow.put(packKey(rows[i * (rows.size() / changes)]), RouteShadow::Value{i, Clock::now(), {}});
+    const double seconds = Seconds(std::chrono::steady_clock::now() - start).count();
+    longest = std::max(longest, seconds);
+    sum += seconds;
+  }
+  std::printf("netns: %zu route changes to distinct routes: mean %.1f us, longest %.1f ms\n", changes,
+              sum / double(changes) * 1e6, longest * 1e3);
+  return r.ok() ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 3 && std::string(argv[1]) == "--netns") return netnsBench(argv[2]);
   if (argc >= 2 && std::string(argv[1]) == "--kernel")
     return kernelBench(argc >= 3 ? std::stoul(argv[2]) : 100000);
   return syntheticBench(argc >= 2 ? std::stoul(argv[1]) : 1000000);

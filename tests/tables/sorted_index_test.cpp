@@ -5,6 +5,7 @@
 
 #include <map>
 #include <random>
+#include <vector>
 
 using namespace ipmibd::tables;
 
@@ -68,4 +69,24 @@ TEST_CASE("SortedIndex agrees with std::map under random churn", "[sorted_index]
     }
   }
   CHECK(index.size() == reference.size());
+}
+
+TEST_CASE("SortedIndex appends only keys past every row", "[sorted_index]") {
+  SortedIndex<int> index;
+  CHECK(index.appendIfLast(encodeIndexKey(Oid{2}.view()), 2)); // empty: any key is last
+  CHECK(index.appendIfLast(encodeIndexKey(Oid{2, 1}.view()), 21));
+  CHECK(index.appendIfLast(encodeIndexKey(Oid{300}.view()), 300));
+  CHECK_FALSE(index.appendIfLast(encodeIndexKey(Oid{300}.view()), 0)); // equal: not new
+  CHECK_FALSE(index.appendIfLast(encodeIndexKey(Oid{1}.view()), 1));   // smaller: refused
+  CHECK(index.size() == 3);
+  CHECK(index.find(encodeIndexKey(Oid{300}.view()))->entry() == 300);
+  CHECK(index.find(encodeIndexKey(Oid{1}.view())) == nullptr);
+  CHECK(index.upsert(encodeIndexKey(Oid{1}.view()), 1));
+  std::vector<int> order;
+  for (const auto* item = index.first(); item; item = index.next(item))
+    order.push_back(item->entry());
+  CHECK(order == std::vector<int>{1, 2, 21, 300});
+  CHECK(index.storedBytes() > 0);
+  index.clear();
+  CHECK(index.storedBytes() == 0);
 }

@@ -192,12 +192,6 @@ public:
     std::erase_if(wide_, pred);
     size_ = narrow_.size() + compactV6_.size() + wide_.size();
   }
-  // Bytes of the vectors' allocated storage (capacity, not size), for the memory benchmarks.
-  std::size_t storageBytes() const {
-    return narrow_.capacity() * sizeof(NarrowRouteEntry) +
-           compactV6_.capacity() * sizeof(CompactV6RouteEntry) + wide_.capacity() * sizeof(RouteShadowEntry);
-  }
-
   // Mark and sweep: `fresh` (a full dump, any order, duplicate keys allowed: the first wins) becomes
   // the content. Appends the differences to `changes` when not null: Add and ParameterChange with
   // the fresh row (created: now for new keys, the known time otherwise), Delete with the stored row

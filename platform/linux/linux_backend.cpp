@@ -218,14 +218,19 @@ void adoptCachedRouteStamps(std::vector<RouteRow>& rows, RouteShadow& cache, Tim
     }
     return;
   }
-  const auto& entries = cache.entries();
-  auto it = entries.begin();
-  for (auto& row : rows) {
-    const PackedRouteKey key = packKey(row);
-    while (it != entries.end() && it->key < key)
-      ++it;
-    row.created = it != entries.end() && it->key == key ? it->created : now;
-  }
+  std::size_t i = 0;
+  PackedRouteKey key = packKey(rows[0]);
+  auto stamp = [&](Timestamp created) {
+    rows[i].created = created;
+    if (++i < rows.size()) key = packKey(rows[i]);
+  };
+  cache.forEach([&](const RouteShadowEntry& e) {
+    while (i < rows.size() && key < e.key)
+      stamp(now);
+    if (i < rows.size() && key == e.key) stamp(e.created);
+  });
+  while (i < rows.size())
+    stamp(now);
 }
 
 PhysicalAddress identifierOf(const IpAddress& linkLocal) {
@@ -773,23 +778,26 @@ void LinuxBackend::removeLinkDependents(InterfaceIndex index) {
            a.destinationScope == b.destinationScope && a.prefixLength == b.prefixLength &&
            a.metric == b.metric;
   };
-  const auto& entries = routes_.entries();
   bool any = false;
-  for (auto it = entries.begin(); it != entries.end(); ++it) {
-    if (it->key.interfaceIndex != index) continue;
-    any = true;
+  PackedRouteKey previous;
+  bool havePrevious = false, previousOnLink = false;
+  routes_.forEach([&](const RouteShadowEntry& e) {
+    const bool onLink = e.key.interfaceIndex == index;
     // A multipath route with a leg on this link may vanish entirely (IPv4) or lose that leg
     // (IPv6); only a re-dump tells which.
-    if ((it != entries.begin() && sameRoute(std::prev(it)->key, it->key)) ||
-        (std::next(it) != entries.end() && sameRoute(std::next(it)->key, it->key)))
-      routesRefreshNeeded_ = true;
+    if (havePrevious && (onLink || previousOnLink) && sameRoute(previous, e.key)) routesRefreshNeeded_ = true;
+    previous = e.key;
+    havePrevious = true;
+    previousOnLink = onLink;
+    if (!onLink) return;
+    any = true;
     if (routeChanges) {
-      RouteRow row = rowOf(it->key, it->params);
+      RouteRow row = rowOf(e.key, e.params);
       row.luid = luidOf(index);
-      row.created = it->created;
+      row.created = e.created;
       routeChanges->push_back({ChangeKind::Delete, std::move(row)});
     }
-  }
+  });
   if (any) routes_.eraseIf([index](const RouteShadowEntry& e) { return e.key.interfaceIndex == index; });
 }
 
@@ -833,11 +841,11 @@ void LinuxBackend::handleRouteEvent(const nlmsghdr& m) {
 // One route event's row: Add, ParameterChange, or nothing when only volatile values moved.
 void LinuxBackend::applyRoute(RouteRow row, std::vector<Change<RouteRow>>* changes) {
   const PackedRouteKey key = packKey(row);
-  const std::uint64_t fingerprint = routeFingerprint(row);
+  const PackedRouteParams params = packParams(row);
   const auto known = routes_.find(key);
-  if (known && known->fingerprint == fingerprint) return;
+  if (known && sameRouteParams(known->params, params)) return;
   row.created = known ? known->created : batchNow_;
-  routes_.put(key, {fingerprint, row.created, packParams(row)});
+  routes_.put(key, {row.created, params});
   if (changes) changes->push_back({known ? ChangeKind::ParameterChange : ChangeKind::Add, std::move(row)});
 }
 
@@ -1081,13 +1089,12 @@ Result LinuxBackend::getIpForwardTable2(Family family, std::vector<RouteRow>& ta
   // this is the table's initial load right after open()).
   if (catchUpRoutes()) {
     table.clear();
-    const auto& entries = routes_.entries();
-    table.reserve(entries.size());
-    for (const auto& e : entries) {
-      if (family != Family::Unspecified && e.key.family != family) continue;
+    table.reserve(routes_.size());
+    routes_.forEach([&](const RouteShadowEntry& e) {
+      if (family != Family::Unspecified && e.key.family != family) return;
       RouteRow& row = table.emplace_back(rowOf(e.key, e.params));
       row.created = e.created;
-    }
+    });
     fillLuids(table);
     return Result::success();
   }

@@ -1,8 +1,9 @@
-// RouteShadow: packing, fingerprints, the sorted-vector-plus-delta container and the re-dump merge.
+// RouteShadow: packing, narrow/wide storage, the sorted-vectors-plus-delta container and the re-dump merge.
 #include "platform/linux/route_shadow.h"
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <iterator>
 
 namespace ipmibd::platform::linux_backend {
@@ -24,23 +25,6 @@ IpAddress unpackAddress(Family family, const std::array<std::uint8_t, 16>& bytes
   if (family == Family::Unspecified) return IpAddress{};
   return *IpAddress::fromBytes(bytes.data(), family == Family::V4 ? 4 : 16, scope);
 }
-
-// splitmix64's finalizer: every input bit affects every output bit.
-std::uint64_t mix(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-struct Hasher {
-  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
-  void add(std::uint64_t v) { state = mix(state ^ mix(v + 0x9e3779b97f4a7c15ULL)); }
-};
-
-std::uint32_t lifetimeClass(std::uint32_t lifetime) { return lifetime == kInfiniteLifetime ? lifetime : 0; }
 
 bool sameHead(const PackedRouteKey& k, std::uint32_t table, const PackedRouteKey& want,
               std::optional<std::uint32_t> metric) {
@@ -117,7 +101,8 @@ PackedRouteParams packParams(const RouteRow& r) {
   return p;
 }
 
-static_assert(sizeof(PackedRouteParams) == 40 && sizeof(RouteShadowEntry) == 112);
+static_assert(sizeof(PackedRouteParams) == 40 && sizeof(RouteShadowEntry) == 104);
+static_assert(sizeof(NarrowRouteEntry) == 52);
 
 RouteRow rowOf(const PackedRouteKey& key, const PackedRouteParams& p) {
   RouteRow row = rowOf(key);
@@ -143,39 +128,233 @@ bool routeKeyLess(const RouteRow& a, const RouteRow& b) {
          std::tie(b.table, b.destinationPrefix, b.metric, b.nextHop, b.interfaceIndex);
 }
 
-std::uint64_t routeFingerprint(const RouteRow& r) {
-  Hasher h;
-  h.add(r.luid.value);
-  h.add(r.sitePrefixLength);
-  h.add(lifetimeClass(r.validLifetime));
-  h.add(lifetimeClass(r.preferredLifetime));
-  h.add(std::uint64_t(r.protocol));
-  h.add(r.nativeProtocol);
-  h.add(std::uint64_t(r.loopback) | std::uint64_t(r.autoconfigureAddress) << 1 |
-        std::uint64_t(r.publish) << 2 | std::uint64_t(r.immortal) << 3);
-  h.add(std::uint64_t(r.origin));
-  h.add(std::uint64_t(r.type));
-  h.add(r.weight);
-  h.add(r.scope);
-  std::uint64_t words[2];
-  std::memcpy(words, r.preferredSource.data(), sizeof words);
-  h.add(std::uint64_t(r.preferredSource.family()));
-  h.add(words[0]);
-  h.add(words[1]);
-  h.add(r.preferredSource.scopeId());
-  return h.state;
+bool sameRouteParams(const PackedRouteParams& a, const PackedRouteParams& b) {
+  auto lifetimeClass = [](std::uint32_t lifetime) { return lifetime == kInfiniteLifetime ? lifetime : 0; };
+  PackedRouteParams x = a, y = b;
+  x.validLifetime = lifetimeClass(x.validLifetime);
+  x.preferredLifetime = lifetimeClass(x.preferredLifetime);
+  y.validLifetime = lifetimeClass(y.validLifetime);
+  y.preferredLifetime = lifetimeClass(y.preferredLifetime);
+  return x == y;
 }
 
-const RouteShadowEntry* RouteShadow::findSorted(const PackedRouteKey& key) const {
-  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), key,
-                             [](const RouteShadowEntry& e, const PackedRouteKey& k) { return e.key < k; });
-  return it != sorted_.end() && it->key == key ? &*it : nullptr;
+namespace {
+
+// A packed address that fits 4 bytes: IPv4 or unset, no scope id, the unused bytes zero (so that
+// widening restores it exactly).
+bool fitsFour(Family family, const std::array<std::uint8_t, 16>& bytes, std::uint32_t scope) {
+  if (scope != 0 || (family != Family::V4 && family != Family::Unspecified)) return false;
+  for (std::size_t i = family == Family::V4 ? 4 : 0; i < bytes.size(); ++i)
+    if (bytes[i] != 0) return false;
+  return true;
+}
+
+std::array<std::uint8_t, 4> firstFour(const std::array<std::uint8_t, 16>& bytes) {
+  return {bytes[0], bytes[1], bytes[2], bytes[3]};
+}
+std::array<std::uint8_t, 16> widened(const std::array<std::uint8_t, 4>& bytes) {
+  return {bytes[0], bytes[1], bytes[2], bytes[3]};
+}
+
+} // namespace
+
+bool fitsNarrow(const RouteShadowEntry& e) {
+  return e.key.family == Family::V4 && fitsFour(e.key.family, e.key.destination, e.key.destinationScope) &&
+         fitsFour(e.key.nextHopFamily, e.key.nextHop, e.key.nextHopScope) &&
+         fitsFour(e.params.preferredSourceFamily, e.params.preferredSource, e.params.preferredSourceScope);
+}
+
+NarrowRouteEntry narrowOf(const RouteShadowEntry& e) {
+  NarrowRouteEntry n;
+  n.table = e.key.table;
+  n.metric = e.key.metric;
+  n.interfaceIndex = e.key.interfaceIndex;
+  n.destination = firstFour(e.key.destination);
+  n.nextHop = firstFour(e.key.nextHop);
+  n.preferredSource = firstFour(e.params.preferredSource);
+  const auto created = std::uint64_t(e.created.time_since_epoch().count());
+  n.createdLow = std::uint32_t(created);
+  n.createdHigh = std::uint32_t(created >> 32);
+  n.validLifetime = e.params.validLifetime;
+  n.preferredLifetime = e.params.preferredLifetime;
+  n.protocol = e.params.protocol;
+  n.prefixLength = e.key.prefixLength;
+  n.nextHopFamily = e.key.nextHopFamily;
+  n.preferredSourceFamily = e.params.preferredSourceFamily;
+  n.sitePrefixLength = e.params.sitePrefixLength;
+  n.nativeProtocol = e.params.nativeProtocol;
+  n.flags = e.params.flags;
+  n.origin = e.params.origin;
+  n.type = e.params.type;
+  n.weight = e.params.weight;
+  n.scope = e.params.scope;
+  return n;
+}
+
+RouteShadowEntry wideOf(const NarrowRouteEntry& n) {
+  RouteShadowEntry e;
+  e.key.table = n.table;
+  e.key.metric = n.metric;
+  e.key.interfaceIndex = n.interfaceIndex;
+  e.key.family = Family::V4;
+  e.key.prefixLength = n.prefixLength;
+  e.key.nextHopFamily = n.nextHopFamily;
+  e.key.destination = widened(n.destination);
+  e.key.nextHop = widened(n.nextHop);
+  e.created =
+      Timestamp(Timestamp::duration(Timestamp::rep(std::uint64_t(n.createdHigh) << 32 | n.createdLow)));
+  e.params.validLifetime = n.validLifetime;
+  e.params.preferredLifetime = n.preferredLifetime;
+  e.params.preferredSource = widened(n.preferredSource);
+  e.params.protocol = n.protocol;
+  e.params.preferredSourceFamily = n.preferredSourceFamily;
+  e.params.sitePrefixLength = n.sitePrefixLength;
+  e.params.nativeProtocol = n.nativeProtocol;
+  e.params.flags = n.flags;
+  e.params.origin = n.origin;
+  e.params.type = n.type;
+  e.params.weight = n.weight;
+  e.params.scope = n.scope;
+  return e;
+}
+
+std::size_t AddressPool::Hash::operator()(const PooledAddress& a) const {
+  std::uint64_t words[2];
+  std::memcpy(words, a.bytes.data(), sizeof words);
+  return std::hash<std::uint64_t>{}(words[0] * 0x9e3779b97f4a7c15ULL ^ words[1] ^
+                                    (std::uint64_t(a.scope) << 8 | std::uint64_t(a.family)));
+}
+
+std::uint32_t AddressPool::intern(const PooledAddress& address) {
+  auto [it, fresh] = ids_.try_emplace(address, std::uint32_t(addresses_.size()));
+  if (fresh) addresses_.push_back(address);
+  return it->second;
+}
+
+bool fitsCompactV6(const RouteShadowEntry& e) {
+  return e.key.family == Family::V6 && e.key.destinationScope == 0;
+}
+
+CompactV6RouteEntry compactV6Of(const RouteShadowEntry& e, AddressPool& pool) {
+  CompactV6RouteEntry c;
+  c.destination = e.key.destination;
+  c.table = e.key.table;
+  c.metric = e.key.metric;
+  c.interfaceIndex = e.key.interfaceIndex;
+  c.nextHop = pool.intern({e.key.nextHop, e.key.nextHopScope, e.key.nextHopFamily});
+  c.preferredSource =
+      pool.intern({e.params.preferredSource, e.params.preferredSourceScope, e.params.preferredSourceFamily});
+  const auto created = std::uint64_t(e.created.time_since_epoch().count());
+  c.createdLow = std::uint32_t(created);
+  c.createdHigh = std::uint32_t(created >> 32);
+  c.validLifetime = e.params.validLifetime;
+  c.preferredLifetime = e.params.preferredLifetime;
+  c.protocol = e.params.protocol;
+  c.prefixLength = e.key.prefixLength;
+  c.sitePrefixLength = e.params.sitePrefixLength;
+  c.nativeProtocol = e.params.nativeProtocol;
+  c.flags = e.params.flags;
+  c.origin = e.params.origin;
+  c.type = e.params.type;
+  c.weight = e.params.weight;
+  c.scope = e.params.scope;
+  return c;
+}
+
+namespace {
+
+PackedRouteKey keyOf(const CompactV6RouteEntry& c, const AddressPool& pool) {
+  PackedRouteKey k;
+  k.table = c.table;
+  k.metric = c.metric;
+  k.interfaceIndex = c.interfaceIndex;
+  k.family = Family::V6;
+  k.prefixLength = c.prefixLength;
+  k.destination = c.destination;
+  const PooledAddress& hop = pool.at(c.nextHop);
+  k.nextHop = hop.bytes;
+  k.nextHopScope = hop.scope;
+  k.nextHopFamily = hop.family;
+  return k;
+}
+
+} // namespace
+
+RouteShadowEntry wideOf(const CompactV6RouteEntry& c, const AddressPool& pool) {
+  RouteShadowEntry e;
+  e.key = keyOf(c, pool);
+  e.created =
+      Timestamp(Timestamp::duration(Timestamp::rep(std::uint64_t(c.createdHigh) << 32 | c.createdLow)));
+  const PooledAddress& source = pool.at(c.preferredSource);
+  e.params.preferredSource = source.bytes;
+  e.params.preferredSourceScope = source.scope;
+  e.params.preferredSourceFamily = source.family;
+  e.params.validLifetime = c.validLifetime;
+  e.params.preferredLifetime = c.preferredLifetime;
+  e.params.protocol = c.protocol;
+  e.params.sitePrefixLength = c.sitePrefixLength;
+  e.params.nativeProtocol = c.nativeProtocol;
+  e.params.flags = c.flags;
+  e.params.origin = c.origin;
+  e.params.type = c.type;
+  e.params.weight = c.weight;
+  e.params.scope = c.scope;
+  return e;
+}
+
+static_assert(sizeof(CompactV6RouteEntry) == 64);
+
+namespace {
+
+bool keyFitsNarrow(const PackedRouteKey& key) {
+  return key.family == Family::V4 && fitsFour(key.family, key.destination, key.destinationScope) &&
+         fitsFour(key.nextHopFamily, key.nextHop, key.nextHopScope);
+}
+
+PackedRouteKey keyOf(const NarrowRouteEntry& n) {
+  PackedRouteKey k;
+  k.table = n.table;
+  k.metric = n.metric;
+  k.interfaceIndex = n.interfaceIndex;
+  k.family = Family::V4;
+  k.prefixLength = n.prefixLength;
+  k.nextHopFamily = n.nextHopFamily;
+  k.destination = widened(n.destination);
+  k.nextHop = widened(n.nextHop);
+  return k;
+}
+
+auto narrowLower(const std::vector<NarrowRouteEntry>& v, const PackedRouteKey& key) {
+  return std::lower_bound(v.begin(), v.end(), key,
+                          [](const NarrowRouteEntry& e, const PackedRouteKey& k) { return keyOf(e) < k; });
+}
+auto compactLower(const std::vector<CompactV6RouteEntry>& v, const AddressPool& pool,
+                  const PackedRouteKey& key) {
+  return std::lower_bound(
+      v.begin(), v.end(), key,
+      [&](const CompactV6RouteEntry& e, const PackedRouteKey& k) { return keyOf(e, pool) < k; });
+}
+auto wideLower(const std::vector<RouteShadowEntry>& v, const PackedRouteKey& key) {
+  return std::lower_bound(v.begin(), v.end(), key,
+                          [](const RouteShadowEntry& e, const PackedRouteKey& k) { return e.key < k; });
+}
+
+} // namespace
+
+std::optional<RouteShadowEntry> RouteShadow::findSorted(const PackedRouteKey& key) const {
+  if (keyFitsNarrow(key))
+    if (auto it = narrowLower(narrow_, key); it != narrow_.end() && keyOf(*it) == key) return wideOf(*it);
+  if (key.family == Family::V6 && key.destinationScope == 0)
+    if (auto it = compactLower(compactV6_, pool_, key); it != compactV6_.end() && keyOf(*it, pool_) == key)
+      return wideOf(*it, pool_);
+  if (auto it = wideLower(wide_, key); it != wide_.end() && it->key == key) return *it;
+  return std::nullopt;
 }
 
 std::optional<RouteShadow::Value> RouteShadow::find(const PackedRouteKey& key) const {
   if (auto it = delta_.find(key); it != delta_.end())
     return it->second.live ? std::optional<Value>(it->second.value) : std::nullopt;
-  if (const auto* e = findSorted(key)) return Value{e->fingerprint, e->created, e->params};
+  if (const auto e = findSorted(key)) return Value{e->created, e->params};
   return std::nullopt;
 }
 
@@ -207,9 +386,19 @@ std::vector<PackedRouteKey> RouteShadow::keysOf(std::uint32_t table, const IpPre
   probe.interfaceIndex = 0;
   const PackedRouteKey low = packKey(probe); // the smallest key with this head
   std::vector<PackedRouteKey> keys;
-  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), low,
-                             [](const RouteShadowEntry& e, const PackedRouteKey& k) { return e.key < k; });
-  for (; it != sorted_.end() && sameHead(it->key, table, low, metric); ++it)
+  if (keyFitsNarrow(low))
+    for (auto it = narrowLower(narrow_, low); it != narrow_.end(); ++it) {
+      const PackedRouteKey key = keyOf(*it);
+      if (!sameHead(key, table, low, metric)) break;
+      if (!delta_.contains(key)) keys.push_back(key);
+    }
+  if (low.family == Family::V6 && low.destinationScope == 0)
+    for (auto it = compactLower(compactV6_, pool_, low); it != compactV6_.end(); ++it) {
+      const PackedRouteKey key = keyOf(*it, pool_);
+      if (!sameHead(key, table, low, metric)) break;
+      if (!delta_.contains(key)) keys.push_back(key);
+    }
+  for (auto it = wideLower(wide_, low); it != wide_.end() && sameHead(it->key, table, low, metric); ++it)
     if (!delta_.contains(it->key)) keys.push_back(it->key);
   for (auto d = delta_.lower_bound(low); d != delta_.end() && sameHead(d->first, table, low, metric); ++d)
     if (d->second.live) keys.push_back(d->first);
@@ -217,41 +406,70 @@ std::vector<PackedRouteKey> RouteShadow::keysOf(std::uint32_t table, const IpPre
   return keys;
 }
 
-const std::vector<RouteShadowEntry>& RouteShadow::entries() {
-  compact();
-  return sorted_;
+void RouteShadow::compactIfLarge() {
+  if (delta_.size() > std::max(kMinDelta, size_ / 64)) compact();
 }
 
-void RouteShadow::compactIfLarge() {
-  if (delta_.size() > std::max(kMinDelta, sorted_.size() / 64)) compact();
+// Builds the three sorted vectors from entries arriving in key order, each reserved exactly (or,
+// after a merge that replaces or deletes entries, at most the delta's size too large), and a pool
+// of the addresses they use only.
+struct RouteShadow::SortedBuilder {
+  std::vector<NarrowRouteEntry> narrow;
+  std::vector<CompactV6RouteEntry> compactV6;
+  std::vector<RouteShadowEntry> wide;
+  AddressPool pool;
+  struct Counts {
+    std::size_t narrow = 0, compactV6 = 0, wide = 0;
+    void count(const RouteShadowEntry& e) {
+      ++(fitsNarrow(e) ? narrow : fitsCompactV6(e) ? compactV6 : wide);
+    }
+  };
+  explicit SortedBuilder(const Counts& counts) {
+    narrow.reserve(counts.narrow);
+    compactV6.reserve(counts.compactV6);
+    wide.reserve(counts.wide);
+  }
+  void add(const RouteShadowEntry& e) {
+    if (fitsNarrow(e))
+      narrow.push_back(narrowOf(e));
+    else if (fitsCompactV6(e))
+      compactV6.push_back(compactV6Of(e, pool));
+    else
+      wide.push_back(e);
+  }
+};
+
+void RouteShadow::adopt(SortedBuilder& built) {
+  narrow_ = std::move(built.narrow);
+  compactV6_ = std::move(built.compactV6);
+  wide_ = std::move(built.wide);
+  pool_ = std::move(built.pool);
+  size_ = narrow_.size() + compactV6_.size() + wide_.size();
 }
 
 void RouteShadow::compact() {
   if (delta_.empty()) return;
-  std::vector<RouteShadowEntry> merged;
-  merged.reserve(size_);
+  SortedBuilder::Counts counts{narrow_.size(), compactV6_.size(), wide_.size()};
+  for (const auto& [key, slot] : delta_)
+    if (slot.live) counts.count({key, slot.value.created, slot.value.params});
+  SortedBuilder out(counts);
   auto d = delta_.begin();
-  for (const auto& e : sorted_) {
-    for (; d != delta_.end() && d->first < e.key; ++d)
-      if (d->second.live)
-        merged.push_back(
-            {d->first, d->second.value.fingerprint, d->second.value.created, d->second.value.params});
-    if (d != delta_.end() && d->first == e.key) {
-      if (d->second.live)
-        merged.push_back(
-            {d->first, d->second.value.fingerprint, d->second.value.created, d->second.value.params});
-      ++d;
-    } else {
-      merged.push_back(e);
-    }
-  }
-  for (; d != delta_.end(); ++d)
-    if (d->second.live)
-      merged.push_back(
-          {d->first, d->second.value.fingerprint, d->second.value.created, d->second.value.params});
-  sorted_ = std::move(merged);
+  auto fromDelta = [&] {
+    if (d->second.live) out.add({d->first, d->second.value.created, d->second.value.params});
+    ++d;
+  };
+  forEachSorted([&](const RouteShadowEntry& e) {
+    while (d != delta_.end() && d->first < e.key)
+      fromDelta();
+    if (d != delta_.end() && d->first == e.key)
+      fromDelta();
+    else
+      out.add(e);
+  });
+  while (d != delta_.end())
+    fromDelta();
+  adopt(out);
   delta_.clear();
-  size_ = sorted_.size();
 }
 
 void RouteShadow::reconcile(std::vector<RouteRow>& fresh, std::vector<Change<RouteRow>>* changes,
@@ -262,34 +480,44 @@ void RouteShadow::reconcile(std::vector<RouteRow>& fresh, std::vector<Change<Rou
   fresh.erase(std::unique(fresh.begin(), fresh.end(),
                           [](const RouteRow& a, const RouteRow& b) { return !routeKeyLess(a, b); }),
               fresh.end());
-  std::vector<RouteShadowEntry> next;
-  next.reserve(fresh.size());
-  auto old = sorted_.begin();
+  SortedBuilder::Counts counts;
+  for (const auto& row : fresh)
+    counts.count({packKey(row), {}, packParams(row)});
+  SortedBuilder out(counts);
   auto deleted = [&](const RouteShadowEntry& e) {
     if (!changes) return;
     RouteRow row = rowOf(e.key, e.params);
     row.created = e.created;
     changes->push_back({ChangeKind::Delete, std::move(row)});
   };
-  for (auto& row : fresh) {
-    const PackedRouteKey key = packKey(row);
-    const std::uint64_t fingerprint = routeFingerprint(row);
-    for (; old != sorted_.end() && old->key < key; ++old)
-      deleted(*old);
-    if (old != sorted_.end() && old->key == key) {
+  std::size_t i = 0;
+  PackedRouteKey key; // packKey(fresh[i]) while i < fresh.size()
+  if (!fresh.empty()) key = packKey(fresh[0]);
+  auto take = [&](const RouteShadowEntry* old) {
+    RouteRow& row = fresh[i];
+    const PackedRouteParams params = packParams(row);
+    if (old) {
       row.created = old->created;
-      if (old->fingerprint != fingerprint && changes) changes->push_back({ChangeKind::ParameterChange, row});
-      ++old;
+      if (changes && !sameRouteParams(old->params, params))
+        changes->push_back({ChangeKind::ParameterChange, row});
     } else {
       row.created = now;
       if (changes) changes->push_back({ChangeKind::Add, row});
     }
-    next.push_back({key, fingerprint, row.created, packParams(row)});
-  }
-  for (; old != sorted_.end(); ++old)
-    deleted(*old);
-  sorted_ = std::move(next);
-  size_ = sorted_.size();
+    out.add({key, row.created, params});
+    if (++i < fresh.size()) key = packKey(fresh[i]);
+  };
+  forEachSorted([&](const RouteShadowEntry& old) {
+    while (i < fresh.size() && key < old.key)
+      take(nullptr);
+    if (i < fresh.size() && key == old.key)
+      take(&old);
+    else
+      deleted(old);
+  });
+  while (i < fresh.size())
+    take(nullptr);
+  adopt(out);
 }
 
 } // namespace ipmibd::platform::linux_backend

@@ -1,19 +1,17 @@
 // RouteShadow: the compact last-known route set LinuxBackend diffs a re-dump against after a netlink
 // overrun (ENOBUFS), so that exactly the missed Add / Delete / ParameterChange events go out.
 //
-// Per route it keeps the packed key (56 bytes), a 64-bit fingerprint of the other fields that count
-// for change detection, the creation time the backend stamped (which the kernel does not know) and
-// the other RouteRow fields packed (PackedRouteParams, 40 bytes; the luid is derived from the
-// interface index): 112 bytes, in a sorted vector plus a small ordered delta of recent changes that
-// is merged in when it grows past 1/64 of the vector (so an event costs O(log n), not a
-// 112-byte-per-route memmove). A full RouteRow map cost ~240 bytes per route. The packed fields let
-// the single-row reads (getIpForwardEntry2, getRoutesCovering, getBestRoute2's longest match) and
-// the Deletes found by a re-dump rebuild full rows without asking the kernel; finite lifetimes are
-// those of the route's last Add or ParameterChange.
-//
-// Fingerprint collisions: two different parameter sets of the same key hashing to the same 64-bit
-// value would hide one ParameterChange after an overrun (never an Add or Delete: keys are compared
-// in full). That is an accepted 2^-64 risk per changed route; nothing else depends on it.
+// Per route it keeps the packed key, the creation time the backend stamped (which the kernel does
+// not know) and the other RouteRow fields packed (PackedRouteParams; the luid is derived from the
+// interface index). Routes whose addresses are all IPv4 (or unset) with zero scopes, most of an
+// Internet table, are stored in 52 bytes (NarrowEntry, 4-byte addresses); the others in 104
+// (RouteShadowEntry). Both live in sorted vectors (disjoint, each in key order) plus a small ordered
+// delta of recent changes that is merged in when it grows past 1/64 of the vectors (so an event
+// costs O(log n), not a memmove of the whole vector). A full RouteRow map cost ~240 bytes per route.
+// The packed fields let the single-row reads (getIpForwardEntry2, getRoutesCovering,
+// getBestRoute2's longest match) and the Deletes found by a re-dump rebuild full rows without asking
+// the kernel, and a re-dump compare every significant field exactly (sameRouteParams); finite
+// lifetimes are those of the route's last Add or ParameterChange.
 #pragma once
 
 #include "platform/backend.h"
@@ -23,6 +21,7 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace ipmibd::platform::linux_backend {
@@ -54,10 +53,6 @@ PackedRouteKey packKey(const RouteRow& row);
 RouteRow rowOf(const PackedRouteKey& key);
 // The order of RouteKey, comparing a RouteRow's fields in place.
 bool routeKeyLess(const RouteRow& a, const RouteRow& b);
-// Hash of the fields that make two rows of one key differ for change detection: everything but the
-// key, the creation time and the remaining part of finite lifetimes (as LinuxBackend's sameRow).
-std::uint64_t routeFingerprint(const RouteRow& row);
-
 // The RouteRow fields beyond the key, the luid and the creation time, packed.
 struct PackedRouteParams {
   std::uint32_t validLifetime = kInfiniteLifetime;
@@ -78,20 +73,93 @@ struct PackedRouteParams {
 };
 
 PackedRouteParams packParams(const RouteRow& row);
+// Whether two parameter sets of one key are the same route for change detection: every field but
+// the remaining part of finite lifetimes (a lifetime ticking down is no change; infinite <-> finite
+// is). The luid is not compared: it derives from the interface index, which is part of the key.
+bool sameRouteParams(const PackedRouteParams& a, const PackedRouteParams& b);
 // The full row: key and params as stored, luid and created left for the caller to set.
 RouteRow rowOf(const PackedRouteKey& key, const PackedRouteParams& params);
 
 struct RouteShadowEntry {
   PackedRouteKey key;
-  std::uint64_t fingerprint = 0;
   Timestamp created{};
   PackedRouteParams params;
 };
 
+// A RouteShadowEntry whose addresses (destination, next hop, preferred source) are IPv4 or unset,
+// with zero scope ids, packed in 52 bytes instead of 104 (4-byte aligned: the creation time is
+// stored as two halves).
+struct NarrowRouteEntry {
+  std::uint32_t table = 0;
+  std::uint32_t metric = 0;
+  std::uint32_t interfaceIndex = 0;
+  std::array<std::uint8_t, 4> destination{};
+  std::array<std::uint8_t, 4> nextHop{};
+  std::array<std::uint8_t, 4> preferredSource{};
+  std::uint32_t createdLow = 0, createdHigh = 0;
+  std::uint32_t validLifetime = 0, preferredLifetime = 0;
+  std::uint16_t protocol = 0;
+  std::uint8_t prefixLength = 0;
+  Family nextHopFamily = Family::Unspecified;
+  Family preferredSourceFamily = Family::Unspecified;
+  std::uint8_t sitePrefixLength = 0, nativeProtocol = 0, flags = 0;
+  RouteOrigin origin{};
+  RouteType type{};
+  std::uint8_t weight = 0, scope = 0;
+};
+
+// Whether an entry can be stored narrow, and the two conversions (exact inverses for those that can).
+bool fitsNarrow(const RouteShadowEntry& e);
+NarrowRouteEntry narrowOf(const RouteShadowEntry& e);
+RouteShadowEntry wideOf(const NarrowRouteEntry& e);
+
+// An address with its family and scope id, as RouteShadow's pool holds next hops and preferred
+// sources of IPv6 routes: a table has millions of routes but few distinct gateways.
+struct PooledAddress {
+  std::array<std::uint8_t, 16> bytes{};
+  std::uint32_t scope = 0;
+  Family family = Family::Unspecified;
+  friend bool operator==(const PooledAddress&, const PooledAddress&) = default;
+};
+
+class AddressPool {
+public:
+  std::uint32_t intern(const PooledAddress& address);
+  const PooledAddress& at(std::uint32_t id) const { return addresses_[id]; }
+
+private:
+  struct Hash {
+    std::size_t operator()(const PooledAddress& a) const;
+  };
+  std::vector<PooledAddress> addresses_;
+  std::unordered_map<PooledAddress, std::uint32_t, Hash> ids_;
+};
+
+// A RouteShadowEntry with an IPv6 destination (scope id 0), its next hop and preferred source as
+// AddressPool ids: 64 bytes instead of 104.
+struct CompactV6RouteEntry {
+  std::array<std::uint8_t, 16> destination{};
+  std::uint32_t table = 0;
+  std::uint32_t metric = 0;
+  std::uint32_t interfaceIndex = 0;
+  std::uint32_t nextHop = 0, preferredSource = 0; // AddressPool ids
+  std::uint32_t createdLow = 0, createdHigh = 0;
+  std::uint32_t validLifetime = 0, preferredLifetime = 0;
+  std::uint16_t protocol = 0;
+  std::uint8_t prefixLength = 0;
+  std::uint8_t sitePrefixLength = 0, nativeProtocol = 0, flags = 0;
+  RouteOrigin origin{};
+  RouteType type{};
+  std::uint8_t weight = 0, scope = 0;
+};
+
+bool fitsCompactV6(const RouteShadowEntry& e);
+CompactV6RouteEntry compactV6Of(const RouteShadowEntry& e, AddressPool& pool);
+RouteShadowEntry wideOf(const CompactV6RouteEntry& e, const AddressPool& pool);
+
 class RouteShadow {
 public:
   struct Value {
-    std::uint64_t fingerprint = 0;
     Timestamp created{};
     PackedRouteParams params;
   };
@@ -111,15 +179,19 @@ public:
     for (const auto& key : keysOf(table, destination, metric))
       visit(key, *find(key));
   }
-  // Every entry in key order (merges the delta first).
-  const std::vector<RouteShadowEntry>& entries();
+  // Calls visit(entry) for every entry in key order (merges the delta first).
+  template <class Visit> void forEach(Visit visit) {
+    compact();
+    forEachSorted(visit);
+  }
   // Removes every entry for which pred(entry) holds (merges the delta first).
   template <class Pred> void eraseIf(Pred pred) {
     compact();
-    std::erase_if(sorted_, pred);
-    size_ = sorted_.size();
+    std::erase_if(narrow_, [&](const NarrowRouteEntry& e) { return pred(wideOf(e)); });
+    std::erase_if(compactV6_, [&](const CompactV6RouteEntry& e) { return pred(wideOf(e, pool_)); });
+    std::erase_if(wide_, pred);
+    size_ = narrow_.size() + compactV6_.size() + wide_.size();
   }
-
   // Mark and sweep: `fresh` (a full dump, any order, duplicate keys allowed: the first wins) becomes
   // the content. Appends the differences to `changes` when not null: Add and ParameterChange with
   // the fresh row (created: now for new keys, the known time otherwise), Delete with the stored row
@@ -133,11 +205,46 @@ private:
     Value value;
     bool live = false; // false: a deletion of a key in sorted_
   };
-  const RouteShadowEntry* findSorted(const PackedRouteKey& key) const;
+  std::optional<RouteShadowEntry> findSorted(const PackedRouteKey& key) const;
   void compactIfLarge();
+  // The sorted vectors merged in key order (the delta not included).
+  template <class Visit> void forEachSorted(Visit visit) const {
+    std::size_t n = 0, c = 0, w = 0;
+    RouteShadowEntry narrowHead, compactHead; // the next narrow and compact entries, widened
+    bool haveNarrow = false, haveCompact = false;
+    for (;;) {
+      if (!haveNarrow && n < narrow_.size()) {
+        narrowHead = wideOf(narrow_[n]);
+        haveNarrow = true;
+      }
+      if (!haveCompact && c < compactV6_.size()) {
+        compactHead = wideOf(compactV6_[c], pool_);
+        haveCompact = true;
+      }
+      const RouteShadowEntry* next = haveNarrow ? &narrowHead : nullptr;
+      if (haveCompact && (!next || compactHead.key < next->key)) next = &compactHead;
+      if (w < wide_.size() && (!next || wide_[w].key < next->key)) next = &wide_[w];
+      if (!next) break;
+      visit(*next);
+      if (next == &narrowHead) {
+        ++n;
+        haveNarrow = false;
+      } else if (next == &compactHead) {
+        ++c;
+        haveCompact = false;
+      } else {
+        ++w;
+      }
+    }
+  }
+  struct SortedBuilder; // builds the three vectors and a fresh pool from entries in key order
+  void adopt(SortedBuilder& built);
 
-  std::vector<RouteShadowEntry> sorted_; // live entries only
-  std::map<PackedRouteKey, Slot> delta_; // overrides sorted_
+  std::vector<NarrowRouteEntry> narrow_;       // live entries that fit narrow, in key order
+  std::vector<CompactV6RouteEntry> compactV6_; // live entries that fit compact, in key order
+  std::vector<RouteShadowEntry> wide_;         // the other live entries, in key order
+  AddressPool pool_;                           // compactV6_'s addresses
+  std::map<PackedRouteKey, Slot> delta_;       // overrides the vectors
   std::size_t size_ = 0;
 };
 

@@ -221,7 +221,9 @@ int netnsBench(const std::string& netns) {
   const std::size_t changes = std::min<std::size_t>(rows.size(), 3 * (rows.size() / 64 + 1024));
   for (std::size_t i = 0; i < changes; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    shadow.put(packKey(rows[i * (rows.size() / changes)]), RouteShadow::Value{i, Clock::now(), {}});
+    RouteShadow::Value value{Clock::now(), {}};
+    value.params.validLifetime = std::uint32_t(i); // a parameter change
+    shadow.put(packKey(rows[i * (rows.size() / changes)]), value);
     const double seconds = Seconds(std::chrono::steady_clock::now() - start).count();
     longest = std::max(longest, seconds);
     sum += seconds;

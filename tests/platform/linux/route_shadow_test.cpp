@@ -1,5 +1,5 @@
-// Unit tests of RouteShadow over synthetic routes: key packing and order, fingerprints, the
-// sorted-vector-plus-delta container against a std::map model, and the re-dump merge's events.
+// Unit tests of RouteShadow over synthetic routes: key packing and order, change detection, narrow
+// storage, the sorted-vectors-plus-delta container against a std::map model, and the re-dump merge.
 #include "platform/linux/route_shadow.h"
 
 #include <catch2/catch.hpp>
@@ -86,20 +86,19 @@ TEST_CASE("packed route keys round-trip and order routes as RouteKey does", "[ro
   }
 }
 
-TEST_CASE("route fingerprints see every significant field and ignore the volatile ones", "[route_shadow]") {
+TEST_CASE("route parameter comparison sees every significant field and ignores the volatile ones",
+          "[route_shadow]") {
   const RouteRow base = route("198.51.100.0/24", "192.0.2.1", 2);
-  const std::uint64_t f = routeFingerprint(base);
   auto differs = [&](auto change) {
     RouteRow r = base;
     change(r);
-    return routeFingerprint(r) != f;
+    return !sameRouteParams(packParams(r), packParams(base));
   };
   CHECK(differs([](RouteRow& r) { r.protocol = RouteProtocol::Ospf; }));
   CHECK(differs([](RouteRow& r) { r.nativeProtocol = 186; }));
   CHECK(differs([](RouteRow& r) { r.type = RouteType::Blackhole; }));
   CHECK(differs([](RouteRow& r) { r.scope = 253; }));
   CHECK(differs([](RouteRow& r) { r.weight = 2; }));
-  CHECK(differs([](RouteRow& r) { r.luid = InterfaceLuid::make(6, 2); }));
   CHECK(differs([](RouteRow& r) { r.preferredSource = IpAddress::v4(0xC0000202u); }));
   CHECK(differs([](RouteRow& r) { r.immortal = false; }));
   CHECK(differs([](RouteRow& r) { r.validLifetime = 300; })); // infinite -> finite
@@ -108,7 +107,67 @@ TEST_CASE("route fingerprints see every significant field and ignore the volatil
   finite.validLifetime = finite.preferredLifetime = 300;
   RouteRow later = finite;
   later.validLifetime = later.preferredLifetime = 299; // remaining lifetime ticking down
-  CHECK(routeFingerprint(finite) == routeFingerprint(later));
+  CHECK(sameRouteParams(packParams(finite), packParams(later)));
+}
+
+TEST_CASE("narrow and compact entries hold routes exactly; the others stay wide", "[route_shadow]") {
+  auto entryOf = [](const RouteRow& r) {
+    return RouteShadowEntry{packKey(r), Timestamp(std::chrono::nanoseconds(0x123456789abcdefLL)),
+                            packParams(r)};
+  };
+  RouteRow v4 = route("198.51.100.0/24", "192.0.2.1", 2, 7, 100);
+  v4.preferredSource = addr("192.0.2.9");
+  v4.validLifetime = 300;
+  v4.protocol = RouteProtocol::Ospf;
+  v4.nativeProtocol = 186;
+  v4.type = RouteType::Blackhole;
+  v4.weight = 3;
+  v4.scope = 253;
+  v4.immortal = false;
+  REQUIRE(fitsNarrow(entryOf(v4)));
+  const RouteShadowEntry wide = wideOf(narrowOf(entryOf(v4)));
+  CHECK(wide.key == packKey(v4));
+  CHECK(wide.created == entryOf(v4).created);
+  CHECK(wide.params == packParams(v4));
+  CHECK(fitsNarrow(entryOf(route("198.51.100.0/24", "0.0.0.0", 2))));
+  RouteRow onLink = route("198.51.100.0/24", "0.0.0.0", 2);
+  onLink.nextHop = IpAddress{};
+  CHECK(fitsNarrow(entryOf(onLink)));
+  CHECK(wideOf(narrowOf(entryOf(onLink))).key == packKey(onLink));
+
+  RouteRow v6 = route("2001:db8::/64", "fe80::1%2", 2, 1024, 100);
+  v6.preferredSource = addr("2001:db8::9");
+  v6.validLifetime = 600;
+  v6.sitePrefixLength = 40;
+  CHECK_FALSE(fitsNarrow(entryOf(v6)));
+  REQUIRE(fitsCompactV6(entryOf(v6)));
+  AddressPool pool;
+  const auto compact = compactV6Of(entryOf(v6), pool);
+  CHECK(compactV6Of(entryOf(route("2001:db8:1::/64", "fe80::1%2", 3)), pool).nextHop == compact.nextHop);
+  const RouteShadowEntry v6Again = wideOf(compact, pool);
+  CHECK(v6Again.key == packKey(v6));
+  CHECK(v6Again.created == entryOf(v6).created);
+  CHECK(v6Again.params == packParams(v6));
+  CHECK_FALSE(fitsNarrow(entryOf(route("198.51.100.0/24", "fe80::1%2", 2)))); // IPv6 next hop
+  RouteRow v6Source = v4;
+  v6Source.preferredSource = addr("2001:db8::1");
+  CHECK_FALSE(fitsNarrow(entryOf(v6Source)));
+
+  // Stored and found again through either vector, whichever a change moves the route to.
+  RouteShadow shadow;
+  std::vector<RouteRow> rows{v4, onLink, route("2001:db8::/64", "fe80::1%2", 2)};
+  shadow.reconcile(rows, nullptr, Timestamp(std::chrono::seconds(5)));
+  std::vector<Change<RouteRow>> changes;
+  std::vector<RouteRow> again{v6Source, onLink, route("2001:db8::/64", "fe80::1%2", 2)};
+  shadow.reconcile(again, &changes, Timestamp(std::chrono::seconds(9)));
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].kind == ChangeKind::ParameterChange);
+  CHECK(changes[0].row.created == Timestamp(std::chrono::seconds(5)));
+  const auto found = shadow.find(packKey(v4));
+  REQUIRE(found);
+  CHECK(found->params == packParams(v6Source));
+  CHECK(shadow.find(packKey(onLink)));
+  CHECK(shadow.size() == 3);
 }
 
 TEST_CASE("RouteShadow behaves as a map across delta merges", "[route_shadow]") {
@@ -119,13 +178,13 @@ TEST_CASE("RouteShadow behaves as a map across delta merges", "[route_shadow]") 
   // deleted and re-added on both sides of merges.
   for (int i = 0; i < 6000; ++i) {
     const RouteRow r = randomRoute(random);
-    const RouteShadow::Value v{random(), Timestamp(std::chrono::seconds(i)), packParams(r)};
+    const RouteShadow::Value v{Timestamp(std::chrono::seconds(i)), packParams(r)};
     if (random() % 3 == 0) {
       const auto erased = shadow.erase(packKey(r));
       const auto it = model.find(keyOf(r));
       REQUIRE(erased.has_value() == (it != model.end()));
       if (erased) {
-        CHECK(erased->fingerprint == it->second.fingerprint);
+        CHECK(erased->created == it->second.created);
         CHECK(erased->params == it->second.params);
         model.erase(it);
       }
@@ -142,14 +201,13 @@ TEST_CASE("RouteShadow behaves as a map across delta merges", "[route_shadow]") 
     r.nextHop = key.nextHop, r.interfaceIndex = key.interfaceIndex;
     const auto found = shadow.find(packKey(r));
     REQUIRE(found);
-    CHECK(found->fingerprint == value.fingerprint);
     CHECK(found->created == value.created);
     CHECK(found->params == value.params);
   }
   // keysOf sees the sorted part and the delta alike, with and without a metric.
   shadow.compact();
   const RouteRow extra = route("198.18.0.0/24", "192.0.2.9", 9, 1);
-  shadow.put(packKey(extra), {1, {}, packParams(extra)});
+  shadow.put(packKey(extra), {{}, packParams(extra)});
   const auto keys = shadow.keysOf(extra.table, extra.destinationPrefix, std::nullopt);
   std::size_t expected = 1;
   for (const auto& [key, value] : model)
@@ -160,7 +218,8 @@ TEST_CASE("RouteShadow behaves as a map across delta merges", "[route_shadow]") 
   const auto withMetric = shadow.keysOf(extra.table, extra.destinationPrefix, 1u);
   for (const auto& k : withMetric)
     CHECK(k.metric == 1);
-  const auto& all = shadow.entries();
+  std::vector<RouteShadowEntry> all;
+  shadow.forEach([&](const RouteShadowEntry& e) { all.push_back(e); });
   CHECK(all.size() == model.size() + 1);
   CHECK(std::is_sorted(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.key < b.key; }));
 }

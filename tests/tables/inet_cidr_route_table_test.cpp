@@ -256,12 +256,13 @@ TEST_CASE("Large bursts are applied in budgeted steps, serving requests in betwe
   table.enqueue(burst);
   CHECK(table.rowCount() == 0); // big batches are queued, not applied inline
   auto context = RequestContext::current(ipmibd::platform::Clock::now());
-  int steps = 0;
-  auto longest = std::chrono::steady_clock::duration::zero();
+  // A spent budget still makes progress, in one small step (the clock is read every 64 rows): the
+  // bound on a step's work that keeps requests answered, without timing anything here.
+  CHECK(table.applyPending(0ms));
+  CHECK(table.rowCount() == 64);
+  int steps = 1;
   while (true) {
-    auto start = std::chrono::steady_clock::now();
     bool more = table.applyPending(5ms);
-    longest = std::max(longest, std::chrono::steady_clock::now() - start);
     ++steps;
     // Requests work between steps.
     CHECK(table.objects()[0]->getOid(InetCidrRouteTable::numberOid() + Oid{0}, context) ==
@@ -269,9 +270,7 @@ TEST_CASE("Large bursts are applied in budgeted steps, serving requests in betwe
     if (!more) break;
   }
   CHECK(table.rowCount() == 200000);
-  CHECK(steps > 1);
-  CHECK(longest < 100ms);
-  INFO("steps " << steps);
+  CHECK(steps > 2);
 }
 
 // Heap in use, including blocks malloc serves by mmap (the row arena's 256 KiB chunks).

@@ -164,6 +164,43 @@ bool fitsNarrow(const RouteShadowEntry& e) {
          fitsFour(e.params.preferredSourceFamily, e.params.preferredSource, e.params.preferredSourceScope);
 }
 
+namespace {
+
+// The fields NarrowRouteEntry and CompactV6RouteEntry store alike: the creation time split in two
+// 32-bit halves (keeps the entries 4-byte aligned), lifetimes and the small parameters.
+template <class Compact> void packShared(const RouteShadowEntry& e, Compact& c) {
+  const auto created = std::uint64_t(e.created.time_since_epoch().count());
+  c.createdLow = std::uint32_t(created);
+  c.createdHigh = std::uint32_t(created >> 32);
+  c.validLifetime = e.params.validLifetime;
+  c.preferredLifetime = e.params.preferredLifetime;
+  c.protocol = e.params.protocol;
+  c.sitePrefixLength = e.params.sitePrefixLength;
+  c.nativeProtocol = e.params.nativeProtocol;
+  c.flags = e.params.flags;
+  c.origin = e.params.origin;
+  c.type = e.params.type;
+  c.weight = e.params.weight;
+  c.scope = e.params.scope;
+}
+
+template <class Compact> void unpackShared(const Compact& c, RouteShadowEntry& e) {
+  e.created =
+      Timestamp(Timestamp::duration(Timestamp::rep(std::uint64_t(c.createdHigh) << 32 | c.createdLow)));
+  e.params.validLifetime = c.validLifetime;
+  e.params.preferredLifetime = c.preferredLifetime;
+  e.params.protocol = c.protocol;
+  e.params.sitePrefixLength = c.sitePrefixLength;
+  e.params.nativeProtocol = c.nativeProtocol;
+  e.params.flags = c.flags;
+  e.params.origin = c.origin;
+  e.params.type = c.type;
+  e.params.weight = c.weight;
+  e.params.scope = c.scope;
+}
+
+} // namespace
+
 NarrowRouteEntry narrowOf(const RouteShadowEntry& e) {
   NarrowRouteEntry n;
   n.table = e.key.table;
@@ -172,22 +209,10 @@ NarrowRouteEntry narrowOf(const RouteShadowEntry& e) {
   n.destination = firstFour(e.key.destination);
   n.nextHop = firstFour(e.key.nextHop);
   n.preferredSource = firstFour(e.params.preferredSource);
-  const auto created = std::uint64_t(e.created.time_since_epoch().count());
-  n.createdLow = std::uint32_t(created);
-  n.createdHigh = std::uint32_t(created >> 32);
-  n.validLifetime = e.params.validLifetime;
-  n.preferredLifetime = e.params.preferredLifetime;
-  n.protocol = e.params.protocol;
+  packShared(e, n);
   n.prefixLength = e.key.prefixLength;
   n.nextHopFamily = e.key.nextHopFamily;
   n.preferredSourceFamily = e.params.preferredSourceFamily;
-  n.sitePrefixLength = e.params.sitePrefixLength;
-  n.nativeProtocol = e.params.nativeProtocol;
-  n.flags = e.params.flags;
-  n.origin = e.params.origin;
-  n.type = e.params.type;
-  n.weight = e.params.weight;
-  n.scope = e.params.scope;
   return n;
 }
 
@@ -201,20 +226,9 @@ RouteShadowEntry wideOf(const NarrowRouteEntry& n) {
   e.key.nextHopFamily = n.nextHopFamily;
   e.key.destination = widened(n.destination);
   e.key.nextHop = widened(n.nextHop);
-  e.created =
-      Timestamp(Timestamp::duration(Timestamp::rep(std::uint64_t(n.createdHigh) << 32 | n.createdLow)));
-  e.params.validLifetime = n.validLifetime;
-  e.params.preferredLifetime = n.preferredLifetime;
+  unpackShared(n, e);
   e.params.preferredSource = widened(n.preferredSource);
-  e.params.protocol = n.protocol;
   e.params.preferredSourceFamily = n.preferredSourceFamily;
-  e.params.sitePrefixLength = n.sitePrefixLength;
-  e.params.nativeProtocol = n.nativeProtocol;
-  e.params.flags = n.flags;
-  e.params.origin = n.origin;
-  e.params.type = n.type;
-  e.params.weight = n.weight;
-  e.params.scope = n.scope;
   return e;
 }
 
@@ -244,20 +258,8 @@ CompactV6RouteEntry compactV6Of(const RouteShadowEntry& e, AddressPool& pool) {
   c.nextHop = pool.intern({e.key.nextHop, e.key.nextHopScope, e.key.nextHopFamily});
   c.preferredSource =
       pool.intern({e.params.preferredSource, e.params.preferredSourceScope, e.params.preferredSourceFamily});
-  const auto created = std::uint64_t(e.created.time_since_epoch().count());
-  c.createdLow = std::uint32_t(created);
-  c.createdHigh = std::uint32_t(created >> 32);
-  c.validLifetime = e.params.validLifetime;
-  c.preferredLifetime = e.params.preferredLifetime;
-  c.protocol = e.params.protocol;
+  packShared(e, c);
   c.prefixLength = e.key.prefixLength;
-  c.sitePrefixLength = e.params.sitePrefixLength;
-  c.nativeProtocol = e.params.nativeProtocol;
-  c.flags = e.params.flags;
-  c.origin = e.params.origin;
-  c.type = e.params.type;
-  c.weight = e.params.weight;
-  c.scope = e.params.scope;
   return c;
 }
 
@@ -283,22 +285,11 @@ PackedRouteKey keyOf(const CompactV6RouteEntry& c, const AddressPool& pool) {
 RouteShadowEntry wideOf(const CompactV6RouteEntry& c, const AddressPool& pool) {
   RouteShadowEntry e;
   e.key = keyOf(c, pool);
-  e.created =
-      Timestamp(Timestamp::duration(Timestamp::rep(std::uint64_t(c.createdHigh) << 32 | c.createdLow)));
+  unpackShared(c, e);
   const PooledAddress& source = pool.at(c.preferredSource);
   e.params.preferredSource = source.bytes;
   e.params.preferredSourceScope = source.scope;
   e.params.preferredSourceFamily = source.family;
-  e.params.validLifetime = c.validLifetime;
-  e.params.preferredLifetime = c.preferredLifetime;
-  e.params.protocol = c.protocol;
-  e.params.sitePrefixLength = c.sitePrefixLength;
-  e.params.nativeProtocol = c.nativeProtocol;
-  e.params.flags = c.flags;
-  e.params.origin = c.origin;
-  e.params.type = c.type;
-  e.params.weight = c.weight;
-  e.params.scope = c.scope;
   return e;
 }
 

@@ -216,16 +216,26 @@ NarrowRouteEntry narrowOf(const RouteShadowEntry& e) {
   return n;
 }
 
+namespace {
+
+PackedRouteKey keyOf(const NarrowRouteEntry& n) {
+  PackedRouteKey k;
+  k.table = n.table;
+  k.metric = n.metric;
+  k.interfaceIndex = n.interfaceIndex;
+  k.family = Family::V4;
+  k.prefixLength = n.prefixLength;
+  k.nextHopFamily = n.nextHopFamily;
+  k.destination = widened(n.destination);
+  k.nextHop = widened(n.nextHop);
+  return k;
+}
+
+} // namespace
+
 RouteShadowEntry wideOf(const NarrowRouteEntry& n) {
   RouteShadowEntry e;
-  e.key.table = n.table;
-  e.key.metric = n.metric;
-  e.key.interfaceIndex = n.interfaceIndex;
-  e.key.family = Family::V4;
-  e.key.prefixLength = n.prefixLength;
-  e.key.nextHopFamily = n.nextHopFamily;
-  e.key.destination = widened(n.destination);
-  e.key.nextHop = widened(n.nextHop);
+  e.key = keyOf(n);
   unpackShared(n, e);
   e.params.preferredSource = widened(n.preferredSource);
   e.params.preferredSourceFamily = n.preferredSourceFamily;
@@ -300,19 +310,6 @@ namespace {
 bool keyFitsNarrow(const PackedRouteKey& key) {
   return key.family == Family::V4 && fitsFour(key.family, key.destination, key.destinationScope) &&
          fitsFour(key.nextHopFamily, key.nextHop, key.nextHopScope);
-}
-
-PackedRouteKey keyOf(const NarrowRouteEntry& n) {
-  PackedRouteKey k;
-  k.table = n.table;
-  k.metric = n.metric;
-  k.interfaceIndex = n.interfaceIndex;
-  k.family = Family::V4;
-  k.prefixLength = n.prefixLength;
-  k.nextHopFamily = n.nextHopFamily;
-  k.destination = widened(n.destination);
-  k.nextHop = widened(n.nextHop);
-  return k;
 }
 
 auto narrowLower(const std::vector<NarrowRouteEntry>& v, const PackedRouteKey& key) {

@@ -56,32 +56,78 @@ void answerGet(const tables::MibObject& object, const tables::RequestContext& co
   }
 }
 
-void answerGetNext(const tables::MibObject& object, const tables::RequestContext& context,
-                   netsnmp_agent_request_info* reqinfo, netsnmp_request_info* request) {
-  netsnmp_variable_list* varbind = request->requestvb;
-  const auto start = nextStart(nameOf(varbind), request->inclusive != 0);
-  if (!start) return;
+// Writes the first instance after `start` into `varbind` and returns its OID. nullopt when the
+// subtree has none (the varbind is left untouched) or on an error (recorded on `request`).
+std::optional<tables::Oid> writeNext(const tables::MibObject& object, const tables::RequestContext& context,
+                                     const NextStart& start, netsnmp_agent_request_info* reqinfo,
+                                     netsnmp_request_info* request, netsnmp_variable_list* varbind) {
   std::optional<tables::VarBind> next;
-  if (start->inclusive) {
-    tables::GetResult exact = object.getOid(start->from, context);
+  if (start.inclusive) {
+    tables::GetResult exact = object.getOid(start.from, context);
     if (auto* value = std::get_if<tables::Value>(&exact))
-      next = tables::VarBind{start->from, std::move(*value)};
+      next = tables::VarBind{start.from, std::move(*value)};
   }
-  if (!next) next = object.getNextOid(start->from, context);
-  // Exhausted: leave the varbind untouched (ASN_NULL) so the agent framework moves on to the
-  // next registered subtree; in a subagent it answers endOfMibView to the master, which then
-  // asks the next registration. Setting SNMP_ENDOFMIBVIEW here would end a walk early.
-  if (!next) return;
+  if (!next) next = object.getNextOid(start.from, context);
+  if (!next) return std::nullopt;
   // Converted on the stack: a response OID never needs a heap block of its own.
   oid name[MAX_OID_LEN];
   const std::size_t length = next->oid.size();
   if (length > MAX_OID_LEN) {
     netsnmp_set_request_error(reqinfo, request, SNMP_ERR_GENERR);
-    return;
+    return std::nullopt;
   }
   std::copy(next->oid.begin(), next->oid.end(), name);
-  if (snmp_set_var_objid(varbind, name, length) != 0 || !setVarbindValue(varbind, next->value))
+  if (snmp_set_var_objid(varbind, name, length) != 0 || !setVarbindValue(varbind, next->value)) {
     netsnmp_set_request_error(reqinfo, request, SNMP_ERR_GENERR);
+    return std::nullopt;
+  }
+  return std::move(next->oid);
+}
+
+// The answer's OID when the varbind got one. Exhausted: the varbind is left untouched (ASN_NULL) so the
+// agent framework moves on to the next registered subtree; in a subagent it answers endOfMibView to
+// the master, which then asks the next registration. Setting SNMP_ENDOFMIBVIEW here would end a
+// walk early.
+std::optional<tables::Oid> answerGetNext(const tables::MibObject& object,
+                                         const tables::RequestContext& context,
+                                         netsnmp_agent_request_info* reqinfo, netsnmp_request_info* request) {
+  netsnmp_variable_list* varbind = request->requestvb;
+  const auto start = nextStart(nameOf(varbind), request->inclusive != 0);
+  if (!start) return std::nullopt;
+  return writeNext(object, context, *start, reqinfo, request, varbind);
+}
+
+// GETBULK. Net-SNMP lays out each repeater's repetitions as a chain of varbinds (requestvb, then
+// next_variable, `repeat` more) and, for a handler without HANDLER_CAN_GETBULK, answers one
+// repetition per pass of its request loop: every pass looks the subtree up again, re-checks access
+// and calls the handler chain for one varbind, several times the cost of the answer itself. Here
+// the whole run is answered in one call, each repetition from the one before, as long as it stays
+// in this subtree; where it leaves, the chain is left exactly as Net-SNMP's bulk_to_next helper
+// leaves it (the next varbind named after the last answer, marked for retry), so the agent carries
+// it into the next subtree. Only when the PDU's view is the whole tree: with a narrower view the
+// agent's check after each pass may reject an answer, and the repetitions computed from it would
+// then be wrong, so that case takes Net-SNMP's own pass-per-repetition path.
+void answerGetBulk(const tables::MibObject& object, const tables::RequestContext& context,
+                   netsnmp_agent_request_info* reqinfo, netsnmp_request_info* request) {
+  std::optional<tables::Oid> answered = answerGetNext(object, context, reqinfo, request);
+  while (answered && request->repeat > 0) {
+    netsnmp_variable_list* previous = request->requestvb;
+    netsnmp_variable_list* varbind = previous->next_variable;
+    if (varbind == nullptr) return;
+    --request->repeat;
+    request->requestvb = varbind;
+    // The previous answer is a valid 32-bit OID already: no conversion from the varbind.
+    answered = writeNext(object, context, NextStart{std::move(*answered), false}, reqinfo, request, varbind);
+    if (!answered) {
+      snmp_set_var_objid(varbind, previous->name, previous->name_length);
+      varbind->type = ASN_PRIV_RETRY;
+    }
+  }
+}
+
+bool wholeTreeInView(const netsnmp_agent_request_info* reqinfo) {
+  return reqinfo->asp != nullptr && reqinfo->asp->pdu != nullptr &&
+         (reqinfo->asp->pdu->flags & UCD_MSG_FLAG_ALWAYS_IN_VIEW) != 0;
 }
 
 int handle(netsnmp_mib_handler* handler, netsnmp_handler_registration*, netsnmp_agent_request_info* reqinfo,
@@ -100,14 +146,23 @@ int handle(netsnmp_mib_handler* handler, netsnmp_handler_registration*, netsnmp_
     return SNMP_ERR_NOERROR;
   default: break;
   }
+  const bool bulk = reqinfo->mode == MODE_GETBULK && wholeTreeInView(reqinfo);
   for (netsnmp_request_info* request = requests; request != nullptr; request = request->next) {
     if (request->processed) continue;
     switch (reqinfo->mode) {
     case MODE_GET: answerGet(self->object(), context, reqinfo, request); break;
     case MODE_GETNEXT: answerGetNext(self->object(), context, reqinfo, request); break;
+    case MODE_GETBULK:
+      if (bulk)
+        answerGetBulk(self->object(), context, reqinfo, request);
+      else
+        answerGetNext(self->object(), context, reqinfo, request);
+      break;
     default: netsnmp_set_request_error(reqinfo, request, SNMP_ERR_GENERR); break;
     }
   }
+  // One repetition answered per pass: advance every chain as the bulk_to_next helper would.
+  if (reqinfo->mode == MODE_GETBULK && !bulk) netsnmp_bulk_to_next_fix_requests(requests);
   return SNMP_ERR_NOERROR;
 }
 
@@ -126,9 +181,9 @@ std::unique_ptr<SubtreeRegistration> SubtreeRegistration::create(const tables::M
   }
   handler->myvoid = self.get();
   const std::vector<oid> base = toNetSnmp(object.base());
-  netsnmp_handler_registration* reg =
-      netsnmp_handler_registration_create(name.c_str(), handler, base.data(), base.size(),
-                                          options.writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
+  netsnmp_handler_registration* reg = netsnmp_handler_registration_create(
+      name.c_str(), handler, base.data(), base.size(),
+      (options.writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY) | HANDLER_CAN_GETBULK);
   if (reg == nullptr) {
     netsnmp_handler_free(handler);
     error = "cannot create a registration for " + name;

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # hostile_requests_test.py: integration test: seeded random GET/GETNEXT/GETBULK/SET with hostile OIDs, index parts, types and values through a real snmpd master to ipmibd on a network namespace.
-"""Usage: hostile_requests_test.py PATH/TO/ipmibd [SEED]        (root; exit 77 = skipped)
+"""Usage: hostile_requests_test.py [--standalone] PATH/TO/ipmibd [SEED]   (root; exit 77 = skipped)
 
 ipmibd serves a namespace (`backend linux netns NAME`, `writeAccess all`) behind a private snmpd
-master. A seeded random generator (SEED, default 7; printed so a failure can be replayed) sends a
+master, or with --standalone itself (`ipmibd -S`, where GETBULK reaches ipmibd's own handler). A seeded random generator (SEED, default 7; printed so a failure can be replayed) sends a
 bounded number of SNMPv2c requests, encoded here byte by byte so every type and length is
 possible: instances of every served table and scalar, mutated (truncated, extended, index parts
 replaced by extremes, wrong address lengths), GETBULK with extreme repetitions, and SETs of 1-3
@@ -24,7 +24,8 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import Lab, LabError, parse_walk, report_failure, run, start_ipmibd, start_master, wait_for  # noqa: E402
+from netns_lab import (Lab, LabError, free_udp_port, parse_walk, report_failure, run, start_ipmibd,  # noqa: E402
+                       start_master, wait_for)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 IP = (1, 3, 6, 1, 2, 1, 4)
@@ -216,11 +217,14 @@ def kernel_state(lab, ns):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
+    args = sys.argv[1:]
+    standalone = "--standalone" in args
+    args = [a for a in args if a != "--standalone"]
+    if len(args) not in (1, 2):
         print(__doc__)
         return 2
-    ipmibd = os.path.abspath(sys.argv[1])
-    seed = int(sys.argv[2]) if len(sys.argv) == 3 else int(os.environ.get("IPMIBD_HOSTILE_SEED", "7"))
+    ipmibd = os.path.abspath(args[0])
+    seed = int(args[1]) if len(args) == 2 else int(os.environ.get("IPMIBD_HOSTILE_SEED", "7"))
     if os.geteuid() != 0:
         print("SKIP: needs root (network namespaces)")
         return 77
@@ -229,7 +233,8 @@ def main():
             print(f"SKIP: {tool} not installed")
             return 77
     rng = random.Random(seed)
-    print(f"seed {seed} (replay: hostile_requests_test.py IPMIBD {seed})")
+    mode = "--standalone " if standalone else ""
+    print(f"seed {seed} (replay: hostile_requests_test.py {mode}IPMIBD {seed})")
     lab = Lab("hos")
     try:
         try:
@@ -241,8 +246,16 @@ def main():
         lab.ip(ns, "route", "add", "198.51.100.0/24", "via", "192.0.2.1")
         lab.ip(ns, "neigh", "add", "192.0.2.1", "lladdr", "02:00:00:00:00:01", "dev", "d0")
 
-        port, sock, master = start_master(lab, "rwcommunity private 127.0.0.1\n")
-        agent = start_ipmibd(lab, ipmibd, f"backend linux netns {ns}\nwriteAccess all\nrowIdleTimeout 5\n", sock)
+        conf = f"backend linux netns {ns}\nwriteAccess all\nrowIdleTimeout 5\n"
+        if standalone:
+            port = free_udp_port()
+            with open(lab.path("ipmibd.conf"), "w") as f:
+                f.write(conf + "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n")
+            agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", lab.path("ipmibd.conf"),
+                               "-S", f"udp:127.0.0.1:{port}"], "ipmibd.out")
+        else:
+            port, sock, master = start_master(lab, "rwcommunity private 127.0.0.1\n")
+            agent = start_ipmibd(lab, ipmibd, conf, sock)
         client = Client(port, "private")
 
         def alive():

@@ -189,6 +189,12 @@ def build_topology(lab):
     # Resolved neighbors must stay REACHABLE for the test's duration (no STALE flip between walks).
     for fam in ("ipv4", "ipv6"):
         sysctl(lab, ns, f"net.{fam}.neigh.veth0.base_reachable_time_ms", 600000)
+    # Nor may a neighbor appear between the walks: 5 s (the default) after answering the IPv6 ping
+    # below, the peer probes its DELAY entry for us with a unicast NS sent from its link-local
+    # address, and our kernel adds that address as a new STALE neighbor - in Debian's walk or in
+    # ours, by timing (seen 5.2 s after the ping; the walks start a few seconds after it, later
+    # on a loaded machine or with liblsan preloaded).
+    sysctl(lab, peer, "net.ipv6.neigh.veth0p.delay_first_probe_time", 600)
 
     addrs = [("veth0", "192.0.2.1/24"), ("veth0", "2001:db8:1::1/64"), ("veth1", "198.51.100.1/24"),
              ("veth1", "2001:db8:2::1/64"), ("lo", "203.0.113.1/32"), ("lo", "2001:db8:ff::1/128")]

@@ -271,6 +271,15 @@ def link_local(lab, ns, dev):
 SNMP_ENV = dict(os.environ, MIBS="", MIBDIRS="/nonexistent")  # numeric only, no MIB noise
 
 
+def ipmibd_env():
+    """ipmibd's environment: SNMP_ENV, plus LD_PRELOAD=$IPMIBD_TEST_PRELOAD when that is set. test.sh
+    sets it to the standalone LeakSanitizer runtime (liblsan) for the Release ctest pass, so that
+    this script's and churn_walk_test's optimized ipmibd is leak-checked at exit (the sanitized -O0
+    one is too slow for their churn): into ipmibd only, never into snmpd, snmpwalk or Python."""
+    preload = os.environ.get("IPMIBD_TEST_PRELOAD")
+    return dict(SNMP_ENV, LD_PRELOAD=preload) if preload else SNMP_ENV
+
+
 def start_reference(lab, ns):
     conf = lab.path("reference.conf")
     with open(conf, "w") as f:
@@ -311,7 +320,7 @@ def start_ours(lab, ns, ipmibd, conf_lines=OURS_CONF, load_timeout=15):
     with open(iconf, "w") as f:
         f.write(f"backend linux netns {ns}\n{conf_lines}")
     agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", iconf, "-x", sock],
-                      "ipmibd.out", env=SNMP_ENV)
+                      "ipmibd.out", env=ipmibd_env())
     info = (1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 42, 1)
 
     def loaded():

@@ -67,6 +67,8 @@ struct IpGlobalSettings {
 struct BackendStats {
   std::uint64_t resyncs = 0; // full re-dumps after a lost notification stream (netlink overrun)
   Timestamp lastResync{};
+  std::uint64_t resyncSteps = 0;    // dispatch() calls that advanced a resync's stepwise part
+  std::uint64_t resyncRestarts = 0; // resyncs started over (events lost again while one ran)
   std::uint64_t eventsDelivered = 0;
 };
 

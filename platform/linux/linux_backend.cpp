@@ -3,6 +3,7 @@
 #include "platform/linux/linux_backend.h"
 
 #include "platform/linux/netns.h"
+#include "platform/linux/route_resync.h"
 #include "platform/linux/sysctl.h"
 
 #include <libmnl/libmnl.h>
@@ -29,9 +30,6 @@ using namespace std::chrono_literals;
 
 // Events handled between two publications; bounds both latency and the size of one batch.
 constexpr std::size_t kEventBatch = 4096;
-// Stale events thrown away before a resync's dumps (they predate the dumps); the rest, if the
-// kernel keeps producing, are applied afterwards, which is still consistent.
-constexpr std::size_t kResyncDrainLimit = 1'000'000;
 // rtnetlink raises no event for most /proc/sys changes (accept_ra, hop_limit, neighbour times), so
 // IP interface rows are re-read this often and differences reported.
 constexpr auto kIpInterfaceRefreshInterval = 10s;
@@ -276,9 +274,11 @@ std::unique_ptr<LinuxBackend> LinuxBackend::open(LinuxOptions options, Result& e
     if (!backend->eventSocket_) return nullptr;
     backend->requestSocket_ = NetlinkSocket::open({}, 0, error);
     if (!backend->requestSocket_) return nullptr;
+    backend->routeDumpSocket_ = NetlinkSocket::open({}, 0, error);
+    if (!backend->routeDumpSocket_) return nullptr;
   }
   Snapshot snapshot;
-  if (auto r = backend->loadSnapshot(snapshot); !r.ok()) {
+  if (auto r = backend->loadSnapshot(snapshot, true); !r.ok()) {
     error = r;
     return nullptr;
   }
@@ -293,7 +293,8 @@ int LinuxBackend::eventDescriptor() const { return eventSocket_ ? eventSocket_->
 
 std::optional<Timestamp> LinuxBackend::nextDeadline() const {
   // Changes a single-row read applied early (catchUpRoutes) are published by the next dispatch().
-  if (ipInterfacesRefreshNeeded_ || routesRefreshNeeded_ || hasPendingChanges()) return Clock::now();
+  if (routeResync_ || ipInterfacesRefreshNeeded_ || routesRefreshNeeded_ || hasPendingChanges())
+    return Clock::now();
   return nextIpInterfaceRefresh_;
 }
 
@@ -303,7 +304,7 @@ bool LinuxBackend::exportsTable(std::uint32_t table) const {
 }
 
 bool LinuxBackend::cacheIsCurrent() const {
-  if (resyncNeeded_ || routesRefreshNeeded_ || ipInterfacesRefreshNeeded_) return false;
+  if (resyncNeeded_ || routeResync_ || routesRefreshNeeded_ || ipInterfacesRefreshNeeded_) return false;
   pollfd fd{eventDescriptor(), POLLIN, 0};
   // Anything readable (or an overrun error) means the cache may lag behind the kernel.
   return ::poll(&fd, 1, 0) == 0;
@@ -316,7 +317,9 @@ bool LinuxBackend::hasPendingChanges() const {
 }
 
 bool LinuxBackend::catchUpRoutes() {
-  if (!eventSocket_) return false;
+  // During a resync the events are held for after its route dump: reading them here would
+  // reorder them.
+  if (!eventSocket_ || routeResync_) return false;
   bool more = true;
   for (int batch = 0; more && batch < kCatchUpBatches && !resyncNeeded_ && !routesRefreshNeeded_; ++batch) {
     batchNow_ = Clock::now();
@@ -499,12 +502,12 @@ Result LinuxBackend::loadIpInterfaces(std::vector<InterfaceRow>& links,
   return Result::success();
 }
 
-Result LinuxBackend::loadSnapshot(Snapshot& s) {
+Result LinuxBackend::loadSnapshot(Snapshot& s, bool routes) {
   if (auto r = dumpLinks(&s.links, &s.ipInterfaces); !r.ok()) return r;
   if (auto r = dumpNeighborParms(s.parms); !r.ok()) return r;
   if (auto r = dumpAddresses(Family::Unspecified, 0, s.addresses); !r.ok()) return r;
   if (auto r = dumpNeighbors(Family::Unspecified, 0, s.neighbors); !r.ok()) return r;
-  return dumpRoutes(Family::Unspecified, 0, 0, s.routes);
+  return routes ? dumpRoutes(Family::Unspecified, 0, 0, s.routes) : Result::success();
 }
 
 // IPv4 keeps its reachable/retransmit times only in the ARP table's per-device parameters, and IPv6
@@ -547,16 +550,46 @@ void LinuxBackend::reconcileNeighbors(std::vector<NeighborRow>& fresh) {
                false);
 }
 void LinuxBackend::reconcileRoutes(std::vector<RouteRow>& fresh) {
-  fillLuids(fresh);
   auto* changes = hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr;
   const std::size_t first = changes ? changes->size() : 0;
   routes_.reconcile(fresh, changes, batchNow_);
-  if (changes)
-    for (auto c = changes->begin() + std::ptrdiff_t(first); c != changes->end(); ++c)
-      if (c->kind == ChangeKind::Delete) c->row.luid = luidOf(c->row.interfaceIndex);
+  std::optional<std::map<InterfaceIndex, InterfaceLuid>> dumped;
+  if (changes) fillRouteChangeLuids(*changes, first, dumped);
+}
+
+void LinuxBackend::fillRouteChangeLuids(std::vector<Change<RouteRow>>& changes, std::size_t first,
+                                        std::optional<std::map<InterfaceIndex, InterfaceLuid>>& dumped) {
+  for (auto c = changes.begin() + std::ptrdiff_t(first); c != changes.end(); ++c) {
+    RouteRow& row = c->row;
+    if (row.interfaceIndex == 0) continue;
+    row.luid = luidOf(row.interfaceIndex);
+    // A deleted route's link may be gone too; an added one's link event may still be queued.
+    if (row.luid.value != 0 || c->kind == ChangeKind::Delete) continue;
+    if (!dumped) {
+      dumped.emplace();
+      std::vector<InterfaceRow> links;
+      if (dumpLinks(&links, nullptr).ok())
+        for (const auto& link : links)
+          (*dumped)[link.index] = link.luid;
+    }
+    if (auto it = dumped->find(row.interfaceIndex); it != dumped->end()) row.luid = it->second;
+  }
 }
 
 void LinuxBackend::reconcileAll(Snapshot& s, bool initial) {
+  reconcileAllButRoutes(s, initial);
+  reconcileRoutes(s.routes);
+}
+
+Result LinuxBackend::reloadAllButRoutes() {
+  Snapshot snapshot;
+  if (auto r = loadSnapshot(snapshot, false); !r.ok()) return r;
+  batchNow_ = Clock::now();
+  reconcileAllButRoutes(snapshot, false);
+  return Result::success();
+}
+
+void LinuxBackend::reconcileAllButRoutes(Snapshot& s, bool initial) {
   neighborParms_.clear();
   for (const auto& p : s.parms)
     neighborParms_[{p.family, p.interfaceIndex}] = p;
@@ -575,26 +608,6 @@ void LinuxBackend::reconcileAll(Snapshot& s, bool initial) {
   reconcileIpInterfaces(s.ipInterfaces, initial);
   decodedIdentifiers_ = std::move(decoded);
   reconcileNeighbors(s.neighbors);
-  reconcileRoutes(s.routes);
-}
-
-Result LinuxBackend::resync() {
-  // Queued events predate the dumps below: reading them first only costs time.
-  bool more = true;
-  std::size_t discarded = 0;
-  while (more && discarded < kResyncDrainLimit) {
-    auto r = eventSocket_->receiveEvents([&](const nlmsghdr&) { ++discarded; }, kEventBatch, more);
-    if (!r.ok() && r.status != Status::NoMemory) break;
-    if (r.status == Status::NoMemory) more = true;
-  }
-  Snapshot snapshot;
-  if (auto r = loadSnapshot(snapshot); !r.ok()) return r;
-  batchNow_ = Clock::now();
-  reconcileAll(snapshot, false);
-  resyncNeeded_ = routesRefreshNeeded_ = ipInterfacesRefreshNeeded_ = false;
-  ++stats_.resyncs;
-  stats_.lastResync = batchNow_;
-  return Result::success();
 }
 
 Result LinuxBackend::refreshIpInterfaces() {
@@ -620,14 +633,6 @@ Result LinuxBackend::refreshIpInterfaces() {
   reconcileIpInterfaces(ipInterfaces, false);
   decodedIdentifiers_ = std::move(decoded);
   ipInterfacesRefreshNeeded_ = false;
-  return Result::success();
-}
-
-Result LinuxBackend::refreshRoutes() {
-  std::vector<RouteRow> routes;
-  if (auto r = dumpRoutes(Family::Unspecified, 0, 0, routes); !r.ok()) return r;
-  reconcileRoutes(routes);
-  routesRefreshNeeded_ = false;
   return Result::success();
 }
 
@@ -867,6 +872,12 @@ void LinuxBackend::publishPending() {
 
 bool LinuxBackend::dispatch(std::chrono::milliseconds budget) {
   const Timestamp deadline = Clock::now() + budget;
+  // A failed resync is retried at the next deadline rather than in a tight loop.
+  auto failed = [this] {
+    resyncNeeded_ = true;
+    nextIpInterfaceRefresh_ = batchNow_ + 1s;
+    return false;
+  };
   do {
     batchNow_ = Clock::now();
     if (batchNow_ >= nextIpInterfaceRefresh_) {
@@ -874,13 +885,17 @@ bool LinuxBackend::dispatch(std::chrono::milliseconds budget) {
       nextIpInterfaceRefresh_ = batchNow_ + kIpInterfaceRefreshInterval;
     }
     if (resyncNeeded_) {
-      const Result r = resync();
+      const Result r = beginResync();
       publishPending();
-      if (!r.ok()) {
-        // Retried at the next deadline rather than in a tight loop.
-        nextIpInterfaceRefresh_ = batchNow_ + 1s;
-        return false;
-      }
+      if (!r.ok()) return failed();
+    }
+    if (routeResync_) {
+      // The event stream waits for it (see linux_resync.cpp); so does the IP interface refresh.
+      const Result r = stepRouteResync(deadline);
+      publishPending();
+      if (!r.ok()) return failed();
+      if (resyncNeeded_) continue; // started over
+      if (routeResync_) return true;
     }
     bool more = false;
     const Result r =
@@ -892,8 +907,12 @@ bool LinuxBackend::dispatch(std::chrono::milliseconds budget) {
       continue;
     }
     if (ipInterfacesRefreshNeeded_) refreshIpInterfaces();
-    if (routesRefreshNeeded_) refreshRoutes();
+    if (routesRefreshNeeded_ && !beginRouteDump(false).ok()) {
+      publishPending();
+      return failed();
+    }
     publishPending();
+    if (routeResync_) continue; // the refresh's first step, if the budget allows
     if (!more) return resyncNeeded_;
   } while (Clock::now() < deadline);
   return true;

@@ -12,7 +12,9 @@
 //   IPV6_ROUTE, NEIGH (and IPV6_IFINFO). The same decoders serve dumps and events. On ENOBUFS
 //   (events lost) the backend re-dumps everything and diffs against its last known state
 //   (mark and sweep), publishing exactly the missed add/delete/change events. For routes that
-//   state is compact (packed key and fields, fingerprint, creation time: see route_shadow.h).
+//   state is compact (packed key and fields, fingerprint, creation time: see route_shadow.h). The
+//   route part of that repair runs in budget-sized steps of dispatch() on a socket of its own
+//   (the contract is at the top of linux_resync.cpp).
 // Everything runs on the caller's thread; notifications are delivered only from dispatch().
 #pragma once
 
@@ -23,6 +25,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +35,12 @@ struct LinuxOptions {
   std::string netns;                                       // named namespace to serve; empty = our own
   std::vector<std::uint32_t> routeTables{kMainRouteTable}; // kernel tables exported as routes
   int eventReceiveBuffer = 8 << 20;                        // SO_RCVBUF(FORCE) of the event socket
+  // Bytes of kernel events held back while a resync's route dump runs (they are applied after
+  // it); more restarts the resync, as an overrun does.
+  std::size_t resyncEventLimit = 64 << 20;
 };
+
+struct RouteResync;
 
 class LinuxBackend final : public Backend {
 public:
@@ -87,8 +95,9 @@ private:
   explicit LinuxBackend(LinuxOptions options);
 
   LinuxOptions options_;
-  std::unique_ptr<NetlinkSocket> requestSocket_; // requests and dumps (no multicast groups)
-  std::unique_ptr<NetlinkSocket> eventSocket_;   // multicast events only
+  std::unique_ptr<NetlinkSocket> requestSocket_;   // requests and dumps (no multicast groups)
+  std::unique_ptr<NetlinkSocket> eventSocket_;     // multicast events only
+  std::unique_ptr<NetlinkSocket> routeDumpSocket_; // a resync's route dump, read in steps (null: reopen)
   BackendStats stats_;
 
   // ---- read side state (linux_backend.cpp) -----------------------------------------------------
@@ -99,6 +108,7 @@ private:
   std::map<std::pair<IpAddress, InterfaceIndex>, NeighborRow> neighbors_;
   RouteShadow routes_; // packed key and fields, fingerprint, creation time per route (route_shadow.h)
   bool resyncNeeded_ = false;
+  std::unique_ptr<RouteResync> routeResync_; // the route re-dump in progress (linux_resync.cpp)
 
   // ---- read side helpers (linux_backend.cpp) ---------------------------------------------------
 public:
@@ -121,11 +131,12 @@ private:
   Result dumpAddresses(Family family, InterfaceIndex index, std::vector<UnicastAddressRow>& out);
   Result dumpNeighbors(Family family, InterfaceIndex index, std::vector<NeighborRow>& out);
   Result dumpRoutes(Family family, std::uint32_t table, InterfaceIndex oif, std::vector<RouteRow>& out);
-  Result loadSnapshot(Snapshot& snapshot);
+  Result loadSnapshot(Snapshot& snapshot, bool routes);
   Result loadIpInterfaces(std::vector<InterfaceRow>& links, std::vector<IpInterfaceRow>& ipInterfaces);
 
   bool exportsTable(std::uint32_t table) const;
-  // True when no kernel event is waiting and no repair is pending: the caches are then exact.
+  // True when no kernel event is waiting and no repair is pending or in progress: the caches are
+  // then exact.
   bool cacheIsCurrent() const;
   // Applies the kernel events already queued to the caches (their notifications wait for the next
   // dispatch()), then tells whether routes_ is exact: single-row route reads are then answered
@@ -140,14 +151,31 @@ private:
 
   // Caches <- fresh state (mark and sweep), recording the differences when someone listens.
   void reconcileAll(Snapshot& snapshot, bool initial);
+  void reconcileAllButRoutes(Snapshot& snapshot, bool initial);
+  Result reloadAllButRoutes(); // dumps and reconciles all but the routes (a resync's first part)
   void reconcileLinks(std::vector<InterfaceRow>& fresh, bool initial);
   void reconcileIpInterfaces(std::vector<IpInterfaceRow>& fresh, bool initial);
   void reconcileAddresses(std::vector<UnicastAddressRow>& fresh);
   void reconcileNeighbors(std::vector<NeighborRow>& fresh);
   void reconcileRoutes(std::vector<RouteRow>& fresh);
-  Result resync();
+  // Luids of route changes from a mark and sweep, from links_; for added routes through links it
+  // has not heard of yet, from one link dump (kept in `dumped`).
+  void fillRouteChangeLuids(std::vector<Change<RouteRow>>& changes, std::size_t first,
+                            std::optional<std::map<InterfaceIndex, InterfaceLuid>>& dumped);
   Result refreshIpInterfaces();
-  Result refreshRoutes();
+
+  // ---- resync after an overrun and route refresh, the route part in steps (linux_resync.cpp) ---
+  Result beginResync();
+  Result beginRouteDump(bool full);
+  Result requestRouteDump(RouteResync& resync);
+  // One dispatch()'s share of the route resync, until `deadline` (at least one unit of work). The
+  // resync is then still running (out of time), done (routeResync_ null), or to be started over
+  // (resyncNeeded_). Failure: abandoned, to be retried.
+  Result stepRouteResync(Timestamp deadline);
+  // Moves what the event socket holds into the resync's held events; false when they overflowed
+  // (the kernel's queue or the limit).
+  bool holdEvents(RouteResync& resync);
+  void abandonRouteResync();
 
   void handleEvent(const nlmsghdr& message);
   void handleLinkEvent(const nlmsghdr& message);

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 namespace ipmibd::platform::linux_backend {
 
@@ -218,45 +219,60 @@ Result NetlinkSocket::request(nlmsghdr* message, const std::function<void(const 
 
 Result NetlinkSocket::dump(nlmsghdr* message, const std::function<void(const nlmsghdr&)>& onMessage,
                            const std::function<void()>& onRestart) {
-  auto buffer = makeBuffer();
-  const int fd = mnl_socket_get_fd(socket_);
   for (int attempt = 1;; ++attempt) {
-    message->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
-    message->nlmsg_pid = 0;
-    const std::uint32_t sequence = message->nlmsg_seq = nextSequence();
-    if (auto r = sendMessage(socket_, message); !r.ok()) return r;
-    bool interrupted = false;
-    bool done = false;
-    while (!done) {
-      const ssize_t n = receiveFromKernel(fd, buffer.get(), kReceiveBufferSize, 0);
-      if (n < 0) return failureFromErrno(int(-n), "netlink dump receive");
-      int remaining = int(n);
-      for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer.get()); messageFits(m, remaining);
-           m = mnl_nlmsg_next(m, &remaining)) {
-        if (m->nlmsg_seq != sequence) continue;
-        if (m->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
-        if (m->nlmsg_type == NLMSG_DONE) {
-          // The payload is the dump's final status (0, or -errno followed by ext-ack TLVs).
-          int status = 0;
-          if (mnl_nlmsg_get_payload_len(m) >= sizeof status)
-            std::memcpy(&status, mnl_nlmsg_get_payload(m), sizeof status);
-          if (status < 0) return failureFromErrno(-status, "netlink dump", extAckMessage(m, sizeof status));
-          done = true;
-          break;
-        }
-        if (m->nlmsg_type == NLMSG_ERROR) {
-          std::string text;
-          const int error = errorOf(m, text);
-          if (error != 0) return failureFromErrno(error, "netlink dump", text);
-          continue;
-        }
-        if (m->nlmsg_type == NLMSG_NOOP || m->nlmsg_type == NLMSG_OVERRUN) continue;
-        onMessage(*m);
-      }
-    }
-    if (!interrupted || attempt >= kMaxDumpAttempts) return Result::success();
+    DumpState state;
+    if (auto r = beginDump(message, state); !r.ok()) return r;
+    while (!state.done)
+      if (auto r = continueDump(state, onMessage, [] { return false; }); !r.ok()) return r;
+    if (!state.interrupted || attempt >= kMaxDumpAttempts) return Result::success();
     if (onRestart) onRestart();
   }
+}
+
+Result NetlinkSocket::beginDump(nlmsghdr* message, DumpState& state) {
+  message->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
+  message->nlmsg_pid = 0;
+  state = DumpState{};
+  state.sequence = message->nlmsg_seq = nextSequence();
+  return sendMessage(socket_, message);
+}
+
+Result NetlinkSocket::continueDump(DumpState& state, const std::function<void(const nlmsghdr&)>& onMessage,
+                                   const std::function<bool()>& stop) {
+  auto buffer = makeBuffer();
+  const int fd = mnl_socket_get_fd(socket_);
+  bool first = true;
+  while (!state.done && (std::exchange(first, false) || !stop())) {
+    const ssize_t n = receiveFromKernel(fd, buffer.get(), kReceiveBufferSize, 0);
+    if (n < 0) return failureFromErrno(int(-n), "netlink dump receive");
+    int remaining = int(n);
+    for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer.get()); messageFits(m, remaining);
+         m = mnl_nlmsg_next(m, &remaining)) {
+      if (m->nlmsg_seq != state.sequence) continue;
+      if (m->nlmsg_flags & NLM_F_DUMP_INTR) state.interrupted = true;
+      if (m->nlmsg_type == NLMSG_DONE) {
+        state.done = true;
+        // The payload is the dump's final status (0, or -errno followed by ext-ack TLVs).
+        int status = 0;
+        if (mnl_nlmsg_get_payload_len(m) >= sizeof status)
+          std::memcpy(&status, mnl_nlmsg_get_payload(m), sizeof status);
+        if (status < 0) return failureFromErrno(-status, "netlink dump", extAckMessage(m, sizeof status));
+        break;
+      }
+      if (m->nlmsg_type == NLMSG_ERROR) {
+        std::string text;
+        const int error = errorOf(m, text);
+        if (error != 0) {
+          state.done = true; // an error ends the dump: nothing follows it
+          return failureFromErrno(error, "netlink dump", text);
+        }
+        continue;
+      }
+      if (m->nlmsg_type == NLMSG_NOOP || m->nlmsg_type == NLMSG_OVERRUN) continue;
+      onMessage(*m);
+    }
+  }
+  return Result::success();
 }
 
 Result NetlinkSocket::receiveEvents(const std::function<void(const nlmsghdr&)>& onMessage,

@@ -47,6 +47,19 @@ public:
   // times, from the start (onRestart is called first so the caller can discard partial results).
   Result dump(nlmsghdr* message, const std::function<void(const nlmsghdr&)>& onMessage,
               const std::function<void()>& onRestart = {});
+  // The same dump read in slices (LinuxBackend's route resync): beginDump sends the request, each
+  // continueDump reads whole datagrams, at least one, until `stop()` holds or the dump ends, calling
+  // onMessage per reply. The kernel builds the next datagram when the previous one is read, so a
+  // call never waits for more than one. A dump abandoned before `done` keeps the socket busy
+  // (the kernel refuses another dump on it with EBUSY): close the socket instead.
+  struct DumpState {
+    std::uint32_t sequence = 0;
+    bool done = false;        // NLMSG_DONE (or the error that ended it) was read
+    bool interrupted = false; // a reply carried NLM_F_DUMP_INTR: concurrent changes, maybe inconsistent
+  };
+  Result beginDump(nlmsghdr* message, DumpState& state);
+  Result continueDump(DumpState& state, const std::function<void(const nlmsghdr&)>& onMessage,
+                      const std::function<bool()>& stop);
   // Multicast sockets: reads what is available without blocking and calls onMessage for each
   // message. Returns Success when the socket is drained (EAGAIN), NoMemory on overrun (ENOBUFS: events
   // were lost, the caller must resync), or another failure. Stops early after `maxMessages`.

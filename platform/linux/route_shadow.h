@@ -19,7 +19,9 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <span>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -157,6 +159,8 @@ bool fitsCompactV6(const RouteShadowEntry& e);
 CompactV6RouteEntry compactV6Of(const RouteShadowEntry& e, AddressPool& pool);
 RouteShadowEntry wideOf(const CompactV6RouteEntry& e, const AddressPool& pool);
 
+class RouteDumpSorter;
+
 class RouteShadow {
 public:
   struct Value {
@@ -164,6 +168,14 @@ public:
     PackedRouteParams params;
   };
 
+private:
+  struct Slot {
+    Value value;
+    bool live = false; // false: a deletion of a key in the sorted vectors
+  };
+  struct SortedBuilder; // builds the three vectors and a fresh pool from entries in key order
+
+public:
   std::size_t size() const { return size_; }
   std::optional<Value> find(const PackedRouteKey& key) const;
   void put(const PackedRouteKey& key, Value value);
@@ -179,10 +191,27 @@ public:
     for (const auto& key : keysOf(table, destination, metric))
       visit(key, *find(key));
   }
-  // Calls visit(entry) for every entry in key order (merges the delta first).
-  template <class Visit> void forEach(Visit visit) {
-    compact();
-    forEachSorted(visit);
+  // Reads the entries in key order, delta included, without changing the shadow (so a Rebuild in
+  // progress stays valid); valid until the shadow next changes.
+  class Cursor {
+  public:
+    explicit Cursor(const RouteShadow& shadow);
+    const RouteShadowEntry* get() const { return atEnd_ ? nullptr : &current_; }
+    void next();
+
+  private:
+    const RouteShadow* shadow_;
+    std::size_t n_ = 0, c_ = 0, w_ = 0;
+    RouteShadowEntry narrowHead_, compactHead_; // the next narrow and compact entries, widened
+    bool haveNarrow_ = false, haveCompact_ = false;
+    std::map<PackedRouteKey, Slot>::const_iterator delta_;
+    RouteShadowEntry current_;
+    bool atEnd_ = false;
+  };
+  // Calls visit(entry) for every entry in key order.
+  template <class Visit> void forEach(Visit visit) const {
+    for (Cursor cursor(*this); const RouteShadowEntry* e = cursor.get(); cursor.next())
+      visit(*e);
   }
   // Removes every entry for which pred(entry) holds (merges the delta first).
   template <class Pred> void eraseIf(Pred pred) {
@@ -191,53 +220,46 @@ public:
     std::erase_if(compactV6_, [&](const CompactV6RouteEntry& e) { return pred(wideOf(e, pool_)); });
     std::erase_if(wide_, pred);
     size_ = narrow_.size() + compactV6_.size() + wide_.size();
+    ++version_;
   }
   // Mark and sweep: `fresh` (a full dump, any order, duplicate keys allowed: the first wins) becomes
   // the content. Appends the differences to `changes` when not null: Add and ParameterChange with
   // the fresh row (created: now for new keys, the known time otherwise), Delete with the stored row
-  // (luid left zero) and the known creation time. Sorts `fresh` by key and removes its duplicates.
-  void reconcile(std::vector<RouteRow>& fresh, std::vector<Change<RouteRow>>* changes, Timestamp now);
+  // and the known creation time; luids are left zero (the backend derives them). One Rebuild run to
+  // its end.
+  void reconcile(std::span<const RouteRow> fresh, std::vector<Change<RouteRow>>* changes, Timestamp now);
+
+  // The same mark and sweep in steps, for a re-dump read in slices (LinuxBackend's resync): the
+  // shadow keeps its content, and answers reads, until adopt(); it must not change meanwhile (the
+  // Rebuild reads it through a Cursor). `fresh` must be finish()ed and outlive the Rebuild.
+  class Rebuild {
+  public:
+    Rebuild(const RouteShadow& shadow, RouteDumpSorter& fresh, Timestamp now);
+    ~Rebuild();
+    Rebuild(const Rebuild&) = delete;
+    Rebuild& operator=(const Rebuild&) = delete;
+    // Merges up to `limit` more entries (fresh or stored), appending the differences as reconcile()
+    // does. True when every entry is merged.
+    bool step(std::size_t limit, std::vector<Change<RouteRow>>* changes);
+
+  private:
+    friend class RouteShadow;
+    const RouteShadow& shadow_;
+    std::uint64_t version_;
+    RouteDumpSorter& fresh_;
+    Cursor old_;
+    std::unique_ptr<SortedBuilder> out_;
+    Timestamp now_;
+    bool done_ = false;
+  };
+  // Makes a finished Rebuild's result the content: O(1) but for freeing the old vectors.
+  void adopt(Rebuild& rebuild);
 
   void compact();
 
 private:
-  struct Slot {
-    Value value;
-    bool live = false; // false: a deletion of a key in sorted_
-  };
   std::optional<RouteShadowEntry> findSorted(const PackedRouteKey& key) const;
   void compactIfLarge();
-  // The sorted vectors merged in key order (the delta not included).
-  template <class Visit> void forEachSorted(Visit visit) const {
-    std::size_t n = 0, c = 0, w = 0;
-    RouteShadowEntry narrowHead, compactHead; // the next narrow and compact entries, widened
-    bool haveNarrow = false, haveCompact = false;
-    for (;;) {
-      if (!haveNarrow && n < narrow_.size()) {
-        narrowHead = wideOf(narrow_[n]);
-        haveNarrow = true;
-      }
-      if (!haveCompact && c < compactV6_.size()) {
-        compactHead = wideOf(compactV6_[c], pool_);
-        haveCompact = true;
-      }
-      const RouteShadowEntry* next = haveNarrow ? &narrowHead : nullptr;
-      if (haveCompact && (!next || compactHead.key < next->key)) next = &compactHead;
-      if (w < wide_.size() && (!next || wide_[w].key < next->key)) next = &wide_[w];
-      if (!next) break;
-      visit(*next);
-      if (next == &narrowHead) {
-        ++n;
-        haveNarrow = false;
-      } else if (next == &compactHead) {
-        ++c;
-        haveCompact = false;
-      } else {
-        ++w;
-      }
-    }
-  }
-  struct SortedBuilder; // builds the three vectors and a fresh pool from entries in key order
   void adopt(SortedBuilder& built);
 
   std::vector<NarrowRouteEntry> narrow_;       // live entries that fit narrow, in key order
@@ -246,6 +268,7 @@ private:
   AddressPool pool_;                           // compactV6_'s addresses
   std::map<PackedRouteKey, Slot> delta_;       // overrides the vectors
   std::size_t size_ = 0;
+  std::uint64_t version_ = 0; // changes with the content or its layout: a Rebuild checks it
 };
 
 } // namespace ipmibd::platform::linux_backend

@@ -6,6 +6,13 @@
 //   route_parse_bench --netns NAME          the same start-up phases over the routes already in
 //                                           namespace NAME, plus the inetCidrRouteTable load
 //                                           (wall and process CPU time per phase)
+//   route_parse_bench --resync NAME [BUDGET_MS] [FLOOD]
+//                                           an overrun resync over the routes in namespace NAME:
+//                                           FLOOD (default 2,000) blackhole /32s in 198.18.0.0/15
+//                                           are added (then deleted) without dispatching, so the
+//                                           tiny event buffer overflows; prints how many
+//                                           dispatch(BUDGET_MS, default 20) calls the repair took
+//                                           and the longest of them (the agent's longest stall)
 #include "platform/linux/linux_backend.h"
 #include "platform/linux/route_shadow.h"
 #include "platform/linux/rtnl_decode.h"
@@ -25,6 +32,7 @@
 #include <ctime>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -233,9 +241,75 @@ int netnsBench(const std::string& netns) {
   return r.ok() ? 0 : 1;
 }
 
+// One overrun repair: floods the namespace's route table with `flood` changes (`verb` add or del)
+// while nothing is dispatched, then dispatches with `budget` until the resync is done and the
+// backend idle. Returns the number of route changes published.
+std::size_t measureResync(LinuxBackend& backend, const std::string& netns, std::chrono::milliseconds budget,
+                          std::size_t flood, const char* verb, const std::size_t& published) {
+  std::ostringstream commands;
+  for (std::size_t i = 0; i < flood; ++i)
+    commands << "route " << verb << " blackhole 198." << 18 + i / 65536 << "." << (i / 256) % 256 << "."
+             << i % 256 << "/32\n";
+  const std::string file = "/tmp/route_parse_bench_" + netns + ".batch";
+  std::ofstream(file) << commands.str();
+  ipmibd::testing::runCommand("ip -n " + netns + " -batch " + file);
+  std::remove(file.c_str());
+  const std::uint64_t resyncsBefore = backend.stats().resyncs;
+  const std::size_t publishedBefore = published;
+  std::size_t calls = 0;
+  double longest = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const double cpuStart = cpuSeconds();
+  while (true) {
+    const auto t = std::chrono::steady_clock::now();
+    const bool more = backend.dispatch(budget);
+    longest = std::max(longest, Seconds(std::chrono::steady_clock::now() - t).count());
+    ++calls;
+    if (!more && backend.stats().resyncs > resyncsBefore) break;
+    if (Seconds(std::chrono::steady_clock::now() - start).count() > 300) {
+      std::printf("resync: gave up after 300 s\n");
+      return 0;
+    }
+  }
+  std::printf("resync (%s flood of %zu): %llu resync(s), %zu dispatch(%lld ms) calls, longest %.1f ms, "
+              "wall %.3f s, cpu %.3f s, %zu route changes published\n",
+              verb, flood, static_cast<unsigned long long>(backend.stats().resyncs - resyncsBefore), calls,
+              static_cast<long long>(budget.count()), longest * 1e3,
+              Seconds(std::chrono::steady_clock::now() - start).count(), cpuSeconds() - cpuStart,
+              published - publishedBefore);
+  return published - publishedBefore;
+}
+
+int resyncBench(const std::string& netns, std::chrono::milliseconds budget, std::size_t flood) {
+  LinuxOptions options;
+  options.netns = netns;
+  options.eventReceiveBuffer = 4096; // the kernel's floor: a few dozen events
+  Result error;
+  auto backend = LinuxBackend::open(options, error);
+  if (!backend) {
+    std::printf("resync: open failed: %s\n", error.toString().c_str());
+    return 1;
+  }
+  // Subscribed like the agent's route table, so the resync builds its change lists.
+  std::size_t published = 0;
+  auto subscription = backend->notifyRouteChange2(
+      Family::Unspecified, [&](std::span<const Change<RouteRow>> changes) { published += changes.size(); });
+  while (backend->dispatch(budget)) {}
+  std::vector<RouteRow> rows;
+  if (!backend->getIpForwardTable2(Family::Unspecified, rows).ok()) return 1;
+  std::printf("resync: %zu routes in %s\n", rows.size(), netns.c_str());
+  rows = {};
+  const std::size_t added = measureResync(*backend, netns, budget, flood, "add", published);
+  const std::size_t deleted = measureResync(*backend, netns, budget, flood, "del", published);
+  return added >= flood && deleted >= flood ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 3 && std::string(argv[1]) == "--resync")
+    return resyncBench(argv[2], std::chrono::milliseconds(argc >= 4 ? std::stol(argv[3]) : 20),
+                       argc >= 5 ? std::stoul(argv[4]) : 2000);
   if (argc >= 3 && std::string(argv[1]) == "--netns") return netnsBench(argv[2]);
   if (argc >= 2 && std::string(argv[1]) == "--kernel")
     return kernelBench(argc >= 3 ? std::stoul(argv[2]) : 100000);

@@ -49,7 +49,7 @@ echo "== ctest (ASan+UBSan, unit tests)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit --timeout 600
 echo "== ctest (ASan+UBSan ipmibd, integration tests with LeakSanitizer)"
-# ipmibd itself, sanitized, through 18 of the 20 agent integration tests (about a minute on 2
+# ipmibd itself, sanitized, through 19 of the 21 agent integration tests (about a minute on 2
 # cores), state_file_kill_test's writer included. Not here: compare_with_snmpd and churn_walk_test,
 # whose unthrottled route churn outruns the -O0 sanitized ipmibd, so their walks time out (a pace
 # bound, not a memory finding); the Release ctest above leak-checks their ipmibd. The platform

@@ -14,6 +14,9 @@ includes whatever the agent loads on first touch; the start-up figures come from
 own (first answer; first inetCidrRouteNumber.0 counting every route). --large (1M routes) walks
 one column only through the AgentX hop and Debian's snmpd and caps the wait for a full answer.
 Figures are wall-clock times on a possibly shared machine; the load average is printed with them.
+--pin CPU runs every agent process and every measuring client on that one CPU (taskset): on a VM,
+waking a halted vCPU for each of a walk's ~22,000 request/response turns costs more than some agents
+spend answering, for every system alike, and pinning leaves the agents' and the client's own work.
 Needs root (namespaces), snmpd and the snmp tools; exits 77 (skip) without them.
 """
 import argparse
@@ -41,6 +44,9 @@ NAMES = {
     "c": "snmpd+minimal AgentX",
     "d": "ipmibd standalone",
 }
+
+
+PIN = []  # ["taskset", "-c", CPU] with --pin: agents and measuring clients share one CPU
 
 
 def skip(message):
@@ -165,7 +171,7 @@ class System:
 
     def _spawn(self, cmd, log):
         env = dict(os.environ, SNMP_PERSISTENT_DIR=os.path.join(self.work, "persist"))
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.work, log), "a"),
+        p = subprocess.Popen(PIN + cmd, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.work, log), "a"),
                              env=env)
         self.procs.append(p)
         return p
@@ -289,7 +295,7 @@ def walk(system, oid, keep=None):
     master0 = cpu_seconds([system.master.pid]) if system.master else 0
     t0 = time.monotonic()
     # One request may meet a native snmpd's whole-table reload (tens of seconds at 100k routes).
-    r = subprocess.run(["snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Oq", "-Cr50", "-t", "300", "-r", "0",
+    r = subprocess.run(PIN + ["snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Oq", "-Cr50", "-t", "300", "-r", "0",
                         system.peer, oid], capture_output=True)
     seconds = time.monotonic() - t0
     cpu = cpu_seconds([system.server.pid]) - cpu0
@@ -303,7 +309,7 @@ def walk(system, oid, keep=None):
 
 
 def client(args, system, *params, community="public"):
-    r = subprocess.run([args.client, system.peer, community, *map(str, params)], capture_output=True, text=True,
+    r = subprocess.run(PIN + [args.client, system.peer, community, *map(str, params)], capture_output=True, text=True,
                        timeout=900)
     fields = r.stdout.split()
     if r.returncode != 0 or len(fields) != 4:
@@ -572,12 +578,18 @@ def main():
                         help="seconds to wait for a full answer after start (default 600, 120 with --large); "
                              "a system that needs longer is reported as '> N s' and not measured further")
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--pin", type=int, default=None, metavar="CPU",
+                        help="run the agents and the measuring clients on this one CPU (taskset)")
     args = parser.parse_args()
     if args.startup_cap is None:
         args.startup_cap = 120.0 if args.large else 600.0
     args.systems = list(dict.fromkeys(s.strip() for s in args.systems.split(",") if s.strip()))
     if any(s not in NAMES for s in args.systems):
         parser.error("--systems takes a comma-separated subset of a,b,c,d")
+    if args.pin is not None:
+        if args.pin not in os.sched_getaffinity(0):
+            parser.error(f"--pin {args.pin}: no such CPU available")
+        PIN[:] = ["taskset", "-c", str(args.pin)]
     args.ipmibd = os.path.join(args.build_dir, "agent", "ipmibd")
     args.minimal = os.path.join(args.build_dir, "tests", "bench", "minimal_subagent")
     args.client = os.path.join(args.build_dir, "tests", "bench", "bench_client")

@@ -84,7 +84,8 @@ public:
                            std::vector<RouteRow>& routes) override;
 
   int eventDescriptor() const override;
-  // Timed work: the periodic IP interface refresh (sysctl changes raise no netlink events).
+  // Timed work: the periodic IP interface refresh (sysctl changes raise no netlink events), and
+  // "now" while the route shadow merges its delta in steps (dispatch() runs them when idle).
   std::optional<Timestamp> nextDeadline() const override;
   bool dispatch(std::chrono::milliseconds budget) override;
   BackendStats stats() const override { return stats_; }

@@ -31,7 +31,9 @@
 // - Meanwhile: the shadow keeps serving the table as it was until the merge is adopted (then the
 //   dump's, then with the held events replayed); cacheIsCurrent() and catchUpRoutes() say not
 //   current, so single-row reads and the SET paths ask the kernel, as with queued events. The
-//   periodic IP interface refresh waits (it would re-read links past held link events).
+//   periodic IP interface refresh waits (it would re-read links past held link events), and so
+//   does the shadow's incremental merge (RouteShadow::stepMerge refuses while a Rebuild exists);
+//   adopting the Rebuild abandons that merge, whose layers the Rebuild read (route_shadow.h).
 // - Restart: ENOBUFS on the event socket while dumping or merging, or held events past
 //   LinuxOptions::resyncEventLimit bytes, drop the attempt (the dump socket, busy with its
 //   unfinished dump, is reopened) and start a full resync over (stats_.resyncRestarts); ENOBUFS

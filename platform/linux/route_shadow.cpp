@@ -1,4 +1,5 @@
-// RouteShadow: packing, narrow/wide storage, the sorted-vectors-plus-delta container and the re-dump merge.
+// RouteShadow: packing, narrow/wide storage, the sorted-vectors-plus-deltas container, its incremental
+// merge and the re-dump merge.
 #include "platform/linux/route_shadow.h"
 #include "platform/linux/route_dump_sorter.h"
 
@@ -9,13 +10,12 @@
 #include <iterator>
 #include <limits>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 namespace ipmibd::platform::linux_backend {
 
 namespace {
-
-// The delta is merged into the sorted vector once it holds this many entries, or 1/64 of the
-// vector, whichever is larger: a merge is O(n), so changes pay O(64) amortized each.
-constexpr std::size_t kMinDelta = 1024;
 
 void packAddress(const IpAddress& a, Family& family, std::array<std::uint8_t, 16>& bytes,
                  std::uint32_t& scope) {
@@ -315,30 +315,51 @@ std::optional<RouteShadowEntry> RouteShadow::findSorted(const PackedRouteKey& ke
   return std::nullopt;
 }
 
+RouteShadow::RouteShadow() = default;
+RouteShadow::~RouteShadow() = default;
+
+namespace {
+
+// The slot of `key` in a delta, or null.
+template <class Delta>
+const typename Delta::mapped_type* slotOf(const Delta& delta, const PackedRouteKey& key) {
+  const auto it = delta.find(key);
+  return it == delta.end() ? nullptr : &it->second;
+}
+
+} // namespace
+
 std::optional<RouteShadow::Value> RouteShadow::find(const PackedRouteKey& key) const {
-  if (auto it = delta_.find(key); it != delta_.end())
-    return it->second.live ? std::optional<Value>(it->second.value) : std::nullopt;
+  const Slot* slot = slotOf(delta_, key);
+  if (!slot) slot = slotOf(frozen_, key);
+  if (slot) return slot->live ? std::optional<Value>(slot->value) : std::nullopt;
   if (const auto e = findSorted(key)) return Value{e->created, e->params};
   return std::nullopt;
+}
+
+bool RouteShadow::shownBelow(const PackedRouteKey& key) const {
+  if (const Slot* slot = slotOf(frozen_, key)) return slot->live;
+  return findSorted(key).has_value();
 }
 
 void RouteShadow::put(const PackedRouteKey& key, Value value) {
   if (!find(key)) ++size_;
   delta_[key] = Slot{value, true};
   ++version_;
-  compactIfLarge();
+  afterChange();
 }
 
 std::optional<RouteShadow::Value> RouteShadow::erase(const PackedRouteKey& key) {
   auto old = find(key);
   if (!old) return std::nullopt;
   --size_;
-  if (findSorted(key))
+  // A deletion is recorded only where a layer below would still show the key.
+  if (shownBelow(key))
     delta_[key] = Slot{{}, false};
   else
     delta_.erase(key);
   ++version_;
-  compactIfLarge();
+  afterChange();
   return old;
 }
 
@@ -352,28 +373,30 @@ std::vector<PackedRouteKey> RouteShadow::keysOf(std::uint32_t table, const IpPre
   probe.interfaceIndex = 0;
   const PackedRouteKey low = packKey(probe); // the smallest key with this head
   std::vector<PackedRouteKey> keys;
+  // Each layer contributes the keys no layer above it overrides (live or deleted there).
+  auto sortedKey = [&](const PackedRouteKey& key) {
+    if (!delta_.contains(key) && !frozen_.contains(key)) keys.push_back(key);
+  };
   if (keyFitsNarrow(low))
     for (auto it = narrowLower(narrow_, low); it != narrow_.end(); ++it) {
       const PackedRouteKey key = keyOf(*it);
       if (!sameHead(key, table, low, metric)) break;
-      if (!delta_.contains(key)) keys.push_back(key);
+      sortedKey(key);
     }
   if (low.family == Family::V6 && low.destinationScope == 0)
     for (auto it = compactLower(compactV6_, pool_, low); it != compactV6_.end(); ++it) {
       const PackedRouteKey key = keyOf(*it, pool_);
       if (!sameHead(key, table, low, metric)) break;
-      if (!delta_.contains(key)) keys.push_back(key);
+      sortedKey(key);
     }
   for (auto it = wideLower(wide_, low); it != wide_.end() && sameHead(it->key, table, low, metric); ++it)
-    if (!delta_.contains(it->key)) keys.push_back(it->key);
+    sortedKey(it->key);
+  for (auto d = frozen_.lower_bound(low); d != frozen_.end() && sameHead(d->first, table, low, metric); ++d)
+    if (d->second.live && !delta_.contains(d->first)) keys.push_back(d->first);
   for (auto d = delta_.lower_bound(low); d != delta_.end() && sameHead(d->first, table, low, metric); ++d)
     if (d->second.live) keys.push_back(d->first);
   std::sort(keys.begin(), keys.end());
   return keys;
-}
-
-void RouteShadow::compactIfLarge() {
-  if (delta_.size() > std::max(kMinDelta, size_ / 64)) compact();
 }
 
 // Builds the three sorted vectors from entries arriving in key order, each reserved exactly (or,
@@ -410,16 +433,17 @@ void RouteShadow::adopt(SortedBuilder& built) {
   compactV6_ = std::move(built.compactV6);
   wide_ = std::move(built.wide);
   pool_ = std::move(built.pool);
-  size_ = narrow_.size() + compactV6_.size() + wide_.size();
   ++version_;
 }
 
-RouteShadow::Cursor::Cursor(const RouteShadow& shadow) : shadow_(&shadow), delta_(shadow.delta_.begin()) {
+RouteShadow::Cursor::Cursor(const RouteShadow& shadow, bool withDelta)
+    : shadow_(&shadow), frozen_(shadow.frozen_.begin()), frozenEnd_(shadow.frozen_.end()),
+      delta_(withDelta ? shadow.delta_.begin() : shadow.delta_.end()), deltaEnd_(shadow.delta_.end()) {
   next();
 }
 
-// One step of a merge of the three sorted vectors, with the delta overriding (or deleting) their
-// entries of the same key.
+// One step of a merge of the three sorted vectors with the frozen delta and then the newest delta
+// overriding (or deleting) the entries of the same key below them.
 void RouteShadow::Cursor::next() {
   const RouteShadow& s = *shadow_;
   for (;;) {
@@ -437,46 +461,149 @@ void RouteShadow::Cursor::next() {
     if (haveCompact_ && (!sorted || compactHead_.key < sorted->key)) sorted = &compactHead_, which = Compact;
     if (w_ < s.wide_.size() && (!sorted || s.wide_[w_].key < sorted->key))
       sorted = &s.wide_[w_], which = Wide;
-    auto consume = [&] {
-      if (which == Narrow) ++n_, haveNarrow_ = false;
-      if (which == Compact) ++c_, haveCompact_ = false;
-      if (which == Wide) ++w_;
-    };
-    if (delta_ != s.delta_.end() && (!sorted || !(sorted->key < delta_->first))) {
-      if (sorted && sorted->key == delta_->first) consume(); // overridden or deleted
-      const auto& [key, slot] = *delta_++;
-      if (!slot.live) continue;
-      current_ = {key, slot.value.created, slot.value.params};
-      return;
-    }
-    if (!sorted) {
+    // The smallest key of the three layers, and which of them hold it.
+    const PackedRouteKey* low = sorted ? &sorted->key : nullptr;
+    const bool haveFrozen = frozen_ != frozenEnd_, haveDelta = delta_ != deltaEnd_;
+    if (haveFrozen && (!low || frozen_->first < *low)) low = &frozen_->first;
+    if (haveDelta && (!low || delta_->first < *low)) low = &delta_->first;
+    if (!low) {
       atEnd_ = true;
       return;
     }
-    current_ = *sorted;
-    consume();
-    return;
+    const bool inSorted = sorted && sorted->key == *low;
+    const bool inFrozen = haveFrozen && frozen_->first == *low;
+    const bool inDelta = haveDelta && delta_->first == *low;
+    const Slot* slot = inDelta ? &delta_->second : inFrozen ? &frozen_->second : nullptr;
+    const bool live = !slot || slot->live;
+    if (live && slot)
+      current_ = {*low, slot->value.created, slot->value.params};
+    else if (live)
+      current_ = *sorted;
+    if (inSorted) {
+      if (which == Narrow) ++n_, haveNarrow_ = false;
+      if (which == Compact) ++c_, haveCompact_ = false;
+      if (which == Wide) ++w_;
+    }
+    if (inFrozen) ++frozen_;
+    if (inDelta) ++delta_;
+    if (live) return;
   }
 }
 
+namespace {
+
+// Hands `bytes` more (whole pages) of a vector's buffer back to the kernel, from `released` on,
+// without freeing the buffer: its first and last partial pages, where the allocator keeps its
+// bookkeeping, stay. Freeing ~60 MB at once costs ~6 ms of page-table work; this spreads it over
+// steps, and the final free() then finds little left to unmap. True when every page is released.
+template <class T> bool releasePages(std::vector<T>& v, std::size_t& released, std::size_t bytes) {
+  static const std::uintptr_t page = std::uintptr_t(::sysconf(_SC_PAGESIZE));
+  const auto data = reinterpret_cast<std::uintptr_t>(v.data());
+  const std::uintptr_t begin = (data + page - 1) / page * page;
+  const std::uintptr_t end = (data + v.capacity() * sizeof(T)) / page * page;
+  if (!data || end <= begin + released) return true;
+  const std::size_t length =
+      std::min<std::size_t>(std::max<std::size_t>(bytes / page, 1) * page, end - begin - released);
+  ::madvise(reinterpret_cast<void*>(begin + released), length, MADV_DONTNEED);
+  released += length;
+  return begin + released >= end;
+}
+
+} // namespace
+
+// The merge in progress: the frozen delta's live entries counted (so the new vectors are reserved
+// exactly once and never reallocate: a reallocation would copy O(n) in one step), then the
+// vectors and the frozen delta read in key order into the new vectors, swapped in, and the old
+// storage released in pieces.
+struct RouteShadow::Merge {
+  explicit Merge(const RouteShadow& shadow)
+      : counting(shadow.frozen_.begin()), counts{shadow.narrow_.size(), shadow.compactV6_.size(),
+                                                 shadow.wide_.size()},
+        in(shadow, false) {}
+  Delta::const_iterator counting; // the next frozen entry to count
+  SortedBuilder::Counts counts;
+  std::unique_ptr<SortedBuilder> out; // once counted; after the swap, the old vectors
+  Cursor in;
+  bool swapped = false;
+  Delta oldFrozen; // after the swap: the frozen delta, its nodes freed in pieces
+  std::size_t releasedNarrow = 0, releasedCompact = 0;
+};
+
+void RouteShadow::beginMerge() {
+  if (merge_ || delta_.empty()) return;
+  frozen_.swap(delta_); // O(1): the frozen delta was empty
+  merge_ = std::make_unique<Merge>(*this);
+}
+
+bool RouteShadow::stepMerge(std::size_t limit) {
+  if (!merge_) return true;
+  if (rebuilds_ != 0) return false; // the last step would swap the vectors under a Rebuild's Cursor
+  Merge& m = *merge_;
+  std::size_t done = 0;
+  if (!m.swapped) {
+    for (; done < limit && m.counting != frozen_.end(); ++done, ++m.counting)
+      if (const auto& [key, slot] = *m.counting; slot.live)
+        m.counts.count({key, slot.value.created, slot.value.params});
+    if (m.counting != frozen_.end()) return false;
+    if (!m.out) m.out = std::make_unique<SortedBuilder>(m.counts);
+    for (; done < limit; ++done) {
+      const RouteShadowEntry* e = m.in.get();
+      if (!e) break;
+      m.out->add(*e);
+      m.in.next();
+    }
+    if (m.in.get()) return false;
+    // The new vectors hold what the old ones and the frozen delta showed: the content is unchanged
+    // (size_ too), and the newest delta's deletions still delete live entries below them.
+    narrow_.swap(m.out->narrow);
+    compactV6_.swap(m.out->compactV6);
+    wide_.swap(m.out->wide);
+    std::swap(pool_, m.out->pool);
+    frozen_.swap(m.oldFrozen);
+    ++version_;
+    m.swapped = true;
+    if (done >= limit) return false;
+  }
+  // The old storage goes back: frozen nodes and vector pages, about as much work as `limit` entries.
+  const std::size_t budget = limit - done;
+  for (std::size_t erased = 0; erased < budget && !m.oldFrozen.empty(); ++erased)
+    m.oldFrozen.erase(m.oldFrozen.begin());
+  const std::size_t bytes = budget > std::numeric_limits<std::size_t>::max() / 1024
+                                ? std::numeric_limits<std::size_t>::max()
+                                : budget * 1024;
+  if (!m.oldFrozen.empty() || !releasePages(m.out->narrow, m.releasedNarrow, bytes) ||
+      !releasePages(m.out->compactV6, m.releasedCompact, bytes))
+    return false;
+  merge_.reset();
+  return true;
+}
+
+void RouteShadow::afterChange() {
+  // While a merge runs, each change pays a small step: the merge's work (~1.1 n entries, release
+  // included) over kChangeStep is ~0.55 of the threshold's n / 64 changes, so it ends before the
+  // next merge is due even if the backend never idles, and the delta never passes the threshold.
+  if (merge_) {
+    if (changeStep_ != 0) stepMerge(changeStep_);
+  } else if (delta_.size() > std::max(kMinDelta, size_ / 64))
+    beginMerge();
+}
+
 void RouteShadow::compact() {
-  if (delta_.empty()) return;
-  SortedBuilder::Counts counts{narrow_.size(), compactV6_.size(), wide_.size()};
-  for (const auto& [key, slot] : delta_)
-    if (slot.live) counts.count({key, slot.value.created, slot.value.params});
-  SortedBuilder out(counts);
-  forEach([&](const RouteShadowEntry& e) { out.add(e); });
-  adopt(out);
-  delta_.clear();
+  assert(rebuilds_ == 0);
+  while (!stepMerge(std::numeric_limits<std::size_t>::max())) {}
+  beginMerge();
+  while (!stepMerge(std::numeric_limits<std::size_t>::max())) {}
 }
 
 RouteShadow::Rebuild::Rebuild(const RouteShadow& shadow, RouteDumpSorter& fresh, Timestamp now)
     : shadow_(shadow), version_(shadow.version_), fresh_(fresh), old_(shadow),
       out_(std::make_unique<SortedBuilder>(
           SortedBuilder::Counts{fresh.narrowCount(), fresh.compactV6Count(), fresh.wideCount()})),
-      now_(now) {}
+      now_(now) {
+  ++shadow.rebuilds_;
+}
 
-RouteShadow::Rebuild::~Rebuild() = default;
+RouteShadow::Rebuild::~Rebuild() { --shadow_.rebuilds_; }
 
 bool RouteShadow::Rebuild::step(std::size_t limit, std::vector<Change<RouteRow>>* changes) {
   assert(shadow_.version_ == version_); // else the cursor over the stored entries is invalid
@@ -516,7 +643,11 @@ bool RouteShadow::Rebuild::step(std::size_t limit, std::vector<Change<RouteRow>>
 void RouteShadow::adopt(Rebuild& rebuild) {
   assert(rebuild.done_ && rebuild.version_ == version_ && &rebuild.shadow_ == this);
   adopt(*rebuild.out_);
-  delta_.clear(); // the Rebuild read it: the new vectors include it
+  size_ = narrow_.size() + compactV6_.size() + wide_.size();
+  // The Rebuild read every layer: the new vectors include them, and the merge's work is moot.
+  merge_.reset();
+  frozen_.clear();
+  delta_.clear();
 }
 
 void RouteShadow::reconcile(std::span<const RouteRow> fresh, std::vector<Change<RouteRow>>* changes,

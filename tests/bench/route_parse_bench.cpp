@@ -13,6 +13,14 @@
 //                                           tiny event buffer overflows; prints how many
 //                                           dispatch(BUDGET_MS, default 20) calls the repair took
 //                                           and the longest of them (the agent's longest stall)
+//   --churn NAME [ROUTES] [CYCLES] [BUDGET_MS]
+//                                           route churn over the routes in namespace NAME: CYCLES
+//                                           (default 2) times, ROUTES (default 20,000) distinct
+//                                           blackhole /32s from 198.19.128.0 up (past the 98,304
+//                                           /32s of 198.18.0.0/15) are added, then deleted, each
+//                                           batch dispatched with BUDGET_MS (default 20) until
+//                                           idle; prints the longest dispatch() call (the route
+//                                           shadow's merges happen inside these calls)
 #include "platform/linux/linux_backend.h"
 #include "platform/linux/route_shadow.h"
 #include "platform/linux/rtnl_decode.h"
@@ -219,13 +227,16 @@ int netnsBench(const std::string& netns) {
   total.print("total");
   std::printf("netns: %zu rows, %s\n", table.rowCount(), r.toString().c_str());
 
-  // The longest single route event in a shadow of this size: changes to distinct routes pile up
-  // in its delta until it is merged into the sorted vector (an O(n) pass, while requests wait).
+  // The longest single route change in a shadow of this size: changes to distinct routes pile up
+  // in its delta until it is merged into the sorted vectors (O(n) in all). Nothing else runs the
+  // merge's steps here (no idle dispatch()), so the changes force them all: the worst case.
   std::vector<RouteRow> rows;
   if (!backend->getIpForwardTable2(Family::Unspecified, rows).ok()) return 1;
   RouteShadow shadow;
   shadow.reconcile(rows, nullptr, Clock::now());
   double longest = 0, sum = 0;
+  std::size_t merges = 0, maxDelta = 0;
+  bool wasMerging = false;
   const std::size_t changes = std::min<std::size_t>(rows.size(), 3 * (rows.size() / 64 + 1024));
   for (std::size_t i = 0; i < changes; ++i) {
     const auto start = std::chrono::steady_clock::now();
@@ -235,9 +246,23 @@ int netnsBench(const std::string& netns) {
     const double seconds = Seconds(std::chrono::steady_clock::now() - start).count();
     longest = std::max(longest, seconds);
     sum += seconds;
+    merges += wasMerging && !shadow.merging();
+    wasMerging = shadow.merging();
+    maxDelta = std::max(maxDelta, shadow.deltaSize());
   }
-  std::printf("netns: %zu route changes to distinct routes: mean %.1f us, longest %.1f ms\n", changes,
-              sum / double(changes) * 1e6, longest * 1e3);
+  std::printf("netns: %zu route changes to distinct routes, no idle steps: mean %.1f us, longest %.1f ms "
+              "(%zu merges finished, newest delta at most %zu entries)\n",
+              changes, sum / double(changes) * 1e6, longest * 1e3, merges, maxDelta);
+  // The merge left in progress, in dispatch()-sized steps.
+  double longestStep = 0;
+  std::size_t steps = 0;
+  for (bool done = !shadow.merging(); !done; ++steps) {
+    const auto start = std::chrono::steady_clock::now();
+    done = shadow.stepMerge(RouteShadow::kMergeStep);
+    longestStep = std::max(longestStep, Seconds(std::chrono::steady_clock::now() - start).count());
+  }
+  std::printf("netns: the merge in progress finished in %zu steps of %zu entries, longest %.2f ms\n", steps,
+              RouteShadow::kMergeStep, longestStep * 1e3);
   return r.ok() ? 0 : 1;
 }
 
@@ -304,6 +329,65 @@ int resyncBench(const std::string& netns, std::chrono::milliseconds budget, std:
   return added >= flood && deleted >= flood ? 0 : 1;
 }
 
+// Route churn through the backend: `cycles` times `routes` distinct /32s added, then deleted, each
+// batch then dispatched until idle; the longest dispatch() call is the agent's longest stall.
+int churnBench(const std::string& netns, std::size_t routes, std::size_t cycles,
+               std::chrono::milliseconds budget) {
+  if (routes > 32768) routes = 32768; // 198.19.128.0/17
+  LinuxOptions options;
+  options.netns = netns;
+  options.eventReceiveBuffer = 512 << 20; // a whole batch queued while ip runs: no overrun
+  Result error;
+  auto backend = LinuxBackend::open(options, error);
+  if (!backend) {
+    std::printf("churn: open failed: %s\n", error.toString().c_str());
+    return 1;
+  }
+  std::size_t published = 0;
+  auto subscription = backend->notifyRouteChange2(
+      Family::Unspecified, [&](std::span<const Change<RouteRow>> changes) { published += changes.size(); });
+  while (backend->dispatch(budget)) {}
+  const std::string file = "/tmp/route_parse_bench_churn_" + netns + ".batch";
+  double longest = 0;
+  std::size_t calls = 0;
+  for (std::size_t cycle = 0; cycle < cycles; ++cycle)
+    for (const char* verb : {"add", "del"}) {
+      std::ostringstream commands;
+      for (std::size_t i = 0; i < routes; ++i) {
+        const std::size_t a = 0x18000 + i; // 198.19.128.0 up
+        commands << "route " << verb << " blackhole 198." << 18 + a / 65536 << "." << (a / 256) % 256 << "."
+                 << a % 256 << "/32\n";
+      }
+      std::ofstream(file) << commands.str();
+      const std::size_t publishedBefore = published;
+      ipmibd::testing::runCommand("ip -n " + netns + " -batch " + file);
+      double batchLongest = 0;
+      const auto start = std::chrono::steady_clock::now();
+      for (bool more = true; more;) { // the kernel queued every event before ip returned
+        const auto t = std::chrono::steady_clock::now();
+        more = backend->dispatch(budget);
+        batchLongest = std::max(batchLongest, Seconds(std::chrono::steady_clock::now() - t).count());
+        ++calls;
+        if (Seconds(std::chrono::steady_clock::now() - start).count() > 300) {
+          std::printf("churn: gave up after 300 s\n");
+          return 1;
+        }
+      }
+      std::printf(
+          "churn: cycle %zu, %s %zu routes: %zu changes published in %.3f s, longest dispatch(%lld ms) "
+          "%.1f ms\n",
+          cycle + 1, verb, routes, published - publishedBefore,
+          Seconds(std::chrono::steady_clock::now() - start).count(), static_cast<long long>(budget.count()),
+          batchLongest * 1e3);
+      longest = std::max(longest, batchLongest);
+    }
+  std::remove(file.c_str());
+  std::printf("churn: %zu dispatch(%lld ms) calls, longest %.1f ms, %llu resyncs (0 expected)\n", calls,
+              static_cast<long long>(budget.count()), longest * 1e3,
+              static_cast<unsigned long long>(backend->stats().resyncs));
+  return backend->stats().resyncs == 0 ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -311,6 +395,9 @@ int main(int argc, char** argv) {
     return resyncBench(argv[2], std::chrono::milliseconds(argc >= 4 ? std::stol(argv[3]) : 20),
                        argc >= 5 ? std::stoul(argv[4]) : 2000);
   if (argc >= 3 && std::string(argv[1]) == "--netns") return netnsBench(argv[2]);
+  if (argc >= 3 && std::string(argv[1]) == "--churn")
+    return churnBench(argv[2], argc >= 4 ? std::stoul(argv[3]) : 20000, argc >= 5 ? std::stoul(argv[4]) : 2,
+                      std::chrono::milliseconds(argc >= 6 ? std::stol(argv[5]) : 20));
   if (argc >= 2 && std::string(argv[1]) == "--kernel")
     return kernelBench(argc >= 3 ? std::stoul(argv[2]) : 100000);
   return syntheticBench(argc >= 2 ? std::stoul(argv[1]) : 1000000);

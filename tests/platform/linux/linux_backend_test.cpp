@@ -278,6 +278,62 @@ TEST_CASE("single-row route reads over two exported tables, with events still qu
         2);
 }
 
+TEST_CASE(
+    "route changes past the shadow's merge threshold are merged in dispatch() steps, reads exact meanwhile",
+    "[integration][linux][events]") {
+  REQUIRE_ROOT();
+  TestNamespace ns("lm");
+  buildTopology(ns);
+  // 6,000 routes in the shadow's sorted vectors from the start: a merge then outlasts the events.
+  std::ostringstream initialRoutes;
+  for (int i = 0; i < 6000; ++i)
+    initialRoutes << "route add 10.8." << i / 256 << "." << i % 256 << "/32 via 198.51.100.254\n";
+  ns.batch(initialRoutes.str());
+  auto b = openBackend(ns);
+  const auto v0 = indexByName(*b)["v0"];
+  View<RouteKey, RouteRow> view{routeKey};
+  auto subscription = b->notifyRouteChange2(Family::Unspecified, [&](auto c) { view.apply(c); });
+  std::vector<RouteRow> initial;
+  REQUIRE(b->getIpForwardTable2(Family::Unspecified, initial).ok());
+  view.rows = asMap(initial, routeKey);
+
+  // 1,030 new routes: the shadow's delta passes its threshold (1,024 entries) at the 1,025th and is
+  // frozen; the last changes pay a few small steps (RouteShadow::kChangeStep), and merging the rest
+  // of the ~7,000 routes takes dispatch() more than one RouteShadow::kMergeStep.
+  std::ostringstream batch;
+  for (int i = 0; i < 1030; ++i)
+    batch << "route add 10.9." << i / 256 << "." << i % 256 << "/32 via 198.51.100.254\n";
+  ns.batch(batch.str());
+  int mergeOnly = 0;
+  for (int calls = 0; b->dispatch(0ms); ++calls) {
+    REQUIRE(calls < 10000);
+    pollfd fd{b->eventDescriptor(), POLLIN, 0};
+    if (::poll(&fd, 1, 0) != 0) continue; // events still queued
+    // Nothing queued or left to publish: the call asked to be called again for the merge alone.
+    ++mergeOnly;
+    const auto deadline = b->nextDeadline();
+    REQUIRE(deadline.has_value());
+    CHECK(*deadline <= Clock::now());
+    CHECK(ourRoutes(*b, Family::V4) == ipRoutes(ns, false));
+    CHECK(ourRoutes(*b, Family::V6) == ipRoutes(ns, true));
+    // Single-row reads from each layer: the frozen delta (the first routes added), the newest delta
+    // (the last ones) and the sorted vectors (the topology's).
+    for (const char* destination : {"10.9.0.0/32", "10.9.4.5/32", "203.0.113.0/24", "10.8.23.111/32"}) {
+      INFO(destination);
+      RouteRow key;
+      key.destinationPrefix = prefix(destination);
+      key.nextHop = addr("198.51.100.254");
+      key.interfaceIndex = v0;
+      key.metric = kUnspecifiedMetric;
+      CHECK(b->getIpForwardEntry2(key).ok());
+    }
+  }
+  CHECK(mergeOnly >= 1);
+  CHECK(ourRoutes(*b, Family::V4) == ipRoutes(ns, false));
+  CHECK(view.anomalies == std::vector<std::string>{});
+  CHECK(view.rows.size() == initial.size() + 1030);
+}
+
 TEST_CASE("neighbors match ip -j neigh", "[integration][linux]") {
   REQUIRE_ROOT();
   TestNamespace ns("lr");

@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -378,6 +380,288 @@ TEST_CASE("a Rebuild in small steps leaves the shadow as it was until adopted, t
     CHECK(a[i].params == b[i].params);
   }
   CHECK(stepwise.size() == oneGo.size());
+}
+
+// ---- the incremental merge -----------------------------------------------------------------------
+
+using Model = std::map<PackedRouteKey, RouteShadow::Value>;
+
+// randomRoute, a quarter of them with an IPv6 preferred source: IPv4 routes then no longer fit
+// narrow, so a replacement can move a key between the narrow, compact and wide vectors.
+RouteRow randomMixedRoute(std::mt19937& random) {
+  RouteRow r = randomRoute(random);
+  if (random() % 4 == 0) r.preferredSource = addr("2001:db8::" + std::to_string(1 + random() % 3));
+  return r;
+}
+
+// Every read the backend uses agrees with the model: size, find (present and absent keys),
+// forEach's order and contents, and keysOf for the heads of `probes`. (Mismatches are counted and
+// required once per kind: this runs after every merge step.)
+void requireSameAs(const RouteShadow& shadow, const Model& model, const std::vector<RouteRow>& probes) {
+  REQUIRE(shadow.size() == model.size());
+  std::vector<RouteShadowEntry> all;
+  shadow.forEach([&](const RouteShadowEntry& e) { all.push_back(e); });
+  auto same = [](const RouteShadowEntry& e, const Model::value_type& m) {
+    return e.key == m.first && e.created == m.second.created && e.params == m.second.params;
+  };
+  REQUIRE(all.size() == model.size());
+  REQUIRE(std::equal(all.begin(), all.end(), model.begin(), same));
+  std::size_t wrongFinds = 0;
+  for (const auto& [key, value] : model) {
+    const auto found = shadow.find(key);
+    wrongFinds += !found || found->created != value.created || !(found->params == value.params);
+  }
+  REQUIRE(wrongFinds == 0);
+  for (const RouteRow& r : probes) {
+    const PackedRouteKey key = packKey(r);
+    REQUIRE(shadow.find(key).has_value() == model.contains(key));
+    for (const std::optional<std::uint32_t> metric :
+         {std::optional<std::uint32_t>(), std::optional(r.metric)}) {
+      std::vector<PackedRouteKey> expected;
+      for (const auto& [k, v] : model)
+        if (k.table == key.table && k.family == key.family && k.destination == key.destination &&
+            k.destinationScope == key.destinationScope && k.prefixLength == key.prefixLength &&
+            (!metric || k.metric == *metric))
+          expected.push_back(k);
+      REQUIRE(shadow.keysOf(r.table, r.destinationPrefix, metric) == expected);
+    }
+  }
+}
+
+// One random change to both: a put (new key or replacement) or an erase (present or absent key).
+void randomChange(RouteShadow& shadow, Model& model, std::mt19937& random, int i) {
+  const RouteRow r = randomMixedRoute(random);
+  const PackedRouteKey key = packKey(r);
+  if (random() % 3 == 0) {
+    const auto erased = shadow.erase(key);
+    const auto it = model.find(key);
+    REQUIRE(erased.has_value() == (it != model.end()));
+    if (!erased) return;
+    REQUIRE(erased->created == it->second.created);
+    REQUIRE(erased->params == it->second.params);
+    model.erase(it);
+  } else {
+    const RouteShadow::Value v{Timestamp(std::chrono::seconds(i)), packParams(r)};
+    shadow.put(key, v);
+    model[key] = v;
+  }
+}
+
+TEST_CASE("an incremental merge reads as a map after every step, whatever changes meanwhile",
+          "[route_shadow]") {
+  RouteShadow shadow;
+  shadow.setChangeStep(1); // changes advance the merge too, one entry each
+  Model model;
+  std::mt19937 random(31);
+  int i = 0;
+  for (; i < 1500; ++i)
+    randomChange(shadow, model, random, i);
+  shadow.compact(); // the old vectors
+  std::vector<RouteRow> probes;
+  for (int p = 0; p < 10; ++p)
+    probes.push_back(randomMixedRoute(random));
+  int merges = 0, longest = 0, steps = 0;
+  while (merges < 4) {
+    // The frozen delta: puts and erases of keys in the old vectors and of new keys.
+    for (int c = 0; c < 300; ++c, ++i)
+      randomChange(shadow, model, random, i);
+    shadow.beginMerge();
+    REQUIRE(shadow.merging());
+    requireSameAs(shadow, model, probes);
+    steps = 0;
+    // The newest delta changes keys of all three layers between steps of 1 to 7 entries.
+    for (bool done = false; !done; ++steps) {
+      for (int c = int(random() % 4); c > 0; --c, ++i)
+        randomChange(shadow, model, random, i);
+      done = shadow.stepMerge(1 + random() % 7);
+      REQUIRE(shadow.merging() == !done);
+      requireSameAs(shadow, model, probes);
+    }
+    longest = std::max(longest, steps);
+    ++merges;
+  }
+  CHECK(longest > 150); // ~1,300 entries, ~4 per step and ~1.5 by the changes between steps
+  shadow.compact();
+  CHECK(shadow.deltaSize() == 0);
+  requireSameAs(shadow, model, probes);
+}
+
+TEST_CASE("an incremental merge keeps each layer's overrides exact", "[route_shadow]") {
+  const Timestamp t0 = Timestamp(std::chrono::seconds(10));
+  const Timestamp t1 = Timestamp(std::chrono::seconds(20));
+  const Timestamp t2 = Timestamp(std::chrono::seconds(30));
+  const RouteRow a = route("198.51.100.0/24", "192.0.2.1", 2); // narrow
+  const RouteRow b = route("2001:db8:1::/64", "fe80::1%2", 2); // compact
+  const RouteRow c = route("198.51.101.0/24", "fe80::1%2", 2); // wide: IPv6 next hop
+  const RouteRow d = route("198.51.102.0/24", "192.0.2.1", 2); // narrow, then wide
+  const RouteRow e = route("2001:db8:2::/64", "::", 3);        // compact
+  const RouteRow f = route("203.0.113.0/24", "192.0.2.1", 2);  // new in the frozen delta
+  const RouteRow g = route("2001:db8:3::/64", "fe80::2%2", 2); // new in the newest delta
+  RouteShadow shadow;
+  shadow.setChangeStep(0); // only stepMerge() advances the merge here
+  Model model;
+  std::vector<RouteRow> base{a, b, c, d, e};
+  shadow.reconcile(base, nullptr, t0);
+  for (const RouteRow& r : base)
+    model[packKey(r)] = {t0, packParams(r)};
+  auto put = [&](const RouteRow& r, Timestamp t) {
+    shadow.put(packKey(r), {t, packParams(r)});
+    model[packKey(r)] = {t, packParams(r)};
+  };
+  auto erase = [&](const RouteRow& r) {
+    CHECK(shadow.erase(packKey(r)).has_value() == model.contains(packKey(r)));
+    model.erase(packKey(r));
+  };
+  RouteRow aChanged = a, dWide = d, cChanged = c;
+  aChanged.protocol = RouteProtocol::Ospf;
+  dWide.preferredSource = addr("2001:db8::7");
+  cChanged.metric = 0, cChanged.weight = 5;
+  // The frozen delta: a replaced, b and e deleted, f new, d moved from narrow to wide.
+  put(aChanged, t1);
+  erase(b);
+  erase(e);
+  put(f, t1);
+  put(dWide, t1);
+  shadow.beginMerge();
+  REQUIRE(shadow.merging());
+  CHECK(shadow.deltaSize() == 0);
+  // The newest delta: a deleted over its frozen replacement, b back over its frozen deletion, f
+  // (in the frozen delta only) deleted, e back, c replaced, g new, and an absent key erased.
+  erase(aChanged);
+  put(b, t2);
+  erase(f);
+  put(e, t2);
+  put(cChanged, t2);
+  put(g, t2);
+  CHECK_FALSE(shadow.erase(packKey(route("192.0.2.0/24", "0.0.0.0", 9))).has_value());
+  const std::vector<RouteRow> probes{a, b, c, d, e, f, g};
+  requireSameAs(shadow, model, probes);
+  int steps = 0;
+  while (!shadow.stepMerge(1)) {
+    ++steps;
+    requireSameAs(shadow, model, probes);
+  }
+  CHECK(steps >= 5); // the frozen delta counted, then the entries one by one
+  CHECK_FALSE(shadow.merging());
+  CHECK(shadow.deltaSize() == 6); // the newest delta stays, over the new vectors
+  requireSameAs(shadow, model, probes);
+  // Its deletion of f, a key that only the frozen delta held, still deletes it from the new vectors.
+  CHECK_FALSE(shadow.find(packKey(f)));
+  shadow.compact();
+  CHECK(shadow.deltaSize() == 0);
+  requireSameAs(shadow, model, probes);
+}
+
+TEST_CASE("a Rebuild pauses an incremental merge, and adopting it abandons the merge", "[route_shadow]") {
+  std::mt19937 random(41);
+  std::vector<RouteRow> before, after;
+  for (int i = 0; i < 2000; ++i)
+    before.push_back(randomMixedRoute(random));
+  for (int i = 0; i < 2000; ++i)
+    after.push_back(randomMixedRoute(random));
+  const Timestamp t0 = Timestamp(std::chrono::seconds(1));
+  const Timestamp t1 = Timestamp(std::chrono::seconds(2));
+  RouteShadow oneGo, merging;
+  merging.setChangeStep(0); // only stepMerge() advances the merge here
+  for (RouteShadow* s : {&oneGo, &merging}) {
+    s->reconcile(before, nullptr, t0);
+    for (int i = 0; i < 40; ++i)
+      s->put(packKey(after[i]), {t0, packParams(after[i])});
+    s->erase(packKey(before[100]));
+  }
+  merging.beginMerge();
+  for (int i = 0; i < 30; ++i)
+    REQUIRE_FALSE(merging.stepMerge(5));      // the frozen delta counted, and some entries merged
+  for (RouteShadow* s : {&oneGo, &merging}) { // the newest delta
+    for (int i = 40; i < 60; ++i)
+      s->put(packKey(after[i]), {t0, packParams(after[i])});
+    s->erase(packKey(before[200]));
+  }
+  oneGo.compact();
+
+  std::vector<Change<RouteRow>> expected, changes;
+  oneGo.reconcile(after, &expected, t1);
+  RouteDumpSorter fresh;
+  for (const auto& r : after)
+    fresh.add({packKey(r), {}, packParams(r)});
+  fresh.finish();
+  {
+    RouteShadow::Rebuild rebuild(merging, fresh, t1);
+    while (!rebuild.step(11, &changes)) {
+      // Paused: a finishing step would swap the vectors the Rebuild is reading.
+      CHECK_FALSE(merging.stepMerge(1'000'000));
+      CHECK(merging.merging());
+    }
+    merging.adopt(rebuild);
+    CHECK_FALSE(merging.merging());
+    CHECK(merging.deltaSize() == 0);
+  }
+  REQUIRE(changes.size() == expected.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    CHECK(changes[i].kind == expected[i].kind);
+    CHECK(changes[i].row == expected[i].row);
+  }
+  Model model;
+  oneGo.forEach([&](const RouteShadowEntry& e) { model[e.key] = {e.created, e.params}; });
+  requireSameAs(merging, model, {after[0], before[100], before[200]});
+  // After the Rebuild the merge machinery starts afresh.
+  merging.put(packKey(before[100]), {t1, packParams(before[100])});
+  model[packKey(before[100])] = {t1, packParams(before[100])};
+  merging.beginMerge();
+  while (!merging.stepMerge(64)) {}
+  requireSameAs(merging, model, {before[100]});
+}
+
+TEST_CASE("changes pay merge steps when nothing else runs them, so the newest delta stays bounded",
+          "[route_shadow]") {
+  // 200k routes, half narrow and half compact; then 30k new distinct keys, one change at a time,
+  // and never a stepMerge() call: without the changes' steps the newest delta would reach ~27k.
+  auto v4 = [](std::uint32_t i) {
+    RouteRow r = route("0.0.0.0/32", "192.0.2.1", 2);
+    r.destinationPrefix = {IpAddress::v4(0x0a000000u + i), 32};
+    return r;
+  };
+  auto v6 = [](std::uint32_t i) {
+    std::array<std::uint8_t, 16> d{0x20, 0x01, 0x0d, 0xb8};
+    d[4] = std::uint8_t(i >> 16), d[5] = std::uint8_t(i >> 8), d[6] = std::uint8_t(i);
+    RouteRow r = route("2001:db8::/64", "fe80::1%2", 2);
+    r.destinationPrefix = {IpAddress::v6(d), 64};
+    return r;
+  };
+  std::vector<RouteRow> rows;
+  for (std::uint32_t i = 0; i < 100'000; ++i) {
+    rows.push_back(v4(2 * i));
+    rows.push_back(v6(2 * i));
+  }
+  RouteShadow shadow;
+  shadow.reconcile(rows, nullptr, Timestamp(std::chrono::seconds(1)));
+  REQUIRE(shadow.size() == 200'000);
+  std::size_t maxDelta = 0, merges = 0;
+  bool wasMerging = false;
+  for (std::uint32_t i = 0; i < 15'000; ++i)
+    for (const RouteRow& r : {v4(2 * i + 1), v6(2 * i + 1)}) {
+      shadow.put(packKey(r), {Timestamp(std::chrono::seconds(2)), packParams(r)});
+      maxDelta = std::max(maxDelta, shadow.deltaSize());
+      if (wasMerging && !shadow.merging()) ++merges;
+      wasMerging = shadow.merging();
+    }
+  CHECK(merges >= 5); // each ~3.2k changes: a merge started and finished by the changes alone
+  // Each change during a merge pays a small step, so the merge ends before the next one is due:
+  // the delta never passes the threshold (size / 64 here) by more than the change that starts one.
+  CHECK(maxDelta <= shadow.size() / 64 + 1);
+  CHECK(shadow.size() == 230'000);
+  std::size_t count = 0, unordered = 0;
+  PackedRouteKey previous;
+  shadow.forEach([&](const RouteShadowEntry& e) {
+    unordered += count++ > 0 && !(previous < e.key);
+    previous = e.key;
+  });
+  CHECK(count == 230'000);
+  CHECK(unordered == 0);
+  for (std::uint32_t i = 0; i < 30'000; i += 997) {
+    CHECK(shadow.find(packKey(v4(i))));
+    CHECK(shadow.find(packKey(v6(i))));
+  }
 }
 
 } // namespace

@@ -7,6 +7,7 @@ import atexit
 import ctypes
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -196,10 +197,29 @@ def report_failure(lab, message, logs=("ipmibd.log", "master.log"), lines=30):
 
 
 def free_udp_port():
-    """A loopback UDP port free right now (the master binds it a moment later)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback UDP port free right now, for an agent that binds it a moment later.
+
+    Drawn below the kernel's ephemeral range (ip_local_port_range): a port the kernel handed out
+    for an ephemeral bind could be handed out again, between our close and the agent's bind, to
+    one of the many SNMP clients that the tests running beside this one start."""
+    low = 20000
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            high = int(f.read().split()[0]) - 1
+    except (OSError, ValueError, IndexError):
+        high = 32767
+    if high <= low:
+        low, high = 1024, max(high, 1025)
+    rng = random.SystemRandom()
+    for _ in range(200):
+        port = rng.randint(low, high)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise LabError("no free UDP port below the ephemeral range")
 
 
 def snmpd_disabled_modules():

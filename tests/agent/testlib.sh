@@ -28,8 +28,9 @@ fail() {
   exit 1
 }
 
+# free_udp_port: a loopback UDP port below the ephemeral range, free right now (netns_lab.py says why).
 free_udp_port() {
-  python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  PYTHONPATH="$TESTLIB_ROOT/tests/agent" python3 -c 'from netns_lab import free_udp_port; print(free_udp_port())'
 }
 
 # start_master [LINE]: snmpd on 127.0.0.1:$PORT with AgentX at $WORK/agentx.sock, IP modules

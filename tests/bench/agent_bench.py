@@ -467,6 +467,15 @@ def fmt_latency(stat, key, unit="us"):
     return f"{v:.0f} us" if v < 10000 else f"{v / 1000:.1f} ms"
 
 
+def print_markdown(table):
+    """Prints rows of cells (the first one the header) as an aligned markdown table."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for n, row in enumerate(table):
+        print("| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |")
+        if n == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
 def print_table(args, results, baseline, routes, rows4, rows6, loads):
     systems = [k for k in args.systems if k in results]
     metric_rows = []
@@ -542,13 +551,16 @@ def print_table(args, results, baseline, routes, rows4, rows6, loads):
             row.append(f"{vx / vy:.2f}" if isinstance(vx, (int, float)) and isinstance(vy, (int, float)) and vy
                        else "")
         table.append(row)
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for n, row in enumerate(table):
-        print("| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |")
-        if n == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print_markdown(table)
     churn = {k: f"{results[k].get('churn_rate', 0):.0f}" for k in systems}
     print(f"\nachieved churn (changes/s): {churn}; ratios are column x / column y (times, latencies, memory)")
+
+
+def disabled_modules():
+    """The snmpd modules a master beside ipmibd runs without (-I -LIST): its own IP-MIB tables."""
+    return subprocess.run(
+        ["bash", "-c", f". {ROOT}/conf/snmpd-disabled-modules.sh; echo $IPMIBD_SNMPD_DISABLED_MODULES"],
+        capture_output=True, text=True, check=True).stdout.strip()
 
 
 def machine():
@@ -601,9 +613,7 @@ def main():
             skip(f"{tool} not installed")
     if os.geteuid() != 0:
         skip("needs root for network namespaces")
-    args.disabled = subprocess.run(
-        ["bash", "-c", f". {ROOT}/conf/snmpd-disabled-modules.sh; echo $IPMIBD_SNMPD_DISABLED_MODULES"],
-        capture_output=True, text=True, check=True).stdout.strip()
+    args.disabled = disabled_modules()
 
     work = tempfile.mkdtemp(prefix="ipmibd-bench.")
     os.makedirs(os.path.join(work, "persist"))

@@ -12,6 +12,8 @@ namespace {
 
 // Upper bound on one select(): lets the loop notice deadlines computed from a clock that moved.
 constexpr auto kMaxSleep = std::chrono::seconds(1);
+// Longest gap between snmp_timeout() calls while select() keeps returning descriptors.
+constexpr auto kTimeoutCheck = std::chrono::milliseconds(100);
 
 timeval toTimeval(LoopClock::duration d) {
   if (d < LoopClock::duration::zero()) d = LoopClock::duration::zero();
@@ -49,12 +51,16 @@ bool EventLoop::iterate() {
   WorkSource* source = hooks_.source ? hooks_.source() : nullptr;
   const auto now = LoopClock::now();
 
-  // Our own timeout: none while work is pending, else the source's deadline, capped.
+  // Our own timeout: none while work is pending, else the source's deadline, capped. The
+  // deadline is asked once per iteration (a walk through the master is ~3 iterations per
+  // varbind): one that a request handled below moves earlier (a SET's held notifications) is
+  // seen by the next iteration, whose select() then does not wait.
   LoopClock::duration wait = kMaxSleep;
+  std::optional<LoopClock::time_point> deadline;
   if (source != nullptr) {
     if (workPending_)
       wait = LoopClock::duration::zero();
-    else if (auto deadline = source->deadline())
+    else if ((deadline = source->deadline()))
       wait = std::min(wait, *deadline - now);
   }
 
@@ -82,6 +88,7 @@ bool EventLoop::iterate() {
     snmp_log_perror("ipmibd: select");
     return false;
   }
+  const bool timedOut = count == 0;
 
   bool sourceReadable = false;
   if (count > 0) {
@@ -99,18 +106,21 @@ bool EventLoop::iterate() {
     netsnmp_dispatch_external_events2(&count, &fds.read, &fds.write, &fds.except);
     snmp_read2(&fds.read); // AgentX requests from the master are answered in here
   }
-  // As agent_check_and_process(): expire requests, run alarms (AgentX ping/reconnect), and
-  // finish delegated requests. snmp_timeout() is cheap and also runs when only our descriptors
-  // were busy, so a busy backend cannot starve Net-SNMP's retransmissions.
-  snmp_timeout();
+  // As agent_check_and_process(): expire requests (when select() timed out: Net-SNMP's own
+  // timeout is its next retransmission), run alarms (AgentX ping/reconnect) and finish delegated
+  // requests. Also at least every kTimeoutCheck while descriptors keep select() from timing out,
+  // so a busy backend or a long walk cannot starve Net-SNMP's retransmissions; not on every
+  // iteration, where it cost ~500 instructions per varbind of a walk through the master (callgrind).
+  const auto after = LoopClock::now();
+  if (timedOut || after - lastTimeoutCheck_ >= kTimeoutCheck) {
+    snmp_timeout();
+    lastTimeoutCheck_ = after;
+  }
   run_alarms();
   netsnmp_check_outstanding_agent_requests();
 
-  if (source != nullptr) {
-    const auto deadline = source->deadline();
-    if (workPending_ || sourceReadable || (deadline && *deadline <= LoopClock::now()))
-      workPending_ = source->run(kWorkBudget);
-  }
+  if (source != nullptr && (workPending_ || sourceReadable || (deadline && *deadline <= after)))
+    workPending_ = source->run(kWorkBudget);
   return true;
 }
 

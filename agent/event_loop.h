@@ -44,6 +44,7 @@ private:
   Hooks hooks_;
   bool stop_ = false;
   bool workPending_ = true; // run the source once at start: the initial load is queued
+  LoopClock::time_point lastTimeoutCheck_{};
 };
 
 } // namespace ipmibd::agent

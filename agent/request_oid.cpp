@@ -9,31 +9,40 @@ namespace {
 
 constexpr unsigned long kMaxSubId = std::numeric_limits<tables::SubId>::max();
 
-tables::Oid narrow(std::span<const unsigned long> name) {
-  tables::Oid out;
-  out.reserve(name.size());
-  for (unsigned long subId : name)
-    out.append(static_cast<tables::SubId>(subId));
-  return out;
-}
+// Every sub-identifier of `name` must fit 32 bits (checked by the callers).
+void narrowInto(std::span<const unsigned long> name, tables::Oid& out) { out.assign(name.begin(), name.end()); }
 
 } // namespace
 
 std::optional<tables::Oid> exactOid(std::span<const unsigned long> name) {
   if (std::ranges::any_of(name, [](unsigned long s) { return s > kMaxSubId; })) return std::nullopt;
-  return narrow(name);
+  tables::Oid out;
+  narrowInto(name, out);
+  return out;
 }
 
-std::optional<NextStart> nextStart(std::span<const unsigned long> name, bool inclusive) {
+bool assignNextStart(std::span<const unsigned long> name, bool inclusive, NextStart& out) {
   const auto oversize = std::ranges::find_if(name, [](unsigned long s) { return s > kMaxSubId; });
-  if (oversize == name.end()) return NextStart{narrow(name), inclusive};
+  if (oversize == name.end()) {
+    narrowInto(name, out.from);
+    out.inclusive = inclusive;
+    return true;
+  }
   std::vector<unsigned long> prefix(name.begin(), oversize);
   // Successor of the subtree `prefix`: drop trailing maximal sub-identifiers, bump the last one.
   while (!prefix.empty() && prefix.back() == kMaxSubId)
     prefix.pop_back();
-  if (prefix.empty()) return std::nullopt;
+  if (prefix.empty()) return false;
   ++prefix.back();
-  return NextStart{narrow(prefix), true};
+  narrowInto(prefix, out.from);
+  out.inclusive = true;
+  return true;
+}
+
+std::optional<NextStart> nextStart(std::span<const unsigned long> name, bool inclusive) {
+  NextStart start;
+  if (!assignNextStart(name, inclusive, start)) return std::nullopt;
+  return start;
 }
 
 std::vector<unsigned long> toNetSnmp(const tables::Oid& oid) { return {oid.begin(), oid.end()}; }

@@ -24,6 +24,9 @@ struct NextStart {
 // its first k sub-identifiers, so the search starts at the first OID after that whole subtree
 // (the prefix with its last sub-identifier incremented, inclusive). nullopt: nothing can follow.
 std::optional<NextStart> nextStart(std::span<const unsigned long> name, bool inclusive);
+// The same into `out`, reusing its OID's storage (the request path: no allocation per varbind once
+// `out` has held an OID as long); false where nextStart gives nullopt (`out` is then unspecified).
+bool assignNextStart(std::span<const unsigned long> name, bool inclusive, NextStart& out);
 
 // tables::Oid -> Net-SNMP sub-identifiers.
 std::vector<unsigned long> toNetSnmp(const tables::Oid& oid);

@@ -92,9 +92,10 @@ std::optional<tables::Oid> answerGetNext(const tables::MibObject& object,
                                          const tables::RequestContext& context,
                                          netsnmp_agent_request_info* reqinfo, netsnmp_request_info* request) {
   netsnmp_variable_list* varbind = request->requestvb;
-  const auto start = nextStart(nameOf(varbind), request->inclusive != 0);
-  if (!start) return std::nullopt;
-  return writeNext(object, context, *start, reqinfo, request, varbind);
+  // Reused: converting the request's OID then costs no allocation (the agent is single-threaded).
+  static NextStart start;
+  if (!assignNextStart(nameOf(varbind), request->inclusive != 0, start)) return std::nullopt;
+  return writeNext(object, context, start, reqinfo, request, varbind);
 }
 
 // GETBULK. Net-SNMP lays out each repeater's repetitions as a chain of varbinds (requestvb, then

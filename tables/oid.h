@@ -44,6 +44,9 @@ public:
   }
   Oid& append(const Oid& other) { return append(other.view()); }
   void clear() { subIds_.clear(); }
+  // Replaces the sub-identifiers with [first, last), converted to SubId (callers check the range),
+  // reusing this OID's storage.
+  template <class It> void assign(It first, It last) { subIds_.assign(first, last); }
   // One allocation instead of several when building an OID of known length (request paths).
   void reserve(std::size_t n) { subIds_.reserve(n); }
 

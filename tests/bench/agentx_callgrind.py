@@ -84,7 +84,9 @@ class CallgrindSystem(ab.System):
         if role == "master" and not self.args.master:
             return super()._spawn(cmd, log)
         out = os.path.join(self.work, f"callgrind-{self.key}-{role}.out")
-        p = super()._spawn(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+        # Uncompressed names: each dump after the first would otherwise name library functions by
+        # ids defined in an earlier dump, and callgrind_annotate would charge them to main's caller.
+        p = super()._spawn(["valgrind", "--tool=callgrind", "--compress-strings=no", f"--callgrind-out-file={out}",
                             f"--log-file={out}.log"] + cmd, log)
         self.profiled[role] = Profiled(out, p.pid)
         return p

@@ -10,7 +10,9 @@ namespace {
 constexpr unsigned long kMaxSubId = std::numeric_limits<tables::SubId>::max();
 
 // Every sub-identifier of `name` must fit 32 bits (checked by the callers).
-void narrowInto(std::span<const unsigned long> name, tables::Oid& out) { out.assign(name.begin(), name.end()); }
+void narrowInto(std::span<const unsigned long> name, tables::Oid& out) {
+  out.assign(name.begin(), name.end());
+}
 
 } // namespace
 

@@ -33,6 +33,25 @@ TEST_CASE("request oid: GETNEXT start for oversize sub-identifiers", "[agent][oi
   CHECK_FALSE(nextStart(last, false));
 }
 
+TEST_CASE("request oid: a reused GETNEXT start is replaced whole", "[agent][oid]") {
+  // The handler reuses one NextStart for every request: a longer, then a shorter, then an
+  // oversize request must each leave exactly their own start, whatever the buffer held before.
+  NextStart start;
+  const std::vector<unsigned long> longer{1, 3, 6, 1, 2, 1, 4, 24, 7, 1, 7, 1, 4, 198, 18, 0, 1};
+  REQUIRE(assignNextStart(longer, true, start));
+  CHECK(start == NextStart{Oid{1, 3, 6, 1, 2, 1, 4, 24, 7, 1, 7, 1, 4, 198, 18, 0, 1}, true});
+  const std::vector<unsigned long> shorter{1, 3, 6};
+  REQUIRE(assignNextStart(shorter, false, start));
+  CHECK(start == NextStart{Oid{1, 3, 6}, false});
+  const std::vector<unsigned long> over{1, 3, 4294967296ul, 5};
+  REQUIRE(assignNextStart(over, false, start));
+  CHECK(start == NextStart{Oid{1, 4}, true});
+  const std::vector<unsigned long> first{4294967296ul};
+  CHECK_FALSE(assignNextStart(first, false, start));
+  REQUIRE(assignNextStart({}, false, start));
+  CHECK(start == NextStart{Oid{}, false});
+}
+
 TEST_CASE("request oid: back to Net-SNMP", "[agent][oid]") {
   CHECK(toNetSnmp(Oid{1, 3, 4294967295u}) == std::vector<unsigned long>{1, 3, 4294967295ul});
 }

@@ -14,6 +14,8 @@ includes whatever the agent loads on first touch; the start-up figures come from
 own (first answer; first inetCidrRouteNumber.0 counting every route). --large (1M routes) walks
 one column only through the AgentX hop and Debian's snmpd and caps the wait for a full answer.
 Figures are wall-clock times on a possibly shared machine; the load average is printed with them.
+--interleave K then runs b and c side by side and alternates their walks (K single-column, K/2 full
+walks each; min and median): both meet the same machine conditions, unlike separate runs.
 --pin CPU runs every agent process and every measuring client on that one CPU (taskset): on a VM,
 waking a halted vCPU for each of a walk's ~22,000 request/response turns costs more than some agents
 spend answering, for every system alike, and pinning leaves the agents' and the client's own work.
@@ -450,6 +452,73 @@ def measure(args, key, work, rows4, rows6, routes):
     return r
 
 
+def exec_ns(pid):
+    """CPU time of a single-threaded process in nanoseconds (/proc/PID/schedstat: exact, where
+    utime/stime count 10-ms ticks)."""
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[0])
+
+
+def interleaved_walk(system, oid):
+    """(seconds, subagent CPU seconds, master CPU seconds) of one snmpbulkwalk -Cr50 of oid."""
+    server0, master0 = exec_ns(system.server.pid), exec_ns(system.master.pid)
+    t0 = time.monotonic()
+    r = subprocess.run(PIN + ["snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Oq", "-Cr50", "-t", "300", "-r", "0",
+                              system.peer, oid], capture_output=True)
+    seconds = time.monotonic() - t0
+    if r.returncode != 0:
+        raise RuntimeError(f"walk of {oid} on {system.key} failed: {r.stderr.decode()[:200]}")
+    return seconds, (exec_ns(system.server.pid) - server0) / 1e9, (exec_ns(system.master.pid) - master0) / 1e9
+
+
+def measure_interleaved(args, work, rows4, rows6):
+    """b and c running side by side, their walks alternating (b c, c b, b c, ...) --interleave
+    times each, after one warm-up walk each: both systems meet the same machine conditions,
+    which on a shared VM drift by more than the 1.2x margin between separate runs of each.
+    Returns {(workload, key): [(seconds, subagent CPU, master CPU), ...]}."""
+    systems = {key: System(key, args, work, rows4, rows6) for key in "bc"}
+    samples = {}
+    try:
+        for system in systems.values():
+            wait_first_answer(system, system.start(rows4, rows6), rows4 + rows6)
+        workloads = [("column", COLUMN, args.interleave)]
+        if not args.large:  # a full walk through the hop takes ~15 min at 1M routes
+            workloads.append(("full", ENTRY, max(1, args.interleave // 2)))
+        for name, oid, count in workloads:
+            for key in "bc":
+                interleaved_walk(systems[key], oid)
+            for i in range(count):
+                for key in ("bc" if i % 2 == 0 else "cb"):
+                    samples.setdefault((name, key), []).append(interleaved_walk(systems[key], oid))
+    finally:
+        for system in systems.values():
+            system.stop()
+    return samples
+
+
+def print_interleaved(samples):
+    """Min and median of each figure for b and c, and their ratios."""
+    import statistics
+    header = ["interleaved walks (b and c side by side)", "(b) min", "(c) min", "b/c min", "(b) median",
+              "(c) median", "b/c median"]
+    table = [header]
+    labels = {"column": "single-column walk (IfIndex)", "full": "full walk"}
+    for name in ("column", "full"):
+        if (name, "b") not in samples:
+            continue
+        n = len(samples[(name, "b")])
+        for field, label in ((0, f"{labels[name]}, {n} each"), (1, "  subagent CPU"), (2, "  master CPU")):
+            b = [x[field] for x in samples[(name, "b")]]
+            c = [x[field] for x in samples[(name, "c")]]
+            row = [label]
+            for stat in (min, statistics.median):
+                vb, vc = stat(b), stat(c)
+                row += [fmt_time(vb), fmt_time(vc), f"{vb / vc:.2f}" if vc else "-"]
+            table.append(row)
+    print(f"\nload average after the interleaved walks: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print_markdown(table)
+
+
 def fmt_time(seconds):
     if seconds is None:
         return "-"
@@ -590,6 +659,9 @@ def main():
                         help="seconds to wait for a full answer after start (default 600, 120 with --large); "
                              "a system that needs longer is reported as '> N s' and not measured further")
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--interleave", type=int, default=0, metavar="K",
+                        help="with b and c: afterwards run both side by side and alternate K single-column "
+                             "walks (and K/2 full walks unless --large) of each; prints min and median")
     parser.add_argument("--pin", type=int, default=None, metavar="CPU",
                         help="run the agents and the measuring clients on this one CPU (taskset)")
     args = parser.parse_args()
@@ -642,7 +714,15 @@ def main():
                         if isinstance(v, (int, float)) and name not in ("varbinds", "rss", "churn_rate"):
                             previous[name] = min(previous[name], v) if previous.get(name) is not None else v
         loads.append(" ".join(f"{x:.2f}" for x in os.getloadavg()))
-        print_table(args, results, baseline, args.routes, rows4, rows6, loads)
+        if args.interleave > 0 and "b" in args.systems and "c" in args.systems:
+            print(f"interleaving (b) and (c): {args.interleave} walks each ...", flush=True)
+            interleaved = measure_interleaved(args, work, rows4, rows6)
+        else:
+            interleaved = None
+        if results:  # --rounds 0: the interleaved walks only
+            print_table(args, results, baseline, args.routes, rows4, rows6, loads)
+        if interleaved:
+            print_interleaved(interleaved)
     finally:
         ns.close()
         shutil.rmtree(work, ignore_errors=True)

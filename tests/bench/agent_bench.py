@@ -507,13 +507,18 @@ def print_interleaved(samples):
         if (name, "b") not in samples:
             continue
         n = len(samples[(name, "b")])
-        for field, label in ((0, f"{labels[name]}, {n} each"), (1, "  subagent CPU"), (2, "  master CPU")):
-            b = [x[field] for x in samples[(name, "b")]]
-            c = [x[field] for x in samples[(name, "c")]]
+        # The last row divides each walk's subagent CPU by its master's: the master's work is the
+        # same for b and c, so this cancels how fast the machine happened to be during that walk.
+        figures = ((lambda x: x[0], f"{labels[name]}, {n} each", fmt_time),
+                   (lambda x: x[1], "  subagent CPU", fmt_time), (lambda x: x[2], "  master CPU", fmt_time),
+                   (lambda x: x[1] / x[2] if x[2] else 0.0, "  subagent CPU / its master's CPU", lambda v: f"{v:.3f}"))
+        for figure, label, text in figures:
+            b = [figure(x) for x in samples[(name, "b")]]
+            c = [figure(x) for x in samples[(name, "c")]]
             row = [label]
             for stat in (min, statistics.median):
                 vb, vc = stat(b), stat(c)
-                row += [fmt_time(vb), fmt_time(vc), f"{vb / vc:.2f}" if vc else "-"]
+                row += [text(vb), text(vc), f"{vb / vc:.2f}" if vc else "-"]
             table.append(row)
     print(f"\nload average after the interleaved walks: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print_markdown(table)

@@ -168,6 +168,7 @@ class System:
         self.procs = []
         self.port = free_port()
         self.peer = f"udp:127.0.0.1:{self.port}"
+        self.trap_port = free_port()  # bench_client's notify mode listens here (b, d: trap2sink)
         self.server = None  # the process serving the table (RSS, CPU)
         self.master = None
 
@@ -183,7 +184,8 @@ class System:
         conf = os.path.join(self.work, f"master-{self.key}.conf")
         with open(conf, "w") as f:
             f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\n"
-                    "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n")
+                    "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n"
+                    f"trap2sink 127.0.0.1:{self.trap_port} public\n")
         self.master = self._spawn(["snmpd", "-f", "-C", "-c", conf, "-I", "-" + self.args.disabled,
                                    "-Lf", os.path.join(self.work, f"master-{self.key}.log"), self.peer],
                                   "stderr.log")
@@ -200,7 +202,8 @@ class System:
         with open(conf, "w") as f:
             f.write("backend linux\nwriteAccess inetCidrRouteTable\n")
             if standalone:
-                f.write("rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n")
+                f.write("rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n"
+                        f"trap2sink 127.0.0.1:{self.trap_port} public\n")
         return conf
 
     def start(self, rows4, rows6):
@@ -438,6 +441,14 @@ def measure(args, key, work, rows4, rows6, routes):
                 r["visible_note"] = "none in 1 s"
 
         r["churn_rate"] = churn.achieved
+        if key in "bd":
+            # ipmibd's own change notifications (ipmibdRouteAdded), behind the master through its
+            # trap2sink, standalone through ipmibd.conf's; Debian's snmpd and (c) send none. The
+            # churn above put ipmibd's notifications in storm mode (counted, not sent per row),
+            # which ends after a second of at most notifyRate changes.
+            time.sleep(2.5)
+            r["notify"] = client(args, system, "notify", 20 if args.quick or args.large else 100, system.trap_port,
+                                 2000)
         if key != "c":
             # Each destroy after a timed create re-reads the route table (about 1 s at 1M routes).
             r["set"] = client(args, system, "set", 10 if args.quick or args.large else 100, community="private")
@@ -599,6 +610,17 @@ def print_table(args, results, baseline, routes, rows4, rows6, loads):
 
     add("change -> visible p50 (under churn)", get("visible", "p50"), visible("p50"))
     add("change -> visible p99 (under churn)", get("visible", "p99"), visible("p99"))
+
+    def notified(field):
+        def text(r):
+            stat = r.get("notify")
+            if not stat:
+                return "n/a"
+            lost = f" ({stat['failures']} of {stat['n'] + stat['failures']} lost)" if stat["failures"] else ""
+            return fmt_latency(stat, field) + lost
+        return text
+    add("change -> notification p50", get("notify", "p50"), notified("p50"))
+    add("change -> notification p99", get("notify", "p99"), notified("p99"))
     add("createAndGo SET p50", get("set", "p50"),
         lambda r: (fmt_latency(r.get("set"), "p50") if r["set"]["n"] else "refused") if r.get("set") else
         ("n/a" if "rss" in r else "-"))

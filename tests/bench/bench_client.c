@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,12 @@
  *   visible COUNT TIMEOUT_MS  adds 198.19.250.i/32 via 192.0.2.2 over rtnetlink, then GETs its
  *                             inetCidrRouteIfIndex until it answers; deletes the routes after
  *   set COUNT                 createAndGo of 198.19.251.i/32 via 192.0.2.2 (one SET each), then
- *                             destroy (not timed) */
+ *                             destroy (not timed)
+ *   notify COUNT PORT TIMEOUT_MS  listens on 127.0.0.1:PORT (the agent's trap2sink), adds
+ *                             198.19.252.i/32 via 192.0.2.2 over rtnetlink and times from the
+ *                             request to the first datagram naming that route (its index sub-identifiers
+ *                             1.4.198.19.252.i in BER); deletes it, then waits 60 ms, which keeps
+ *                             the add/delete pairs under the agent's default notifyRate (50/s) */
 static netsnmp_session* session;
 
 static double nowUs(void) {
@@ -94,6 +100,23 @@ static int routeMessage(int nl, int type, int flags, uint32_t dst) {
   return ((struct nlmsgerr*)NLMSG_DATA((struct nlmsghdr*)buf))->error;
 }
 
+/* True when the datagram holds the BER of the sub-identifiers 4.198.19.252.i (i < 256): the
+ * route 198.19.252.i/32's inetCidrRouteDest index part, in a notification's varbind names. */
+static int namesRoute(const unsigned char* data, size_t size, int i) {
+  unsigned char pattern[8] = {4, 0x81, 0x46, 0x13, 0x81, 0x7C, 0, 0};
+  size_t length = 7, k;
+  if (i < 128) {
+    pattern[6] = (unsigned char)i;
+  } else {
+    pattern[6] = 0x81;
+    pattern[7] = (unsigned char)(i - 128);
+    length = 8;
+  }
+  for (k = 0; k + length <= size; ++k)
+    if (memcmp(data + k, pattern, length) == 0) return 1;
+  return 0;
+}
+
 static void routeOid(oid* name, size_t* len, int column, int third, int i) {
   static const oid prefix[] = {1, 3, 6, 1, 2, 1, 4, 24, 7, 1};
   const oid index[] = {1, 4, 198, 19, (oid)third, (oid)i, 32, 2, 0, 0, 1, 4, 192, 0, 2, 2};
@@ -108,7 +131,8 @@ int main(int argc, char** argv) {
   int count, n = 0, failures = 0, i;
   double* samples;
   if (argc < 5) {
-    fprintf(stderr, "usage: %s PEER COMMUNITY get FILE COUNT | visible COUNT TIMEOUT_MS | set COUNT\n",
+    fprintf(stderr, "usage: %s PEER COMMUNITY get FILE COUNT | visible COUNT TIMEOUT_MS | set COUNT | "
+            "notify COUNT PORT TIMEOUT_MS\n",
             argv[0]);
     return 1;
   }
@@ -178,6 +202,53 @@ int main(int argc, char** argv) {
         ++failures;
       routeMessage(nl, RTM_DELROUTE, 0, htonl(0xC613FA00 + i % 250 + 1));
       usleep(2000);
+    }
+    report(samples, n, failures);
+  } else if (strcmp(argv[3], "notify") == 0 && argc == 7) {
+    const double timeoutUs = atof(argv[6]) * 1000;
+    const int nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    const int traps = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in sink;
+    unsigned char datagram[65536];
+    memset(&sink, 0, sizeof sink);
+    sink.sin_family = AF_INET;
+    sink.sin_port = htons((uint16_t)atoi(argv[5]));
+    sink.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (nl < 0 || traps < 0 || bind(traps, (struct sockaddr*)&sink, sizeof sink) != 0) {
+      perror("notify sockets");
+      return 1;
+    }
+    count = atoi(argv[4]);
+    samples = calloc(count, sizeof *samples);
+    for (i = 0; i < count; ++i) {
+      const int host = i % 250 + 1;
+      double t0;
+      int seen = 0;
+      while (recv(traps, datagram, sizeof datagram, 0) > 0) { /* earlier notifications */
+      }
+      /* From the request, not its ACK: the kernel announces the route to its listeners before it
+       * acknowledges, and the notification often arrives before the ACK is read. */
+      t0 = nowUs();
+      if (routeMessage(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, htonl(0xC613FC00 + host)) != 0) {
+        ++failures;
+        continue;
+      }
+      while (!seen && nowUs() - t0 < timeoutUs) {
+        struct pollfd p = {traps, POLLIN, 0};
+        ssize_t got;
+        if (poll(&p, 1, (int)((timeoutUs - (nowUs() - t0)) / 1000) + 1) <= 0) continue;
+        while ((got = recv(traps, datagram, sizeof datagram, 0)) > 0)
+          if (namesRoute(datagram, (size_t)got, host)) {
+            seen = 1;
+            break;
+          }
+      }
+      if (seen)
+        samples[n++] = nowUs() - t0;
+      else
+        ++failures;
+      routeMessage(nl, RTM_DELROUTE, 0, htonl(0xC613FC00 + host));
+      usleep(60000);
     }
     report(samples, n, failures);
   } else if (strcmp(argv[3], "set") == 0 && argc == 5) {

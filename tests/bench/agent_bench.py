@@ -27,6 +27,7 @@ import os
 import random
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -509,7 +510,6 @@ def measure_interleaved(args, work, rows4, rows6):
 
 def print_interleaved(samples):
     """Min and median of each figure for b and c, and their ratios."""
-    import statistics
     header = ["interleaved walks (b and c side by side)", "(b) min", "(c) min", "b/c min", "(b) median",
               "(c) median", "b/c median"]
     table = [header]

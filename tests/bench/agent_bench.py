@@ -134,13 +134,10 @@ def build_routes(work, routes, neighbors):
     return n4 + extra4, n6 + extra6
 
 
-def free_port():
-    import socket
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+# The tests' port picker (tests/agent/netns_lab.py): below the ephemeral range, so that no client
+# started meanwhile (ctest runs the smoke beside other tests) takes the port before the agent binds it.
+sys.path.insert(0, os.path.join(ROOT, "tests", "agent"))
+from netns_lab import free_udp_port as free_port  # noqa: E402
 
 
 def proc_status(pid, field):

@@ -1,7 +1,7 @@
 // IPMIBD-MIB declarations: OIDs and getters only, the engine does GET/GETNEXT.
 #include "agent/agent_info.h"
 
-#include "tables/index_key.h"
+#include "tables/engine/index_key.h"
 
 #ifndef IPMIBD_VERSION
 #define IPMIBD_VERSION "unknown"

@@ -3,8 +3,8 @@
 
 #include "agent/table_set.h"
 #include "platform/backend.h"
-#include "tables/scalar.h"
-#include "tables/table.h"
+#include "tables/engine/scalar.h"
+#include "tables/engine/table.h"
 
 #include <memory>
 #include <vector>

@@ -4,7 +4,7 @@
 
 #include "agent/state_file.h"
 #include "platform/backend.h"
-#include "tables/ip_address_tables.h"
+#include "tables/ip_mib/ip_address_tables.h"
 
 #include <span>
 #include <string>

@@ -3,7 +3,7 @@
 // mode (ipmibd -S) to the sinks ipmibd.conf itself names with those directives.
 #pragma once
 
-#include "tables/change_notifier.h"
+#include "tables/notify/change_notifier.h"
 
 namespace ipmibd::agent {
 

@@ -1,7 +1,7 @@
 // ipmibdNotifyEnabled .. ipmibdNotifyDropped, ipmibdNotifyLinkUpDown (mibs/IPMIBD-MIB.txt, ipmibdNotify).
 #include "agent/notify_info.h"
 
-#include "tables/notification.h"
+#include "tables/notify/notification.h"
 
 namespace ipmibd::agent {
 

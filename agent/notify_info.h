@@ -3,8 +3,8 @@
 #pragma once
 
 #include "agent/notify_settings.h"
-#include "tables/change_notifier.h"
-#include "tables/scalar.h"
+#include "tables/engine/scalar.h"
+#include "tables/notify/change_notifier.h"
 
 #include <memory>
 #include <vector>

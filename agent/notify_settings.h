@@ -2,7 +2,7 @@
 // notifyRate, notifySnmpChanges, notifyLinkUpDown) and their parsers.
 #pragma once
 
-#include "tables/change_notifier.h"
+#include "tables/notify/change_notifier.h"
 
 #include <array>
 #include <cstdint>

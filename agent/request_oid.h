@@ -1,7 +1,7 @@
 // Request OID conversion: Net-SNMP's `oid` arrays (unsigned long) to and from tables::Oid (uint32).
 #pragma once
 
-#include "tables/oid.h"
+#include "tables/engine/oid.h"
 
 #include <optional>
 #include <span>

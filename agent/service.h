@@ -10,8 +10,8 @@
 #include "agent/table_set.h"
 #include "agent/uptime_clock.h"
 #include "platform/backend.h"
-#include "tables/ip_address_tables.h"
-#include "tables/link_watch.h"
+#include "tables/ip_mib/ip_address_tables.h"
+#include "tables/notify/link_watch.h"
 
 #include <memory>
 #include <string>

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "agent/netsnmp.h"
-#include "tables/change_notifier.h"
-#include "tables/mib_object.h"
-#include "tables/set_request.h"
+#include "tables/engine/mib_object.h"
+#include "tables/engine/set_request.h"
+#include "tables/notify/change_notifier.h"
 
 #include <chrono>
 #include <map>

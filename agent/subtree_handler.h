@@ -2,7 +2,7 @@
 #pragma once
 
 #include "agent/uptime_clock.h"
-#include "tables/mib_object.h"
+#include "tables/engine/mib_object.h"
 
 #include <memory>
 #include <string>

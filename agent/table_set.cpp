@@ -1,13 +1,13 @@
 // The list of table units ipmibd serves; adding a MIB table to the daemon means adding it here.
 #include "agent/table_set.h"
 
-#include "tables/change_watches.h"
-#include "tables/inet_cidr_route_table.h"
-#include "tables/ip_address_tables.h"
-#include "tables/ip_if_stats_table.h"
-#include "tables/ip_interface_tables.h"
-#include "tables/ip_net_to_physical_table.h"
-#include "tables/ip_scalars.h"
+#include "tables/ip_forward_mib/inet_cidr_route_table.h"
+#include "tables/ip_mib/ip_address_tables.h"
+#include "tables/ip_mib/ip_if_stats_table.h"
+#include "tables/ip_mib/ip_interface_tables.h"
+#include "tables/ip_mib/ip_net_to_physical_table.h"
+#include "tables/ip_mib/ip_scalars.h"
+#include "tables/notify/change_watches.h"
 
 namespace ipmibd::agent {
 

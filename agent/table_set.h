@@ -2,8 +2,8 @@
 #pragma once
 
 #include "platform/backend.h"
-#include "tables/change_notifier.h"
-#include "tables/mib_object.h"
+#include "tables/engine/mib_object.h"
+#include "tables/notify/change_notifier.h"
 
 #include <chrono>
 #include <memory>

@@ -1,7 +1,7 @@
 // UptimeClock: the sysUpTime origin that TimeStamp columns are measured from.
 #pragma once
 
-#include "tables/request_context.h"
+#include "tables/engine/request_context.h"
 
 namespace ipmibd::agent {
 

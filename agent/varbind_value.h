@@ -2,7 +2,7 @@
 #pragma once
 
 #include "agent/netsnmp.h"
-#include "tables/value.h"
+#include "tables/engine/value.h"
 
 namespace ipmibd::agent {
 

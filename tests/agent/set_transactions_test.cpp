@@ -4,7 +4,7 @@
 #include "agent/set_transactions.h"
 
 #include "platform/sim/sim_backend.h"
-#include "tables/inet_cidr_route_table.h"
+#include "tables/ip_forward_mib/inet_cidr_route_table.h"
 
 #include <catch2/catch.hpp>
 

@@ -24,7 +24,7 @@
 #include "platform/linux/linux_backend.h"
 #include "platform/linux/route_shadow.h"
 #include "platform/linux/rtnl_decode.h"
-#include "tables/inet_cidr_route_table.h"
+#include "tables/ip_forward_mib/inet_cidr_route_table.h"
 #include "tests/platform/linux/test_namespace.h"
 
 #include <libmnl/libmnl.h>

@@ -2,8 +2,8 @@
 // (so seeds can be written by hand, see tests/fuzz/seeds.py), plus the targets' failure check.
 #pragma once
 
-#include "tables/oid.h"
-#include "tables/value.h"
+#include "tables/engine/oid.h"
+#include "tables/engine/value.h"
 
 #include <cstdint>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // strings in all three forms) on arbitrary sub-identifiers. Oracle: no crash or out-of-bounds read,
 // a failed read consumes nothing and sticks, and every value read re-encodes to exactly the
 // sub-identifiers it consumed.
-#include "tables/index_codec.h"
+#include "tables/engine/index_codec.h"
 #include "tests/fuzz/fuzz_input.h"
 
 #include <algorithm>

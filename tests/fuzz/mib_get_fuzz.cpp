@@ -2,7 +2,7 @@
 // per-table index decoding of the read side), and each writer's RESERVE1 check on the same
 // suffixes. Oracles: no crash; GETNEXT moves strictly forward inside its subtree and GET of the
 // instance it returns gives the same value; GET answers with values of a consistent syntax.
-#include "tables/row_writer.h"
+#include "tables/engine/row_writer.h"
 #include "tests/fuzz/fuzz_input.h"
 #include "tests/fuzz/table_lab.h"
 

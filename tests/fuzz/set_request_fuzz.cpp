@@ -3,7 +3,7 @@
 // a PDU that is refused (any phase, any error) leaves the platform state AND everything the agent
 // serves exactly as before; undoFailed never happens (at most one fault is injected per PDU, so
 // every rollback must succeed).
-#include "tables/set_request.h"
+#include "tables/engine/set_request.h"
 #include "tests/fuzz/fuzz_input.h"
 #include "tests/fuzz/table_lab.h"
 

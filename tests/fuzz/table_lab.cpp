@@ -2,8 +2,8 @@
 #include "tests/fuzz/table_lab.h"
 
 #include "platform/cli/format.h"
-#include "tables/inet_cidr_route_table.h"
-#include "tables/ip_net_to_physical_table.h"
+#include "tables/ip_forward_mib/inet_cidr_route_table.h"
+#include "tables/ip_mib/ip_net_to_physical_table.h"
 #include "tests/fuzz/fuzz_input.h"
 
 #include <sstream>

@@ -5,8 +5,8 @@
 
 #include "agent/table_set.h"
 #include "platform/sim/sim_backend.h"
-#include "tables/mib_object.h"
-#include "tables/request_context.h"
+#include "tables/engine/mib_object.h"
+#include "tables/engine/request_context.h"
 
 #include <memory>
 #include <string>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "platform/sim/sim_backend.h"
-#include "tables/mib_object.h"
+#include "tables/engine/mib_object.h"
 
 #include <catch2/catch.hpp>
 

@@ -2,7 +2,7 @@
 // SetPduDriver gives a test fixture the PDU-building calls on top of it.
 #pragma once
 
-#include "tables/set_request.h"
+#include "tables/engine/set_request.h"
 
 #include <cstdint>
 #include <tuple>

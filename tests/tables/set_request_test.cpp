@@ -2,11 +2,11 @@
 // rollback (commitFailed / undoFailed), out-of-band changes, RowStatus lifecycles and expiry,
 // and the writable scalars and IP interface columns.
 #include "platform/sim/sim_backend.h"
-#include "tables/inet_cidr_route_table.h"
-#include "tables/ip_interface_tables.h"
-#include "tables/ip_scalars.h"
-#include "tables/scalar.h"
-#include "tables/set_request.h"
+#include "tables/engine/scalar.h"
+#include "tables/engine/set_request.h"
+#include "tables/ip_forward_mib/inet_cidr_route_table.h"
+#include "tables/ip_mib/ip_interface_tables.h"
+#include "tables/ip_mib/ip_scalars.h"
 #include "tests/tables/ip_tables_test_support.h"
 #include "tests/tables/set_pdu.h"
 

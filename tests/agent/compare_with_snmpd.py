@@ -2,26 +2,34 @@
 # compare_with_snmpd.py: integration test: ipmibd (backend linux) against Debian's own snmpd on one network namespace, instance by instance, plus change latency and walks under churn.
 """Usage: compare_with_snmpd.py PATH/TO/ipmibd        (root; exit 77 = skipped)
 
+Nothing is lost by replacing Debian snmpd's IP modules with ipmibd (tests/agent/COMPARE.md):
 1. Builds a namespace (unique name) with two veth pairs into a peer namespace, IPv4 + IPv6
-   addresses, static neighbors and neighbors resolved by pinging the peer, routes: gateway,
-   on-link, multipath (both families), blackhole / unreachable / prohibit (both families), IPv6
-   routes via a link-local next hop, several protocols and metrics; per-interface sysctls that
-   differ between interfaces.
-2. Starts Debian's snmpd inside the namespace serving IP-MIB / IP-FORWARD-MIB with its own modules
-   ("reference"), and a second snmpd as AgentX master with those modules disabled (the list in
-   conf/snmpd-disabled-modules.sh) plus ipmibd with `backend linux netns NAME` ("ours").
-3. Walks every table ipmibd serves on both and compares instance by instance: the same index
-   sets and the same type and value in every column both serve. Each remaining difference must
-   match a NAMED exception below whose comment cites the RFC 4292/4293 text showing why Debian's
-   value is wrong (or why the difference is configuration / time, not data). Anything else fails
-   the test with a readable diff. ipv4/ipv6InterfaceTable (Debian serves no rows) are compared
-   with the kernel's own values.
-4. Out-of-band changes (ip route/neigh/addr) must be visible to the next GET through the master
+   addresses (secondary ones on both links), static neighbors and neighbors resolved by pinging
+   the peer, routes: two IPv4 default routes, gateway, on-link, multipath (both families),
+   blackhole / unreachable / prohibit (both families), IPv6 routes via a link-local next hop,
+   several protocols and metrics; an IPv6 default router learned from a router advertisement
+   (radvd in the peer namespace: router lifetime 1800 s, preference high); per-interface sysctls
+   that differ between interfaces.
+2. Starts Debian's snmpd inside the namespace with its own modules ("reference"), and a second
+   snmpd as AgentX master with its IP modules disabled (the list in conf/snmpd-disabled-modules.sh)
+   plus ipmibd with `backend linux netns NAME` ("ours").
+3. Walks the whole ip subtree (1.3.6.1.2.1.4) on both and compares instance by instance: every
+   instance Debian serves must be served by ipmibd (each missing one fails the test, listed by
+   object), with the same type and value unless the difference matches a rule of its object
+   (ip_subtree.py: RULES, and the rules a Counter or TimeTicks type implies), each a NAMED
+   exception whose text cites the RFC text showing why Debian's value is wrong (or why the
+   difference is configuration / time, not data). inetCidrRouteTable rows are matched by route
+   (v6-policy). Instances only ipmibd serves are allowed and listed. ipv4/ipv6InterfaceTable
+   (Debian serves no rows) are compared with the kernel's own values.
+4. snmpnetstat -Cr, -Ci (numeric) and -Cs -Cp ip on both: every line of Debian's output is in
+   ipmibd's, the same but for counters that moved in order.
+5. Out-of-band changes (ip route/neigh/addr) must be visible to the next GET through the master
    within 100 ms (max over 20 changes), and walks of inetCidrRouteTable while a background loop
    adds and deletes routes must terminate with strictly increasing OIDs and contain every route
    that existed throughout.
 
-Set IPMIBD_KEEP_TMP=1 to keep the logs and walks (the namespaces are always deleted).
+Set IPMIBD_KEEP_TMP=1 to keep the logs, walks and snmpnetstat outputs (the namespaces are always
+deleted).
 """
 
 import ipaddress
@@ -33,117 +41,29 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ip_subtree import EXCEPTIONS, IP, OBJECTS, RULES, TABLES, object_of  # noqa: E402
 from netns_lab import (Lab, LabError, SnmpGetClient, ipmibd_argument, parse_walk, ping, report_failure, run,  # noqa: E402
                        wait_for)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-IP = (1, 3, 6, 1, 2, 1, 4)
 REF_PORT, OURS_PORT = 1161, 1162  # inside the private namespace: no clash with anything else
 
-# ---- the served objects ------------------------------------------------------------------------
-SCALARS = {
-    IP + (1, 0): "ipForwarding",
-    IP + (2, 0): "ipDefaultTTL",
-    IP + (25, 0): "ipv6IpForwarding",
-    IP + (26, 0): "ipv6IpDefaultHopLimit",
-}
+# ---- the served objects (names, rules and exception texts: ip_subtree.py) ---------------------
 ROUTE_ENTRY = IP + (24, 7, 1)
 ROUTE_NUMBER = IP + (24, 6, 0)
 ROUTE_DISCARDS = IP + (24, 8, 0)
-ROUTE_COLUMNS = {7: "inetCidrRouteIfIndex", 8: "inetCidrRouteType", 9: "inetCidrRouteProto",
-                 10: "inetCidrRouteAge", 11: "inetCidrRouteNextHopAS", 12: "inetCidrRouteMetric1",
-                 13: "inetCidrRouteMetric2", 14: "inetCidrRouteMetric3", 15: "inetCidrRouteMetric4",
-                 16: "inetCidrRouteMetric5", 17: "inetCidrRouteStatus"}
-STATS_COLUMNS = {
-    3: "InReceives", 4: "HCInReceives", 5: "InOctets", 6: "HCInOctets", 7: "InHdrErrors",
-    8: "InNoRoutes", 9: "InAddrErrors", 10: "InUnknownProtos", 11: "InTruncatedPkts",
-    12: "InForwDatagrams", 13: "HCInForwDatagrams", 14: "ReasmReqds", 15: "ReasmOKs",
-    16: "ReasmFails", 17: "InDiscards", 18: "InDelivers", 19: "HCInDelivers", 20: "OutRequests",
-    21: "HCOutRequests", 22: "OutNoRoutes", 23: "OutForwDatagrams", 24: "HCOutForwDatagrams",
-    25: "OutDiscards", 26: "OutFragReqds", 27: "OutFragOKs", 28: "OutFragFails",
-    29: "OutFragCreates", 30: "OutTransmits", 31: "HCOutTransmits", 32: "OutOctets",
-    33: "HCOutOctets", 34: "InMcastPkts", 35: "HCInMcastPkts", 36: "InMcastOctets",
-    37: "HCInMcastOctets", 38: "OutMcastPkts", 39: "HCOutMcastPkts", 40: "OutMcastOctets",
-    41: "HCOutMcastOctets", 42: "InBcastPkts", 43: "HCInBcastPkts", 44: "OutBcastPkts",
-    45: "HCOutBcastPkts", 46: "DiscontinuityTime", 47: "RefreshRate"}
-# Generic tables compared column by column on the raw index: entry OID -> (name, columns).
-TABLES = {
-    IP + (32, 1): ("ipAddressPrefixTable", {5: "ipAddressPrefixOrigin", 6: "ipAddressPrefixOnLinkFlag",
-                                            7: "ipAddressPrefixAutonomousFlag",
-                                            8: "ipAddressPrefixAdvPreferredLifetime",
-                                            9: "ipAddressPrefixAdvValidLifetime"}),
-    IP + (34, 1): ("ipAddressTable", {3: "ipAddressIfIndex", 4: "ipAddressType", 5: "ipAddressPrefix",
-                                      6: "ipAddressOrigin", 7: "ipAddressStatus", 8: "ipAddressCreated",
-                                      9: "ipAddressLastChanged", 10: "ipAddressRowStatus",
-                                      11: "ipAddressStorageType"}),
-    IP + (35, 1): ("ipNetToPhysicalTable", {4: "ipNetToPhysicalPhysAddress", 5: "ipNetToPhysicalLastUpdated",
-                                            6: "ipNetToPhysicalType", 7: "ipNetToPhysicalState",
-                                            8: "ipNetToPhysicalRowStatus"}),
-    IP + (31, 1, 1): ("ipSystemStatsTable", {c: "ipSystemStats" + n for c, n in STATS_COLUMNS.items()}),
-    IP + (31, 3, 1): ("ipIfStatsTable", {c: "ipIfStats" + n for c, n in STATS_COLUMNS.items()}),
-}
-TIMESTAMP_COLUMNS = {"inetCidrRouteAge", "ipAddressCreated", "ipAddressLastChanged",
-                     "ipNetToPhysicalLastUpdated", "ipSystemStatsDiscontinuityTime",
-                     "ipIfStatsDiscontinuityTime"}
+CIDR_ENTRY = IP + (24, 4, 1)
+CIDR_NUMBER = IP + (24, 3, 0)
+ROUTE_COLUMNS = {c: OBJECTS[ROUTE_ENTRY + (c,)] for c in range(7, 18)}
+# inetCidrRouteAge is a Gauge32 of seconds (the other ages are INTEGER, TimeStamps are TimeTicks).
+TIMESTAMP_COLUMNS = {"inetCidrRouteAge", "ipRouteAge", "ipCidrRouteAge"}
+# ipmibd-only objects checked for their type (Debian serves them with a fixed 0 or not at all).
 LAST_CHANGE_SCALARS = {IP + (27, 0): "ipv4InterfaceTableLastChange",
                        IP + (29, 0): "ipv6InterfaceTableLastChange",
                        IP + (31, 2, 0): "ipIfStatsTableLastChange"}
-SPIN_LOCK = IP + (33, 0)
-
-# What an exception looks like in the report; every exception has an entry here.
-EXCEPTIONS = {
-    "local-table-v4": "IPv4 route of a kernel table other than main: Debian reads /proc/net/route, "
-                      "which lists RT_TABLE_MAIN only; ipmibd is configured with `routeTable main` + "
-                      "`routeTable local` here so that the IPv6 sets (Debian: /proc/net/ipv6_route, "
-                      "every table) are comparable. Configuration/data-source difference.",
-    "v6-reject-not-up": "IPv6 route the kernel treats as reject/blackhole (no RTF_UP in "
-                        "/proc/net/ipv6_route); Debian's _type_from_flags() gives type 0 and the row "
-                        "is not served. RFC 4292 inetCidrRouteType: reject(2) 'discards the message "
-                        "as unreachable and returns a notification', blackhole(5) 'discards the "
-                        "message silently' - such routes result in rejection and are part of "
-                        "'This entity's IP Routing table'.",
-    "multipath-v4": "Second and later next hop of an IPv4 multipath route: /proc/net/route shows the "
-                    "first next hop only. RFC 4292 inetCidrRouteEntry: 'A particular route to a "
-                    "particular destination, under a particular policy'; the next hop is part of "
-                    "the INDEX so every next hop is its own row.",
-    "v6-policy": "IPv6 inetCidrRoutePolicy: Debian uses {0 0 N} with N its dump position "
-                 "(route_linux.c 'arbitrary index'), which renumbers rows whenever an earlier route "
-                 "appears or goes. RFC 4292 inetCidrRoutePolicy: 'The value { 0 0 } shall be used as "
-                 "the default value'; ipmibd uses {0 0} / {0 0 ifIndex} as for IPv4. Rows are matched "
-                 "on destination, prefix, next hop, ifIndex and metric instead.",
-    "reject-type": "inetCidrRouteType of a blackhole/unreachable/prohibit route: Debian local(3) "
-                   "('xxx: can we distinguish between reject & blackhole?' in route_linux.c). "
-                   "RFC 4292: local(3) 'refers to a route for which the next hop is the final "
-                   "destination'; reject(2) / blackhole(5) are the types of such routes.",
-    "route-proto": "inetCidrRouteProto: Debian serves local(2) for every route without RTF_DYNAMIC. "
-                   "IANAipRouteProtocol: local(2) is 'local interface', netmgmt(3) 'static route', "
-                   "other(1) 'not specified'; ipmibd maps the kernel's rtm_protocol (kernel -> "
-                   "local, static/boot -> netmgmt, ra -> icmp-like, routing daemons -> their value).",
-    "static-neigh-state": "ipNetToPhysicalState of a permanent (static) entry: Debian reachable(1). "
-                          "RFC 4293: 'If Neighbor Unreachability Detection is not in use ... this "
-                          "object is always unknown(6)'; the kernel runs no NUD on NUD_PERMANENT "
-                          "entries.",
-    "timestamp": "TimeStamp / age values: each agent stamps rows with its own clock and load time "
-                 "(RFC 4293 TimeStamp is relative to the serving agent's sysUpTime).",
-    "refresh-rate": "ip*StatsRefreshRate: each agent's own cache interval in ms (RFC 4293: 'The "
-                    "minimum reasonable polling interval for this entry'), a property of the "
-                    "implementation, not of the kernel's data.",
-    "counter-moved": "Counter read later by ipmibd than by Debian: within the bracket "
-                     "Debian <= ours <= Debian + 2 x (what one walk of ours adds) + 10.",
-    "spinlock": "ipAddressSpinLock: TestAndIncr, a random initial value per agent (RFC 2579).",
-    "own-address-route-type": "inetCidrRouteType of a kernel local/anycast route (delivery to one of "
-                              "this entity's own addresses, IPv6 local table): Debian local(3). RFC "
-                              "4292: 'local(3) refers to a route for which the next hop is the final "
-                              "destination' - these routes have no next hop, the datagram is never "
-                              "sent on; other(1) is 'not specified by this MIB'.",
-    "loopback-address": "The loopback address (127.0.0.1/8, ::1/128) and its prefix: Debian "
-                        "ipAddressPrefixOrigin manual(2) and ipAddressStorageType volatile(2). "
-                        "RFC 4293 IpAddressPrefixOriginTC: 'manual(2) indicates a prefix that was "
-                        "manually configured', 'wellknown(3) indicates a well-known prefix ... "
-                        "assigned ... by specification in a standards track RFC' (RFC 1122 3.2.1.3, "
-                        "RFC 4291 2.5.3); SNMPv2-TC StorageType: 'A row which is volatile(2) is lost "
-                        "upon reboot' - the kernel re-creates the loopback address at every boot.",
-}
+# Tables whose rows are matched by compare_routes (not by OID) and ipmibd-only tables compared
+# with the kernel by compare_interfaces.
+KEYED_ENTRIES = (ROUTE_ENTRY,)
 
 
 class Report:
@@ -196,8 +116,11 @@ def build_topology(lab):
     # on a loaded machine or with liblsan preloaded).
     sysctl(lab, peer, "net.ipv6.neigh.veth0p.delay_first_probe_time", 600)
 
+    # Secondary addresses (a second address in the same prefix: IFA_F_SECONDARY for IPv4) on both
+    # links, so that ipAddrTable / ipAddressTable hold more than one address per interface.
     addrs = [("veth0", "192.0.2.1/24"), ("veth0", "2001:db8:1::1/64"), ("veth1", "198.51.100.1/24"),
-             ("veth1", "2001:db8:2::1/64"), ("lo", "203.0.113.1/32"), ("lo", "2001:db8:ff::1/128")]
+             ("veth1", "2001:db8:2::1/64"), ("lo", "203.0.113.1/32"), ("lo", "2001:db8:ff::1/128"),
+             ("veth0", "192.0.2.3/24"), ("veth1", "198.51.100.3/24"), ("veth0", "2001:db8:1::3/64")]
     for dev, a in addrs:
         lab.ip(ns, "addr", "add", a, "dev", dev)
     for dev, a in [("veth0p", "192.0.2.2/24"), ("veth0p", "2001:db8:1::2/64"),
@@ -212,6 +135,7 @@ def build_topology(lab):
 
     routes = [
         ["route", "add", "default", "via", "192.0.2.2", "metric", "100"],
+        ["route", "add", "default", "via", "198.51.100.2", "metric", "200"],  # a second default router
         ["route", "add", "203.0.113.0/25", "via", "192.0.2.2", "proto", "static"],
         ["route", "add", "203.0.113.128/26", "nexthop", "via", "192.0.2.2", "dev", "veth0", "weight", "1",
          "nexthop", "via", "198.51.100.2", "dev", "veth1", "weight", "2"],
@@ -232,8 +156,45 @@ def build_topology(lab):
     ]
     for r in routes:
         lab.ip(ns, *r)
+    learn_default_router(lab, ns, peer)
     wait_until_quiet(lab, ns)
     return ns, peer, peer_ll
+
+
+RADVD_CONF = """interface veth1p {
+    AdvSendAdvert on;
+    MinRtrAdvInterval 200;
+    MaxRtrAdvInterval 600;
+    AdvDefaultLifetime 1800;
+    AdvDefaultPreference high;
+    AdvSourceLLAddress on;
+};
+"""
+
+
+def learn_default_router(lab, ns, peer):
+    """An IPv6 default router learned from a router advertisement: radvd in the peer namespace
+    advertises on veth1p (router lifetime 1800 s, preference high); the namespace's kernel adds
+    `default via fe80::... dev veth1 proto ra expires ... pref high` (veth1 forwards IPv6, so it
+    must be told to accept RAs anyway: accept_ra 2). radvd is then SIGKILLed: no further
+    advertisements move the counters or the lifetime between the walks, and no final one (radvd's
+    goodbye on SIGTERM carries router lifetime 0) withdraws the router."""
+    sysctl(lab, ns, "net.ipv6.conf.veth1.accept_ra", 2)
+    sysctl(lab, peer, "net.ipv6.conf.all.forwarding", 1)
+    conf = lab.path("radvd.conf")
+    with open(conf, "w") as f:
+        f.write(RADVD_CONF)
+    os.chmod(conf, 0o644)
+    radvd = lab.spawn(["ip", "netns", "exec", peer, "radvd", "-n", "-C", conf, "-p", lab.path("radvd.pid"),
+                       "-m", "stderr"], "radvd.log")
+
+    def learned():
+        if radvd.poll() is not None:
+            raise LabError("radvd exited:\n" + lab.log_tail("radvd.log"))
+        return json.loads(lab.ip(ns, "-6", "-j", "route", "show", "default", "proto", "ra").stdout or "[]")
+    wait_for(learned, 20, interval=0.1, what="the router advertisement's default route")
+    radvd.kill()
+    radvd.wait(5)
 
 
 def ipv6_octets(lab, ns):
@@ -511,7 +472,7 @@ def compare_routes(report, ref_rows, our_rows, kroutes):
     return len(ref), len(ours)
 
 
-# ---- generic tables ----------------------------------------------------------------------------
+# ---- the whole ip subtree, instance by instance ----------------------------------------------
 def rows_by_index(rows, entry):
     table = {}
     for suffix, tv in split(rows, entry).items():
@@ -519,46 +480,285 @@ def rows_by_index(rows, entry):
     return table
 
 
-def compare_generic(report, entry, ref_rows, our_rows, our_after, kernel_neigh):
-    tname, columns = TABLES[entry]
-    ref, ours, after = (rows_by_index(r, entry) for r in (ref_rows, our_rows, our_after))
-    for idx in sorted(set(ref) | set(ours)):
-        for col, name in columns.items():
-            rv = ref.get(idx, {}).get(col)
-            ov = ours.get(idx, {}).get(col)
-            if rv == ov:
-                continue
-            where = f"{name}.{'.'.join(map(str, idx))}"
-            if name in TIMESTAMP_COLUMNS and rv and ov and rv[0] == ov[0]:
-                report.allow("timestamp", where)
-                continue
-            if name.endswith("RefreshRate") and rv and ov and rv[0] == ov[0]:
-                report.allow("refresh-rate", f"{where}: Debian {rv[1]}, ipmibd {ov[1]}")
-                continue
-            if tname in ("ipSystemStatsTable", "ipIfStatsTable") and rv and ov and rv[0] == ov[0] \
-                    and rv[0] in ("Counter32", "Counter64"):
-                # Counters move between the walks (the walks themselves are IP traffic on lo).
-                # Debian was started after ipmibd had loaded and its statistics cache is filled
-                # during its walk (at the latest), and ipmibd's snapshot is taken after that walk
-                # (its 1 s cache had expired): ours, read later from the same kernel counters, can
-                # only be larger. How much larger is bounded by the traffic in between: at most
-                # the rest of Debian's walk plus ours up to this table, i.e. less than two walks'
-                # worth, measured as the growth between two walks of ours 1.1 s apart (so that
-                # ipmibd re-read the kernel), plus 10 packets/octets of background chatter
-                # (ND/MLD). Counter32 wrap is not a concern at these magnitudes.
-                step = max(0, after.get(idx, {}).get(col, ov)[1] - ov[1])
-                if rv[1] <= ov[1] <= rv[1] + 2 * step + 10:
-                    report.allow("counter-moved", f"{where}: Debian {rv[1]}, ipmibd {ov[1]} (step {step})")
-                    continue
-            if name in ("ipAddressPrefixOrigin", "ipAddressStorageType") and is_loopback_index(idx) \
-                    and rv == ("INTEGER", 2) and ov == ("INTEGER", 3 if name == "ipAddressPrefixOrigin" else 4):
-                report.allow("loopback-address", f"{where}: Debian {rv[1]}, ipmibd {ov[1]}")
-                continue
-            if name == "ipNetToPhysicalState" and rv == ("INTEGER", 1) and ov == ("INTEGER", 6) and \
-                    kernel_neigh.get(idx, "").upper() == "PERMANENT":
-                report.allow("static-neigh-state", where)
-                continue
-            report.fail(tname, f"{where}: Debian {fmt_value(rv)}, ipmibd {fmt_value(ov)}")
+class Context:
+    """What the rules (RULE_CHECKS) see besides the two values: all three walks, the kernel's
+    routes and neighbors, interface indexes, ipfrag_time and the seconds between the walks."""
+
+    def __init__(self, lab, ns, ref_rows, our_rows, our_after, elapsed):
+        self.ref = {r[0]: (r[1], r[2]) for r in ref_rows}
+        self.ours = {r[0]: (r[1], r[2]) for r in our_rows}
+        self.after = {r[0]: (r[1], r[2]) for r in our_after}
+        self.kroutes = kernel_routes(lab, ns)
+        self.kneigh = kernel_neighbors(lab, ns)
+        self.links = {l["ifname"]: l["ifindex"] for l in json.loads(lab.ip(ns, "-j", "link").stdout)}
+        self.ipfrag_time = read_sysctl(lab, ns, "ipv4/ipfrag_time")
+        self.elapsed = elapsed
+
+
+def v4_route(ctx, name, idx):
+    """The kernel routes (main table) behind an ipRouteTable (index: destination; the mask is
+    Debian's ipRouteMask of the row) or ipCidrRouteTable row (dest, mask, tos, next hop)."""
+    if name.startswith("ipCidrRoute"):
+        dest, mask, nh = idx[0:4], idx[4:8], idx[9:13]
+    else:
+        dest, nh = idx[0:4], None
+        mask = ctx.ref.get(IP + (21, 1, 11) + idx, ("", (255, 255, 255, 255)))[1]
+    net = ipaddress.ip_network(f"{fmt_inet(1, dest)}/{fmt_inet(1, mask)}")
+    out = [r for r in ctx.kroutes if r["net"] == net and r.get("table", "main") == "main"]
+    if nh and any(nh):
+        gw = fmt_inet(1, nh)
+        out = [r for r in out if r.get("gateway") == gw or
+               any(h.get("gateway") == gw for h in r.get("nexthops", []))] or out
+    return out
+
+
+REJECT_TYPES = {"blackhole", "unreachable", "prohibit"}
+
+
+def _same_type(ctx, oid, name, idx, rv, ov):
+    return f"Debian {rv[1]}, ipmibd {ov[1]}" if rv and ov and rv[0] == ov[0] else None
+
+
+def _counter_moved(ctx, oid, name, idx, rv, ov):
+    # Counters move between the walks (the walks themselves are IP traffic on lo). Debian was
+    # started after ipmibd had loaded and its statistics cache is filled during its walk (at the
+    # latest), and ipmibd's snapshot is taken after that walk (its 1 s cache had expired): ours,
+    # read later from the same kernel counters, can only be larger. How much larger is bounded by
+    # the traffic in between: at most the rest of Debian's walk plus ours up to this object, i.e.
+    # less than two walks' worth, measured as the growth between two walks of ours 1.1 s apart
+    # (so that ipmibd re-read the kernel), plus 10 packets/octets of background chatter (ND/MLD).
+    # Counter32 wrap is not a concern at these magnitudes.
+    if not (rv[0] == ov[0] and rv[0] in ("Counter32", "Counter64")):
+        return None
+    step = max(0, ctx.after.get(oid, ov)[1] - ov[1])
+    return f"Debian {rv[1]}, ipmibd {ov[1]} (step {step})" if rv[1] <= ov[1] <= rv[1] + 2 * step + 10 else None
+
+
+def _loopback_address(ctx, oid, name, idx, rv, ov):
+    want = 3 if name == "ipAddressPrefixOrigin" else 4
+    if is_loopback_index(idx) and rv == ("INTEGER", 2) and ov == ("INTEGER", want):
+        return f"Debian {rv[1]}, ipmibd {ov[1]}"
+    return None
+
+
+def _static_neigh_state(ctx, oid, name, idx, rv, ov):
+    if rv == ("INTEGER", 1) and ov == ("INTEGER", 6) and ctx.kneigh.get(idx, "").upper() == "PERMANENT":
+        return "Debian reachable(1), ipmibd unknown(6)"
+    return None
+
+
+def _reject_type(ctx, oid, name, idx, rv, ov):
+    kinds = {r.get("type", "unicast") for r in v4_route(ctx, name, idx)}
+    want = 2 if name == "ipCidrRouteType" else 1  # RFC 2096 reject(2); RFC 1213 other(1)
+    if kinds and kinds <= REJECT_TYPES and rv == ("INTEGER", 3) and ov == ("INTEGER", want):
+        return f"{'/'.join(sorted(kinds))}: Debian {rv[1]}, ipmibd {ov[1]}"
+    return None
+
+
+def _route_proto(ctx, oid, name, idx, rv, ov):
+    protos = {r.get("protocol", "boot") for r in v4_route(ctx, name, idx)}
+    if rv == ("INTEGER", 2) and ov and ov[0] == "INTEGER" and protos - {"kernel"}:
+        return f"kernel proto {'/'.join(sorted(protos))}: Debian 2, ipmibd {ov[1]}"
+    return None
+
+
+def _route_metric1(ctx, oid, name, idx, rv, ov):
+    metrics = sorted(r.get("metric", 0) for r in v4_route(ctx, name, idx))
+    if rv and rv[1] in (0, 1) and metrics and ov == ("INTEGER", metrics[0]):
+        return f"Debian {rv[1]}, ipmibd {ov[1]} (kernel metric)"
+    return None
+
+
+def _reasm_timeout(ctx, oid, name, idx, rv, ov):
+    if rv == ("INTEGER", 0) and ov == ("INTEGER", ctx.ipfrag_time):
+        return f"Debian 0, ipmibd {ov[1]} (net.ipv4.ipfrag_time)"
+    return None
+
+
+def _bcast_addr(ctx, oid, name, idx, rv, ov):
+    return "Debian 0, ipmibd 1" if rv == ("INTEGER", 0) and ov == ("INTEGER", 1) else None
+
+
+def _lifetime(ctx, oid, name, idx, rv, ov):
+    if rv[0] == ov[0] and 0 <= rv[1] - ov[1] <= ctx.elapsed + 2:
+        return f"Debian {rv[1]}, ipmibd {ov[1]} ({ctx.elapsed:.1f} s between the walks)"
+    return None
+
+
+PREFERENCE = {"low": -1, "medium": 0, "high": 1}
+
+
+def _default_router_preference(ctx, oid, name, idx, rv, ov):
+    # index: ipDefaultRouterAddressType, length, address, ipDefaultRouterIfIndex
+    addr, ifindex = fmt_inet(idx[0], idx[2:-1]), idx[-1]
+    prefs = {r.get("pref") for r in ctx.kroutes
+             if r["net"].prefixlen == 0 and r.get("gateway") == addr and ctx.links.get(r.get("dev")) == ifindex}
+    if rv == ("INTEGER", 0) and len(prefs) == 1 and ov == ("INTEGER", PREFERENCE.get(prefs.pop(), 0)):
+        return f"Debian 0, ipmibd {ov[1]} (kernel pref)"
+    return None
+
+
+RULE_CHECKS = {
+    "timestamp": _same_type, "refresh-rate": _same_type, "spinlock": _same_type,
+    "counter-moved": _counter_moved, "loopback-address": _loopback_address,
+    "static-neigh-state": _static_neigh_state, "reject-type": _reject_type, "route-proto": _route_proto,
+    "route-metric1": _route_metric1, "reasm-timeout": _reasm_timeout, "bcast-addr": _bcast_addr,
+    "lifetime": _lifetime, "default-router-preference": _default_router_preference,
+}
+
+
+def keyed(oid):
+    return any(oid[:len(e)] == e for e in KEYED_ENTRIES)
+
+
+def compare_subtree(report, ctx):
+    """Every instance Debian serves below ip (but the keyed route table, see compare_routes): it
+    must be served by ipmibd, with an equal value or a difference one of its RULES explains.
+    Returns ({object name: [missing instance OIDs]}, {object name: count of ipmibd-only
+    instances})."""
+    missing, ours_only = {}, {}
+    for oid, rv in sorted(ctx.ref.items()):
+        if keyed(oid):
+            continue
+        _obj, name, idx = object_of(oid)
+        name = name or f"(unknown object {'.'.join(map(str, oid))})"
+        ov = ctx.ours.get(oid)
+        if ov is None:
+            missing.setdefault(name, []).append(oid)
+            continue
+        if rv == ov:
+            continue
+        rules = list(RULES.get(name, []))
+        if rv[0] in ("Counter32", "Counter64"):
+            rules.append("counter-moved")
+        if rv[0] == "Timeticks" or name in TIMESTAMP_COLUMNS:
+            rules.append("timestamp")
+        where = f"{name}.{'.'.join(map(str, idx))}"
+        for rule in rules:
+            detail = RULE_CHECKS[rule](ctx, oid, name, idx, rv, ov)
+            if detail is not None:
+                report.allow(rule, f"{where}: {detail}")
+                break
+        else:
+            report.fail(name, f"{where}: Debian {fmt_value(rv)}, ipmibd {fmt_value(ov)}")
+    for name, oids in missing.items():
+        report.fail("missing", f"{name}: {len(oids)} instance(s) Debian serves, ipmibd does not, e.g. "
+                               f"{'.'.join(map(str, oids[0]))} = {fmt_value(ctx.ref[oids[0]])}")
+    for oid in ctx.ours:
+        if oid not in ctx.ref and not keyed(oid):
+            name = object_of(oid)[1] or "(unknown object)"
+            ours_only[name] = ours_only.get(name, 0) + 1
+    return missing, ours_only
+
+
+def check_ours_only_objects(report, ctx):
+    """Objects Debian serves with fixed values or not at all, checked on ipmibd alone."""
+    for oid, name in LAST_CHANGE_SCALARS.items():
+        if ctx.ours.get(oid, ("",))[0] != "Timeticks":
+            report.fail(name, f"ipmibd {fmt_value(ctx.ours.get(oid))}, expected a TimeStamp")
+    if ctx.ours.get(ROUTE_DISCARDS, ("",))[0] != "Counter32":
+        report.fail("inetCidrRouteDiscards", f"ipmibd {fmt_value(ctx.ours.get(ROUTE_DISCARDS))}")
+    # ipCidrRouteNumber (Debian does not serve it): the number of ipCidrRouteTable rows.
+    cidr_rows = len(rows_by_index([(o, t, v) for o, (t, v) in ctx.ours.items()], CIDR_ENTRY))
+    if CIDR_NUMBER in ctx.ours and ctx.ours[CIDR_NUMBER] != ("Gauge32", cidr_rows):
+        report.fail("ipCidrRouteNumber", f"ipmibd says {fmt_value(ctx.ours[CIDR_NUMBER])}, its table has {cidr_rows} rows")
+
+
+# ---- snmpnetstat against both agents ---------------------------------------------------------
+# -Cn everywhere: without it snmpnetstat resolves every address by DNS, whose queries would leave
+# through the namespace's default routes (into the peer namespace, unanswered: seconds each).
+NETSTAT_VARIANTS = (("-Cr", ["-Cr", "-Cn"]), ("-Ci", ["-Ci", "-Cn"]), ("-Cs -Cp ip", ["-Cs", "-Cp", "ip"]))
+
+
+def netstat(ns, port, args):
+    res = run(["ip", "netns", "exec", ns, "snmpnetstat", "-v2c", "-c", "public", "-m", "", "-t", "3", "-r", "1",
+               f"127.0.0.1:{port}", *args], check=False, env=SNMP_ENV, timeout=60)
+    return [l.rstrip() for l in res.stdout.splitlines() if l.strip()] + \
+           [f"(stderr) {l}" for l in res.stderr.splitlines() if l.strip()]
+
+
+def _counters_between(lo, mid, hi):
+    return len(lo) == len(mid) == len(hi) and all(a <= b <= c for a, b, c in zip(lo, mid, hi))
+
+
+def compare_netstat(report, lab, ns, kroutes):
+    """snmpnetstat -Cr / -Ci / -Cs -Cp ip on Debian, then (1.1 s later: ipmibd's statistics cache
+    expired) twice on ours: every line of Debian's must be in ours, the same text but for counters
+    (Debian <= ours <= ours again); route lines as a multiset (their order follows the index, see
+    v6-policy). Returns the outputs, and the number of route lines only ours has."""
+    out = {"ref": {}, "ours": {}, "again": {}}
+    for who, port in (("ref", REF_PORT), ("ours", OURS_PORT), ("again", OURS_PORT)):
+        if who != "ref":
+            time.sleep(1.1)
+        for label, args in NETSTAT_VARIANTS:
+            out[who][label] = netstat(ns, port, args)
+    for who in out:
+        with open(lab.path(f"netstat-{who}.txt"), "w") as f:
+            for label, lines in out[who].items():
+                f.write(f"== snmpnetstat {label}\n" + "\n".join(lines) + "\n")
+    T = "snmpnetstat"
+    # Routes: header lines equal; route lines (Destination Gateway Flags [Interface]) as a multiset.
+    ref_r, our_r = out["ref"]["-Cr"], out["ours"]["-Cr"]
+    is_route = lambda l: not l.startswith(("IPv4 Routing", "IPv6 Routing", "Destination", "(stderr)"))  # noqa: E731
+    for head in [l for l in ref_r if not is_route(l)]:
+        if head not in our_r:
+            report.fail(T, f"-Cr: Debian's line {head!r} is not in ipmibd's output")
+    pending = {}
+    for l in our_r:
+        if is_route(l):
+            pending[tuple(l.split())] = pending.get(tuple(l.split()), 0) + 1
+    unmatched = []
+    for l in ref_r:
+        if not is_route(l):
+            continue
+        f = tuple(l.split())
+        if pending.get(f):
+            pending[f] -= 1
+        else:
+            unmatched.append(f)
+    for f in unmatched:
+        # The same destination and gateway with other flags / interface: a reject route whose
+        # type differs (reject-type; snmpnetstat derives the flags from the type).
+        dest = f[0] if f[0] != "default" else ("0.0.0.0/0" if ":" not in f[1] else "::/0")
+        net = ipaddress.ip_network(dest if "/" in dest else dest + ("/128" if ":" in dest else "/32"), strict=False)
+        kinds = {r.get("type", "unicast") for r in kroutes if r["net"] == net}
+        twin = next((g for g, n in pending.items() if n and g[:2] == f[:2]), None)
+        if twin and kinds and kinds <= REJECT_TYPES:
+            pending[twin] -= 1
+            report.allow("reject-type", f"snmpnetstat -Cr: Debian {' '.join(f)!r}, ipmibd {' '.join(twin)!r}")
+        else:
+            report.fail(T, f"-Cr: Debian's route line {' '.join(f)!r} is not in ipmibd's output")
+    extra_routes = sum(pending.values())
+    # Interfaces: per Name, Mtu/Network/Address equal, the five counters in order.
+    rows = {who: {l.split()[0]: l.split() for l in out[who]["-Ci"][1:]} for who in out}
+    if out["ref"]["-Ci"][:1] != out["ours"]["-Ci"][:1]:
+        report.fail(T, f"-Ci header: Debian {out['ref']['-Ci'][:1]}, ipmibd {out['ours']['-Ci'][:1]}")
+    for name, r in rows["ref"].items():
+        o, a = rows["ours"].get(name), rows["again"].get(name)
+        if not o or o[:-5] != r[:-5] or not a or not all(x.isdigit() for x in r[-5:] + o[-5:] + a[-5:]):
+            report.fail(T, f"-Ci {name}: Debian {' '.join(r)!r}, ipmibd {' '.join(o or ['(absent)'])!r}")
+        elif o[-5:] != r[-5:]:
+            if _counters_between(*[[int(x) for x in v[-5:]] for v in (r, o, a)]):
+                report.allow("netstat-counter", f"-Ci {name}: Debian {r[-5:]}, ipmibd {o[-5:]}")
+            else:
+                report.fail(T, f"-Ci {name} counters: Debian {r[-5:]}, ipmibd {o[-5:]}, then {a[-5:]}")
+    # Statistics: 'N label' lines; every label of Debian's, values in order.
+    def stats(lines):
+        return {l.split(None, 1)[1]: int(l.split(None, 1)[0]) for l in lines
+                if len(l.split(None, 1)) == 2 and l.split(None, 1)[0].isdigit()}
+    st = {who: stats(out[who]["-Cs -Cp ip"]) for who in out}
+    if not st["ref"]:
+        report.fail(T, f"-Cs -Cp ip: no statistics from Debian: {out['ref']['-Cs -Cp ip'][:3]}")
+    for label, rv in st["ref"].items():
+        ov, av = st["ours"].get(label), st["again"].get(label)
+        if ov is None:
+            report.fail(T, f"-Cs -Cp ip: {label!r} (Debian {rv}) is not in ipmibd's output")
+        elif ov != rv:
+            if av is not None and rv <= ov <= av:
+                report.allow("netstat-counter", f"-Cs {label}: Debian {rv}, ipmibd {ov}")
+            else:
+                report.fail(T, f"-Cs -Cp ip {label!r}: Debian {rv}, ipmibd {ov}, then {av}")
+    return out, extra_routes
 
 
 def is_loopback_index(idx):
@@ -749,7 +949,8 @@ def churn_walks(lab, ns, report):
 
 # ---- main --------------------------------------------------------------------------------------
 def main():
-    ipmibd = ipmibd_argument(__doc__, ("snmpd", "snmpbulkwalk", "snmpwalk", "snmpget", "ip", "sysctl"))
+    ipmibd = ipmibd_argument(__doc__, ("snmpd", "snmpbulkwalk", "snmpwalk", "snmpget", "snmpnetstat", "radvd",
+                                       "ip", "sysctl"))
     started = time.monotonic()
     lab = Lab("ipc")
     try:
@@ -766,49 +967,30 @@ def main():
         # why the order matters; the sleeps let ipmibd's 1 s statistics cache expire).
         start_ours(lab, ns, ipmibd)
         start_reference(lab, ns)
+        t_ref = time.monotonic()
         ref_rows = walk(ns, REF_PORT, IP)
         time.sleep(1.1)
         our_rows = walk(ns, OURS_PORT, IP)
+        elapsed = time.monotonic() - t_ref
         time.sleep(1.1)
         our_after = walk(ns, OURS_PORT, IP)
-        kroutes = kernel_routes(lab, ns)
-        kneigh = kernel_neighbors(lab, ns)
+        ctx = Context(lab, ns, ref_rows, our_rows, our_after, elapsed)
         for name, rows in (("reference", ref_rows), ("ours", our_rows)):
             with open(lab.path(f"walk-{name}.txt"), "w") as f:
                 f.writelines(f"{'.'.join(map(str, o))} = {t} {v}\n" for o, t, v in rows)
         if not strictly_increasing(our_rows):
             report.fail("walk", "ipmibd's walk of ip (1.3.6.1.2.1.4) is not strictly increasing")
 
-        # Scalars.
-        ref_all, our_all = {r[0]: (r[1], r[2]) for r in ref_rows}, {r[0]: (r[1], r[2]) for r in our_rows}
-        for oid, name in SCALARS.items():
-            if ref_all.get(oid) != our_all.get(oid) or oid not in our_all:
-                report.fail(name, f"Debian {fmt_value(ref_all.get(oid))}, ipmibd {fmt_value(our_all.get(oid))}")
-        for oid, name in LAST_CHANGE_SCALARS.items():
-            if our_all.get(oid, ("",))[0] != "Timeticks":
-                report.fail(name, f"ipmibd {fmt_value(our_all.get(oid))}, expected a TimeStamp")
-            elif oid in ref_all and ref_all[oid] != our_all[oid]:
-                report.allow("timestamp", f"{name}: Debian {ref_all[oid][1]}, ipmibd {our_all[oid][1]}")
-        if our_all.get(SPIN_LOCK, ("",))[0] != "INTEGER" or ref_all.get(SPIN_LOCK, ("",))[0] != "INTEGER":
-            report.fail("ipAddressSpinLock", f"Debian {fmt_value(ref_all.get(SPIN_LOCK))}, ipmibd {fmt_value(our_all.get(SPIN_LOCK))}")
-        elif ref_all[SPIN_LOCK] != our_all[SPIN_LOCK]:
-            report.allow("spinlock", f"Debian {ref_all[SPIN_LOCK][1]}, ipmibd {our_all[SPIN_LOCK][1]}")
-
-        # inetCidrRouteTable and its scalars.
-        n_ref, n_ours = compare_routes(report, ref_rows, our_rows, kroutes)
-        for who, all_, n in (("Debian", ref_all, n_ref), ("ipmibd", our_all, n_ours)):
+        # The whole subtree: every instance Debian serves, by OID (inetCidrRouteTable by route).
+        missing, ours_only = compare_subtree(report, ctx)
+        n_ref, n_ours = compare_routes(report, ref_rows, our_rows, ctx.kroutes)
+        for who, all_, n in (("Debian", ctx.ref, n_ref), ("ipmibd", ctx.ours, n_ours)):
             if all_.get(ROUTE_NUMBER) != ("Gauge32", n):
                 report.fail("inetCidrRouteNumber", f"{who} says {fmt_value(all_.get(ROUTE_NUMBER))}, its table has {n} rows")
-        if our_all.get(ROUTE_DISCARDS, ("",))[0] != "Counter32":
-            report.fail("inetCidrRouteDiscards", f"ipmibd {fmt_value(our_all.get(ROUTE_DISCARDS))}")
-
-        for entry in TABLES:
-            compare_generic(report, entry, ref_rows, our_rows, our_after, kneigh)
+        check_ours_only_objects(report, ctx)
         n4, n6 = compare_interfaces(report, lab, ns, our_rows)
-
-        # Coverage: what Debian serves below ip that ipmibd does not serve at all (informational).
-        served = {o[:len(IP) + 1] for o in our_all}
-        not_served = sorted({o[:len(IP) + 1] for o in ref_all} - served)
+        netstat_out, netstat_extra = compare_netstat(report, lab, ns, ctx.kroutes)
+        t_compared = time.monotonic() - started
 
         latency = measure_latency(lab, ns, peer_ll)
         churn, cycles = churn_walks(lab, ns, report)
@@ -817,16 +999,21 @@ def main():
             report.fail("latency", f"slowest change visible after {worst:.1f} ms (limit 100 ms)")
 
         # ---- report ----
-        print(f"compared: {n_ours} ipmibd / {n_ref} Debian inetCidrRouteTable rows; "
-              f"{len(rows_by_index(our_rows, IP + (34, 1)))} ipAddressTable, "
-              f"{len(rows_by_index(our_rows, IP + (32, 1)))} ipAddressPrefixTable, "
-              f"{len(rows_by_index(our_rows, IP + (35, 1)))} ipNetToPhysicalTable, "
-              f"{len(rows_by_index(our_rows, IP + (31, 1, 1)))} ipSystemStatsTable, "
-              f"{len(rows_by_index(our_rows, IP + (31, 3, 1)))} ipIfStatsTable rows; "
+        counts = ", ".join(f"{TABLES[e]} {len(rows_by_index(our_rows, e))}/{len(rows_by_index(ref_rows, e))}"
+                           for e in sorted(TABLES) if e != ROUTE_ENTRY and
+                           (rows_by_index(our_rows, e) or rows_by_index(ref_rows, e)))
+        print(f"compared: {len(ctx.ref)} instances Debian serves below ip (1.3.6.1.2.1.4), {len(ctx.ours)} ipmibd "
+              f"serves; rows ipmibd/Debian: inetCidrRouteTable {n_ours}/{n_ref} (matched by route), {counts}; "
               f"{n4} ipv4InterfaceTable / {n6} ipv6InterfaceTable rows against the kernel")
-        print("not served by ipmibd (no table unit): " +
-              ", ".join(".".join(map(str, o)) for o in not_served))
-        print("\nexceptions (named, see EXCEPTIONS in this file):")
+        print("missing in ipmibd (served by Debian): " +
+              (", ".join(f"{name} ({len(oids)})" for name, oids in sorted(missing.items())) or "nothing"))
+        print("served by ipmibd only (allowed): " +
+              (", ".join(f"{name} ({n})" for name, n in sorted(ours_only.items())) or "nothing"))
+        print(f"snmpnetstat -Cr / -Ci / -Cs -Cp ip compared ({netstat_extra} route lines only in ipmibd's -Cr); "
+              f"Debian's -Cr:")
+        for line in netstat_out["ref"]["-Cr"][:6]:
+            print(f"    {line}")
+        print("\nexceptions (named, see EXCEPTIONS in ip_subtree.py):")
         for name, details in sorted(report.excepted.items()):
             print(f"  {name}: {len(details)} x  -- {EXCEPTIONS[name][:100]}...")
             for d in details[:4]:
@@ -842,7 +1029,7 @@ def main():
               "tool, varbinds, churned instances seen, seconds):")
         for tool, n, churned, elapsed in churn:
             print(f"  {tool:12s} {n:6d} {churned:5d} {elapsed:6.2f}")
-        print(f"\ntotal {time.monotonic() - started:.1f} s")
+        print(f"\ntotal {time.monotonic() - started:.1f} s (lab and comparisons {t_compared:.1f} s)")
         if report.failures:
             failures = "".join(f"\n  {f}" for f in report.failures)
             return report_failure(lab, f"\nFAIL: {len(report.failures)} unexplained difference(s):{failures}",

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# compare_with_snmpd.py: integration test: ipmibd (backend linux) against Debian's own snmpd on one network namespace, instance by instance, plus change latency and walks under churn.
+# compare_with_snmpd.py: integration test: ipmibd (backend linux) against Debian's own snmpd on one network namespace, the whole ip subtree instance by instance and snmpnetstat, plus change latency and walks under churn.
 """Usage: compare_with_snmpd.py PATH/TO/ipmibd        (root; exit 77 = skipped)
 
 Nothing is lost by replacing Debian snmpd's IP modules with ipmibd (tests/agent/COMPARE.md):
@@ -263,10 +263,10 @@ def disabled_modules():
 OURS_CONF = "routeTable main\nrouteTable local\nagentxPingInterval 1\n"
 
 
-def start_ours(lab, ns, ipmibd, conf_lines=OURS_CONF, load_timeout=15):
+def start_ours(lab, ns, ipmibd, conf_lines=OURS_CONF, load_timeout=15, master_alone=None):
     """A private master inside the namespace (IP modules disabled) on OURS_PORT and ipmibd on its
     AgentX socket with `backend linux netns NS` plus conf_lines; returns ipmibd's process once every
-    table has loaded."""
+    table has loaded. master_alone, a list, receives the master's walk of ip before ipmibd starts."""
     sock = lab.path("agentx.sock")
     conf = lab.path("master.conf")
     with open(conf, "w") as f:
@@ -277,6 +277,9 @@ def start_ours(lab, ns, ipmibd, conf_lines=OURS_CONF, load_timeout=15):
     wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="AgentX socket")
     if master.poll() is not None:
         raise LabError("master snmpd exited:\n" + lab.log_tail("master.log"))
+    if master_alone is not None:
+        wait_for(lambda: snmpget(ns, OURS_PORT, (1, 3, 6, 1, 2, 1, 1, 3, 0)), 10, what="the master to answer")
+        master_alone.extend(walk(ns, OURS_PORT, IP))
     iconf = lab.path("ipmibd.conf")
     with open(iconf, "w") as f:
         f.write(f"backend linux netns {ns}\n{conf_lines}")
@@ -965,7 +968,12 @@ def main():
 
         # ipmibd loaded, then Debian started and walked, then ours twice (see counter-moved for
         # why the order matters; the sleeps let ipmibd's 1 s statistics cache expire).
-        start_ours(lab, ns, ipmibd)
+        master_alone = []
+        start_ours(lab, ns, ipmibd, master_alone=master_alone)
+        # conf/snmpd-disabled-modules.sh: with that list the master itself serves nothing below ip.
+        for oid, typ, val in master_alone:
+            report.fail("master alone", f"the master without ipmibd serves {'.'.join(map(str, oid))} = {typ} {val}: "
+                                        "a module to add to conf/snmpd-disabled-modules.sh")
         start_reference(lab, ns)
         t_ref = time.monotonic()
         ref_rows = walk(ns, REF_PORT, IP)
@@ -1005,6 +1013,7 @@ def main():
         print(f"compared: {len(ctx.ref)} instances Debian serves below ip (1.3.6.1.2.1.4), {len(ctx.ours)} ipmibd "
               f"serves; rows ipmibd/Debian: inetCidrRouteTable {n_ours}/{n_ref} (matched by route), {counts}; "
               f"{n4} ipv4InterfaceTable / {n6} ipv6InterfaceTable rows against the kernel")
+        print(f"the master alone (IP modules disabled, no ipmibd) serves {len(master_alone)} instances below ip")
         print("missing in ipmibd (served by Debian): " +
               (", ".join(f"{name} ({len(oids)})" for name, oids in sorted(missing.items())) or "nothing"))
         print("served by ipmibd only (allowed): " +

@@ -572,6 +572,13 @@ def _route_metric1(ctx, oid, name, idx, rv, ov):
     return None
 
 
+def _route_number(ctx, oid, name, idx, rv, ov):
+    n_ref, n_ours = (len(route_rows([(o, t, v) for o, (t, v) in walk.items()])) for walk in (ctx.ref, ctx.ours))
+    if rv == ("Gauge32", n_ref) and ov == ("Gauge32", n_ours):
+        return f"Debian {rv[1]} rows, ipmibd {ov[1]} rows"
+    return None
+
+
 def _reasm_timeout(ctx, oid, name, idx, rv, ov):
     if rv == ("INTEGER", 0) and ov == ("INTEGER", ctx.ipfrag_time):
         return f"Debian 0, ipmibd {ov[1]} (net.ipv4.ipfrag_time)"
@@ -605,8 +612,8 @@ RULE_CHECKS = {
     "timestamp": _same_type, "refresh-rate": _same_type, "spinlock": _same_type,
     "counter-moved": _counter_moved, "loopback-address": _loopback_address,
     "static-neigh-state": _static_neigh_state, "reject-type": _reject_type, "route-proto": _route_proto,
-    "route-metric1": _route_metric1, "reasm-timeout": _reasm_timeout, "bcast-addr": _bcast_addr,
-    "lifetime": _lifetime, "default-router-preference": _default_router_preference,
+    "route-metric1": _route_metric1, "route-number": _route_number, "reasm-timeout": _reasm_timeout,
+    "bcast-addr": _bcast_addr, "lifetime": _lifetime, "default-router-preference": _default_router_preference,
 }
 
 
@@ -725,16 +732,23 @@ def compare_netstat(report, lab, ns, kroutes):
         dest = f[0] if f[0] != "default" else ("0.0.0.0/0" if ":" not in f[1] else "::/0")
         net = ipaddress.ip_network(dest if "/" in dest else dest + ("/128" if ":" in dest else "/32"), strict=False)
         kinds = {r.get("type", "unicast") for r in kroutes if r["net"] == net}
+        protos = {r.get("protocol", "boot") for r in kroutes if r["net"] == net}
         twin = next((g for g, n in pending.items() if n and g[:2] == f[:2]), None)
         if twin and kinds and kinds <= REJECT_TYPES:
             pending[twin] -= 1
             report.allow("reject-type", f"snmpnetstat -Cr: Debian {' '.join(f)!r}, ipmibd {' '.join(twin)!r}")
+        elif twin and twin[3:] == f[3:] and set(twin[2]) - set(f[2]) == {"D"} and set(f[2]) <= set(twin[2]) \
+                and protos & {"ra", "redirect"}:
+            # snmpnetstat flags D (dynamic) a route whose inetCidrRouteProto is icmp(4): ipmibd's
+            # protocol of a route learned from a router advertisement (route-proto).
+            pending[twin] -= 1
+            report.allow("route-proto", f"snmpnetstat -Cr: Debian {' '.join(f)!r}, ipmibd {' '.join(twin)!r}")
         else:
             report.fail(T, f"-Cr: Debian's route line {' '.join(f)!r} is not in ipmibd's output")
     extra_routes = sum(pending.values())
     # Interfaces: per Name, Mtu/Network/Address equal, the five counters in order.
     rows = {who: {l.split()[0]: l.split() for l in out[who]["-Ci"][1:]} for who in out}
-    if out["ref"]["-Ci"][:1] != out["ours"]["-Ci"][:1]:
+    if [l.split() for l in out["ref"]["-Ci"][:1]] != [l.split() for l in out["ours"]["-Ci"][:1]]:
         report.fail(T, f"-Ci header: Debian {out['ref']['-Ci'][:1]}, ipmibd {out['ours']['-Ci'][:1]}")
     for name, r in rows["ref"].items():
         o, a = rows["ours"].get(name), rows["again"].get(name)

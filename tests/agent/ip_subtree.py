@@ -154,6 +154,7 @@ RULES = {
     "ipRouteProto": ["route-proto"],
     "ipRouteMetric1": ["route-metric1"],
     "ipRouteAge": ["timestamp"],
+    "inetCidrRouteNumber": ["route-number"],
     "ipCidrRouteType": ["reject-type"],
     "ipCidrRouteProto": ["route-proto"],
     "ipCidrRouteAge": ["timestamp"],
@@ -203,12 +204,16 @@ EXCEPTIONS = {
                    "every route without RTF_DYNAMIC. IANAipRouteProtocol (and RFC 1213 ipRouteProto): "
                    "local(2) is 'local interface', netmgmt(3) 'static route', other(1) 'not "
                    "specified'; ipmibd maps the kernel's rtm_protocol (kernel -> local, static/boot "
-                   "-> netmgmt, ra -> icmp-like, routing daemons -> their value).",
+                   "-> netmgmt, ra -> icmp-like, routing daemons -> their value). snmpnetstat -Cr "
+                   "shows a route whose protocol is icmp(4) with flag D.",
     "route-metric1": "ipRouteMetric1: Debian serves 1 for a route with a gateway and 0 without "
                      "(var_route.c), not a metric of the route (its own ipCidrRouteMetric1 of the "
                      "same route is the kernel's). RFC 1213: 'The primary routing metric for this "
                      "route'; ipmibd serves the kernel's route priority, the metric by which the "
                      "kernel chooses between routes to the same destination.",
+    "route-number": "inetCidrRouteNumber: each agent's number of its own inetCidrRouteTable rows "
+                    "(RFC 4292: 'The number of current inetCidrRouteTable entries that are not "
+                    "invalid'); the two row sets differ by the route exceptions above.",
     "static-neigh-state": "ipNetToPhysicalState of a permanent (static) entry: Debian reachable(1). "
                           "RFC 4293: 'If Neighbor Unreachability Detection is not in use ... this "
                           "object is always unknown(6)'; the kernel runs no NUD on NUD_PERMANENT "

@@ -93,6 +93,8 @@ struct RouteCommand {
   std::optional<std::uint8_t> protocol;
   std::optional<std::uint32_t> table;
   std::optional<IpAddress> source;
+  std::optional<std::uint32_t> expires;             // `expires SECONDS` (IPv6, as ip route)
+  std::optional<RouterPreference> routerPreference; // `pref low|medium|high` (IPv6, RFC 4191)
 };
 
 struct NeighborCommand {

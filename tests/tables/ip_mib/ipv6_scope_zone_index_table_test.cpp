@@ -68,9 +68,9 @@ TEST_CASE("ipv6ScopeZoneIndexTable follows interfaces and their IPv6 state", "[i
   CHECK(f.table.rowCount() == 4);
   CHECK(testing::get(f.table.table(), Ipv6ScopeZoneIndexTable::entryOid() + Oid{2, 4}, f.context()) ==
         "Unsigned32: 4");
-  f.run("sysctl net.ipv6.conf.d0.disable_ipv6 1");
+  f.run("sysctl net.ipv6.conf.d0.disable_ipv6=1");
   CHECK(f.table.rowCount() == 3);
-  f.run("sysctl net.ipv6.conf.d0.disable_ipv6 0");
+  f.run("sysctl net.ipv6.conf.d0.disable_ipv6=0");
   CHECK(f.table.rowCount() == 4);
   f.run("link del d0");
   f.run("link del v0");

@@ -852,7 +852,7 @@ TEST_CASE("decodeRoute: RTA_PREF gives the RFC 4191 router preference", "[unit][
         std::pair{std::uint8_t(ICMPV6_ROUTER_PREF_LOW), RouterPreference::Low},
         std::pair{std::uint8_t(ICMPV6_ROUTER_PREF_MEDIUM), RouterPreference::Medium},
         std::pair{std::uint8_t(ICMPV6_ROUTER_PREF_INVALID), RouterPreference::Reserved},
-        std::pair{std::uint8_t(0xfd), RouterPreference::Reserved}}) { // only the 2 bits count
+        std::pair{std::uint8_t(0xfd), RouterPreference::High}}) { // only the low 2 bits count
     Message msg;
     buildRoute(msg, {.family = AF_INET6,
                      .dst = "::",

@@ -3,10 +3,12 @@
 
 #include "tables/ip_forward_mib/inet_cidr_route_table.h"
 #include "tables/ip_mib/ip_address_tables.h"
+#include "tables/ip_mib/ip_default_router_table.h"
 #include "tables/ip_mib/ip_if_stats_table.h"
 #include "tables/ip_mib/ip_interface_tables.h"
 #include "tables/ip_mib/ip_net_to_physical_table.h"
 #include "tables/ip_mib/ip_scalars.h"
+#include "tables/ip_mib/ipv6_scope_zone_index_table.h"
 #include "tables/notify/change_watches.h"
 
 namespace ipmibd::agent {
@@ -45,6 +47,12 @@ void appendStatusOf(const tables::IpAddressTables& u, std::vector<Status>& out) 
 void appendStatusOf(const tables::IpInterfaceTables& u, std::vector<Status>& out) {
   out.push_back({"ipv4InterfaceTable", u.rowCount(platform::Family::V4), u.pending(), u.loading()});
   out.push_back({"ipv6InterfaceTable", u.rowCount(platform::Family::V6), u.pending(), u.loading()});
+}
+void appendStatusOf(const tables::Ipv6ScopeZoneIndexTable& u, std::vector<Status>& out) {
+  out.push_back({"ipv6ScopeZoneIndexTable", u.rowCount(), u.pending(), u.loading()});
+}
+void appendStatusOf(const tables::IpDefaultRouterTable& u, std::vector<Status>& out) {
+  out.push_back({"ipDefaultRouterTable", u.rowCount(), u.pending(), u.loading()});
 }
 // Statistics are read on demand (nothing announces their changes): nothing is ever pending or
 // loading; the row counts are those of the last snapshot.
@@ -106,8 +114,10 @@ TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachE
   units_.push_back(makeUnit<tables::IpStatisticsTables>("ipSystemStats/ipIfStatsTable")); // .31
   auto addresses = std::make_unique<UnitModel<tables::IpAddressTables>>("ipAddressPrefix/ipAddressTable");
   addressTables_ = &addresses->unit();
-  units_.push_back(std::move(addresses));                                           // .32-.34
-  units_.push_back(makeUnit<tables::IpNetToPhysicalTable>("ipNetToPhysicalTable")); // .35
+  units_.push_back(std::move(addresses));                                                 // .32-.34
+  units_.push_back(makeUnit<tables::IpNetToPhysicalTable>("ipNetToPhysicalTable"));       // .35
+  units_.push_back(makeUnit<tables::Ipv6ScopeZoneIndexTable>("ipv6ScopeZoneIndexTable")); // .36
+  units_.push_back(makeUnit<tables::IpDefaultRouterTable>("ipDefaultRouterTable"));       // .37
   for (auto& unit : units_) {
     const platform::Result result = unit->attach(backend);
     if (!result.ok()) attachErrors.push_back(std::string(unit->name()) + ": " + result.toString());

@@ -234,6 +234,10 @@ enum class RouteType : std::uint8_t {
   Other
 };
 
+// Beyond IP Helper: the RFC 4191 Default Router Preference a router advertisement gave its default
+// route, in the RFC's 2-bit encoding (10 is reserved; Linux treats it as medium).
+enum class RouterPreference : std::uint8_t { Medium = 0, High = 1, Reserved = 2, Low = 3 };
+
 inline constexpr std::uint32_t kMainRouteTable = 254;
 inline constexpr std::uint32_t kLocalRouteTable = 255;
 inline constexpr std::uint32_t kUnspecifiedMetric = 0xffffffff;
@@ -248,8 +252,12 @@ struct RouteRow {
   IpPrefix destinationPrefix;
   IpAddress nextHop; // family-zero (0.0.0.0 / ::) for on-link routes
   std::uint8_t sitePrefixLength = 0xff;
-  std::uint32_t validLifetime = kInfiniteLifetime;
-  std::uint32_t preferredLifetime = kInfiniteLifetime;
+  std::uint32_t validLifetime = kInfiniteLifetime;     // seconds remaining when the row was read
+  std::uint32_t preferredLifetime = kInfiniteLifetime; // (Linux: the same as validLifetime)
+  // Beyond IP Helper: when a finite validLifetime runs out (e.g. a default route learned from a
+  // router advertisement), so that a reader can compute what remains at any later time instead of
+  // serving a count that went stale; a default value while the lifetime is infinite.
+  Timestamp expires{};
   std::uint32_t metric = kUnspecifiedMetric; // Linux route priority
   RouteProtocol protocol = RouteProtocol::Unspecified;
   std::uint8_t nativeProtocol = 0; // beyond IP Helper: the kernel's rtm_protocol, kept verbatim
@@ -263,7 +271,8 @@ struct RouteRow {
   std::uint8_t weight = 1;   // multipath next-hop weight (rtnh_hops + 1)
   std::uint8_t scope = 0;    // beyond IP Helper: Linux rtm_scope (0 universe, 253 link, 254 host)
   IpAddress preferredSource; // RTA_PREFSRC, if any
-  Timestamp created{};       // when the backend first saw the route (Age = now - created)
+  RouterPreference routerPreference = RouterPreference::Medium; // RTA_PREF; meaningful for RA routes
+  Timestamp created{}; // when the backend first saw the route (Age = now - created)
 
   friend bool operator==(const RouteRow&, const RouteRow&) = default; // every field
 };

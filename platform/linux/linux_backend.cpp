@@ -36,6 +36,10 @@ constexpr std::size_t kDispatchBatch = 512;
 // rtnetlink raises no event for most /proc/sys changes (accept_ra, hop_limit, neighbour times), so
 // IP interface rows are re-read this often and differences reported.
 constexpr auto kIpInterfaceRefreshInterval = 10s;
+// A router advertisement refreshes its default route's expiry and preference in place, without an
+// rtnetlink message, so while such routes exist they are re-read (one kernel-filtered dump of the
+// IPv6 routes of protocol ra) this often: the remaining lifetime served lags an RA by at most this.
+constexpr auto kRaRouteRefreshInterval = 3s;
 // Event batches a single-row read applies before answering from the cache; past that, the kernel is
 // producing faster than we catch up and the read falls back to a dump.
 constexpr int kCatchUpBatches = 16;
@@ -288,6 +292,7 @@ std::unique_ptr<LinuxBackend> LinuxBackend::open(LinuxOptions options, Result& e
   backend->batchNow_ = Clock::now();
   backend->reconcileAll(snapshot, true);
   backend->nextIpInterfaceRefresh_ = backend->batchNow_ + kIpInterfaceRefreshInterval;
+  backend->nextRaRouteRefresh_ = backend->batchNow_; // finds out whether the initial dump had any
   error = Result::success();
   return backend;
 }
@@ -300,7 +305,7 @@ std::optional<Timestamp> LinuxBackend::nextDeadline() const {
   if (routeResync_ || ipInterfacesRefreshNeeded_ || routesRefreshNeeded_ || hasPendingChanges() ||
       routes_.merging())
     return Clock::now();
-  return nextIpInterfaceRefresh_;
+  return std::min(nextIpInterfaceRefresh_, nextRaRouteRefresh_);
 }
 
 bool LinuxBackend::exportsTable(std::uint32_t table) const {
@@ -454,12 +459,12 @@ Result LinuxBackend::dumpNeighbors(Family family, InterfaceIndex index, std::vec
 }
 
 Result LinuxBackend::dumpRoutes(Family family, std::uint32_t table, InterfaceIndex oif,
-                                std::vector<RouteRow>& out) {
+                                std::vector<RouteRow>& out, std::uint8_t protocol) {
   if (family == Family::Unspecified) {
     out.clear();
     std::vector<RouteRow> v6;
-    if (auto r = dumpRoutes(Family::V4, table, oif, out); !r.ok()) return r;
-    if (auto r = dumpRoutes(Family::V6, table, oif, v6); !r.ok()) return r;
+    if (auto r = dumpRoutes(Family::V4, table, oif, out, protocol); !r.ok()) return r;
+    if (auto r = dumpRoutes(Family::V6, table, oif, v6, protocol); !r.ok()) return r;
     out.insert(out.end(), std::make_move_iterator(v6.begin()), std::make_move_iterator(v6.end()));
     return Result::success();
   }
@@ -470,6 +475,7 @@ Result LinuxBackend::dumpRoutes(Family family, std::uint32_t table, InterfaceInd
   rtmsg* header;
   nlmsghdr* request = buffer.start(RTM_GETROUTE, header);
   header->rtm_family = std::uint8_t(familyToAf(family));
+  header->rtm_protocol = protocol;
   if (table != 0) mnl_attr_put_u32(request, RTA_TABLE, table);
   if (oif != 0) mnl_attr_put_u32(request, RTA_OIF, oif);
   out.clear();
@@ -481,7 +487,9 @@ Result LinuxBackend::dumpRoutes(Family family, std::uint32_t table, InterfaceInd
         const std::size_t before = out.size();
         if (!decodeRoute(m, out) || out.size() == before) return;
         const std::uint32_t t = out[before].table;
-        if ((table != 0 && t != table) || !exportsTable(t)) out.resize(before);
+        if ((table != 0 && t != table) || !exportsTable(t) ||
+            (protocol != 0 && out[before].nativeProtocol != protocol))
+          out.resize(before);
       },
       [&] { out.clear(); });
   // A filtered per-family dump of a table that does not exist (yet) is an error to the kernel.
@@ -855,8 +863,29 @@ void LinuxBackend::applyRoute(RouteRow row, std::vector<Change<RouteRow>>* chang
   const auto known = routes_.find(key);
   if (known && sameRouteParams(known->params, params)) return;
   row.created = known ? known->created : batchNow_;
+  if (row.nativeProtocol == RTPROT_RA)
+    nextRaRouteRefresh_ = std::min(nextRaRouteRefresh_, batchNow_ + kRaRouteRefreshInterval);
   routes_.put(key, {row.created, params});
   if (changes) changes->push_back({known ? ChangeKind::ParameterChange : ChangeKind::Add, std::move(row)});
+}
+
+// ra_route_refresh: the RA routes as the kernel has them now, applied like events (an expiry moved
+// by more than a second or a new preference is a ParameterChange). Routes that appeared or went
+// away are left to their own kernel messages, which the event socket still holds.
+void LinuxBackend::refreshRaRoutes() {
+  nextRaRouteRefresh_ = Timestamp::max();
+  std::vector<RouteRow> rows;
+  if (!dumpRoutes(Family::V6, 0, 0, rows, RTPROT_RA).ok()) {
+    nextRaRouteRefresh_ = batchNow_ + kRaRouteRefreshInterval; // try again later
+    return;
+  }
+  auto* changes = hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr;
+  for (auto& row : rows) {
+    nextRaRouteRefresh_ = batchNow_ + kRaRouteRefreshInterval;
+    if (!routes_.find(packKey(row))) continue;
+    row.luid = luidOf(row.interfaceIndex);
+    applyRoute(std::move(row), changes);
+  }
 }
 
 void LinuxBackend::publishPending() {
@@ -912,6 +941,7 @@ bool LinuxBackend::dispatch(std::chrono::milliseconds budget) {
       continue;
     }
     if (ipInterfacesRefreshNeeded_) refreshIpInterfaces();
+    if (!more && batchNow_ >= nextRaRouteRefresh_ && !routesRefreshNeeded_) refreshRaRoutes();
     if (routesRefreshNeeded_ && !beginRouteDump(false).ok()) {
       publishPending();
       return failed();

@@ -131,7 +131,9 @@ private:
   Result dumpNeighborParms(std::vector<NeighborParms>& out);
   Result dumpAddresses(Family family, InterfaceIndex index, std::vector<UnicastAddressRow>& out);
   Result dumpNeighbors(Family family, InterfaceIndex index, std::vector<NeighborRow>& out);
-  Result dumpRoutes(Family family, std::uint32_t table, InterfaceIndex oif, std::vector<RouteRow>& out);
+  // `protocol`: only routes of that rtm_protocol (0 = any).
+  Result dumpRoutes(Family family, std::uint32_t table, InterfaceIndex oif, std::vector<RouteRow>& out,
+                    std::uint8_t protocol = 0);
   Result loadSnapshot(Snapshot& snapshot, bool routes);
   Result loadIpInterfaces(std::vector<InterfaceRow>& links, std::vector<IpInterfaceRow>& ipInterfaces);
 
@@ -182,6 +184,9 @@ private:
   void handleLinkEvent(const nlmsghdr& message);
   void handleRouteEvent(const nlmsghdr& message);
   void applyRoute(RouteRow row, std::vector<Change<RouteRow>>* changes);
+  // Re-reads the routes learned from router advertisements: the kernel moves their expiry and
+  // preference on every RA without a message (see ra_route_refresh in linux_backend.cpp).
+  void refreshRaRoutes();
   void removeLinkDependents(InterfaceIndex index);
   void updateLinkLocalIdentifier(InterfaceIndex index);
   void publishPending();
@@ -197,6 +202,7 @@ private:
   std::vector<RouteRow> decodeScratch_;
   Timestamp batchNow_{};
   Timestamp nextIpInterfaceRefresh_{};
+  Timestamp nextRaRouteRefresh_ = Timestamp::max(); // max: no RA route known
   bool ipInterfacesRefreshNeeded_ = false;
   bool routesRefreshNeeded_ = false;
 };

@@ -60,16 +60,45 @@ RouteRow rowOf(const PackedRouteKey& k) {
   return row;
 }
 
+namespace {
+
+std::uint32_t monotonicSeconds(Timestamp t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  return std::uint32_t(std::clamp<std::int64_t>((ms + 500) / 1000, 0, std::int64_t(kInfiniteLifetime) - 1));
+}
+
+// The second a finite lifetime of `r` runs out: from its expiry when the backend gave one, else
+// counted from now.
+std::uint32_t untilSecond(const RouteRow& r, std::uint32_t lifetime) {
+  if (lifetime == kInfiniteLifetime) return kInfiniteLifetime;
+  if (r.expires != Timestamp{} && r.validLifetime != kInfiniteLifetime) {
+    // The preferred lifetime ends as many seconds before the valid one as it is shorter.
+    const std::uint32_t valid = monotonicSeconds(r.expires);
+    const std::uint32_t earlier = r.validLifetime > lifetime ? r.validLifetime - lifetime : 0;
+    return valid > earlier ? valid - earlier : 0;
+  }
+  return std::uint32_t(std::min<std::uint64_t>(std::uint64_t(monotonicSeconds(Clock::now())) + lifetime,
+                                               kInfiniteLifetime - 1));
+}
+
+std::uint32_t remainingAt(std::uint32_t until, std::uint32_t nowSecond) {
+  if (until == kInfiniteLifetime) return kInfiniteLifetime;
+  return until > nowSecond ? until - nowSecond : 0;
+}
+
+} // namespace
+
 PackedRouteParams packParams(const RouteRow& r) {
   PackedRouteParams p;
-  p.validLifetime = r.validLifetime;
-  p.preferredLifetime = r.preferredLifetime;
+  p.validUntil = untilSecond(r, r.validLifetime);
+  p.preferredUntil = untilSecond(r, r.preferredLifetime);
   packAddress(r.preferredSource, p.preferredSourceFamily, p.preferredSource, p.preferredSourceScope);
   p.sitePrefixLength = r.sitePrefixLength;
   p.protocol = std::uint16_t(r.protocol);
   p.nativeProtocol = r.nativeProtocol;
-  p.flags = std::uint8_t(unsigned(r.loopback) | unsigned(r.autoconfigureAddress) << 1 |
-                         unsigned(r.publish) << 2 | unsigned(r.immortal) << 3);
+  p.flags =
+      std::uint8_t(unsigned(r.loopback) | unsigned(r.autoconfigureAddress) << 1 | unsigned(r.publish) << 2 |
+                   unsigned(r.immortal) << 3 | (unsigned(r.routerPreference) & 3) << 4);
   p.origin = r.origin;
   p.type = r.type;
   p.weight = r.weight;
@@ -82,8 +111,12 @@ static_assert(sizeof(NarrowRouteEntry) == 52);
 
 RouteRow rowOf(const PackedRouteKey& key, const PackedRouteParams& p) {
   RouteRow row = rowOf(key);
-  row.validLifetime = p.validLifetime;
-  row.preferredLifetime = p.preferredLifetime;
+  if (p.validUntil != kInfiniteLifetime || p.preferredUntil != kInfiniteLifetime) {
+    const std::uint32_t now = monotonicSeconds(Clock::now());
+    row.validLifetime = remainingAt(p.validUntil, now);
+    row.preferredLifetime = remainingAt(p.preferredUntil, now);
+    if (p.validUntil != kInfiniteLifetime) row.expires = Timestamp(std::chrono::seconds(p.validUntil));
+  }
   row.preferredSource = unpackAddress(p.preferredSourceFamily, p.preferredSource, p.preferredSourceScope);
   row.sitePrefixLength = p.sitePrefixLength;
   row.protocol = RouteProtocol(p.protocol);
@@ -92,6 +125,7 @@ RouteRow rowOf(const PackedRouteKey& key, const PackedRouteParams& p) {
   row.autoconfigureAddress = p.flags & 2;
   row.publish = p.flags & 4;
   row.immortal = p.flags & 8;
+  row.routerPreference = RouterPreference((p.flags >> 4) & 3);
   row.origin = p.origin;
   row.type = p.type;
   row.weight = p.weight;
@@ -105,12 +139,13 @@ bool routeKeyLess(const RouteRow& a, const RouteRow& b) {
 }
 
 bool sameRouteParams(const PackedRouteParams& a, const PackedRouteParams& b) {
-  auto lifetimeClass = [](std::uint32_t lifetime) { return lifetime == kInfiniteLifetime ? lifetime : 0; };
+  auto near = [](std::uint32_t x, std::uint32_t y) {
+    if (x == kInfiniteLifetime || y == kInfiniteLifetime) return x == y;
+    return (x > y ? x - y : y - x) <= 1;
+  };
+  if (!near(a.validUntil, b.validUntil) || !near(a.preferredUntil, b.preferredUntil)) return false;
   PackedRouteParams x = a, y = b;
-  x.validLifetime = lifetimeClass(x.validLifetime);
-  x.preferredLifetime = lifetimeClass(x.preferredLifetime);
-  y.validLifetime = lifetimeClass(y.validLifetime);
-  y.preferredLifetime = lifetimeClass(y.preferredLifetime);
+  x.validUntil = y.validUntil = x.preferredUntil = y.preferredUntil = 0;
   return x == y;
 }
 
@@ -148,8 +183,8 @@ template <class Compact> void packShared(const RouteShadowEntry& e, Compact& c) 
   const auto created = std::uint64_t(e.created.time_since_epoch().count());
   c.createdLow = std::uint32_t(created);
   c.createdHigh = std::uint32_t(created >> 32);
-  c.validLifetime = e.params.validLifetime;
-  c.preferredLifetime = e.params.preferredLifetime;
+  c.validUntil = e.params.validUntil;
+  c.preferredUntil = e.params.preferredUntil;
   c.protocol = e.params.protocol;
   c.sitePrefixLength = e.params.sitePrefixLength;
   c.nativeProtocol = e.params.nativeProtocol;
@@ -163,8 +198,8 @@ template <class Compact> void packShared(const RouteShadowEntry& e, Compact& c) 
 template <class Compact> void unpackShared(const Compact& c, RouteShadowEntry& e) {
   e.created =
       Timestamp(Timestamp::duration(Timestamp::rep(std::uint64_t(c.createdHigh) << 32 | c.createdLow)));
-  e.params.validLifetime = c.validLifetime;
-  e.params.preferredLifetime = c.preferredLifetime;
+  e.params.validUntil = c.validUntil;
+  e.params.preferredUntil = c.preferredUntil;
   e.params.protocol = c.protocol;
   e.params.sitePrefixLength = c.sitePrefixLength;
   e.params.nativeProtocol = c.nativeProtocol;

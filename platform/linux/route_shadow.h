@@ -76,15 +76,19 @@ RouteRow rowOf(const PackedRouteKey& key);
 bool routeKeyLess(const RouteRow& a, const RouteRow& b);
 // The RouteRow fields beyond the key, the luid and the creation time, packed.
 struct PackedRouteParams {
-  std::uint32_t validLifetime = kInfiniteLifetime;
-  std::uint32_t preferredLifetime = kInfiniteLifetime;
+  // Finite lifetimes are stored as the second of the monotonic clock they run out at (kernels
+  // refresh an RA route's expiry without a message, so a stored count would go stale); rowOf()
+  // turns them back into what remains then. kInfiniteLifetime: never.
+  std::uint32_t validUntil = kInfiniteLifetime;
+  std::uint32_t preferredUntil = kInfiniteLifetime;
   std::uint32_t preferredSourceScope = 0;
   std::array<std::uint8_t, 16> preferredSource{};
   std::uint16_t protocol = 0; // RouteProtocol (values up to 10007)
   Family preferredSourceFamily = Family::Unspecified;
   std::uint8_t sitePrefixLength = 0xff;
   std::uint8_t nativeProtocol = 0;
-  std::uint8_t flags = 0x0f; // loopback, autoconfigureAddress, publish, immortal: bits 0..3
+  // loopback, autoconfigureAddress, publish, immortal: bits 0..3; RouterPreference: bits 4..5
+  std::uint8_t flags = 0x0f;
   RouteOrigin origin = RouteOrigin::Manual;
   RouteType type = RouteType::Unicast;
   std::uint8_t weight = 1;
@@ -94,11 +98,13 @@ struct PackedRouteParams {
 };
 
 PackedRouteParams packParams(const RouteRow& row);
-// Whether two parameter sets of one key are the same route for change detection: every field but
-// the remaining part of finite lifetimes (a lifetime ticking down is no change; infinite <-> finite
-// is). The luid is not compared: it derives from the interface index, which is part of the key.
+// Whether two parameter sets of one key are the same route for change detection: every field, with
+// finite expiries equal within a second (the rounding of two reads of one kernel expiry); a
+// lifetime ticking down is no change, an RA refresh moving the expiry is, and so is infinite <->
+// finite. The luid is not compared: it derives from the interface index, which is part of the key.
 bool sameRouteParams(const PackedRouteParams& a, const PackedRouteParams& b);
-// The full row: key and params as stored, luid and created left for the caller to set.
+// The full row: key and params as stored, luid and created left for the caller to set. Finite
+// lifetimes come back as `expires` and the seconds remaining now.
 RouteRow rowOf(const PackedRouteKey& key, const PackedRouteParams& params);
 
 struct RouteShadowEntry {
@@ -118,7 +124,7 @@ struct NarrowRouteEntry {
   std::array<std::uint8_t, 4> nextHop{};
   std::array<std::uint8_t, 4> preferredSource{};
   std::uint32_t createdLow = 0, createdHigh = 0;
-  std::uint32_t validLifetime = 0, preferredLifetime = 0;
+  std::uint32_t validUntil = 0, preferredUntil = 0;
   std::uint16_t protocol = 0;
   std::uint8_t prefixLength = 0;
   Family nextHopFamily = Family::Unspecified;
@@ -165,7 +171,7 @@ struct CompactV6RouteEntry {
   std::uint32_t interfaceIndex = 0;
   std::uint32_t nextHop = 0, preferredSource = 0; // AddressPool ids
   std::uint32_t createdLow = 0, createdHigh = 0;
-  std::uint32_t validLifetime = 0, preferredLifetime = 0;
+  std::uint32_t validUntil = 0, preferredUntil = 0;
   std::uint16_t protocol = 0;
   std::uint8_t prefixLength = 0;
   std::uint8_t sitePrefixLength = 0, nativeProtocol = 0, flags = 0;

@@ -613,10 +613,17 @@ bool decodeRoute(const nlmsghdr& m, std::vector<RouteRow>& out) {
   if (auto src = address(tb[RTA_PREFSRC], family)) row.preferredSource = *src;
   rta_cacheinfo cache;
   if (structure(tb[RTA_CACHEINFO], cache) && cache.rta_expires != 0) {
-    const auto seconds = std::uint64_t(cache.rta_expires) / ticksPerSecond();
+    // rta_expires is the time left in clock ticks (USER_HZ) as of this message; the expiry
+    // timestamp keeps it meaningful after the message is old.
+    const auto ticks = std::uint64_t(cache.rta_expires);
+    const auto seconds = ticks / ticksPerSecond();
     row.validLifetime = row.preferredLifetime = std::uint32_t(std::min<std::uint64_t>(seconds, 0xfffffffe));
+    row.expires = Clock::now() + ticksToDuration(ticks);
     row.immortal = false;
   }
+  // RFC 4191 preference of a route from a router advertisement (IPv6 only; 2 bits).
+  if (auto preference = scalar<std::uint8_t>(tb[RTA_PREF]))
+    row.routerPreference = RouterPreference(*preference & 3);
   const IpAddress onLink = IpAddress::zero(familyFrom(family));
   const bool reject = isReject(row.type);
   const std::size_t first = out.size();

@@ -79,6 +79,8 @@ Result routeRequest(const SimKernel& kernel, const RouteCommand& c, RouteRequest
   request.type = c.type.value_or(RouteType::Unicast);
   request.protocol = c.protocol.value_or(kProtoBoot); // what `ip route add` sends by default
   request.preferredSource = c.source.value_or(IpAddress{});
+  request.lifetime = c.expires.value_or(kInfiniteLifetime);
+  request.routerPreference = c.routerPreference.value_or(RouterPreference::Medium);
   request.nextHops.clear();
   for (const auto& hop : c.nextHops) {
     if (!hop.via && hop.device.empty()) continue;

@@ -448,6 +448,22 @@ private:
         std::uint32_t metric = 0;
         if (auto r = numberArg("metric", 0, 0xffffffff, metric); !r.ok()) return r;
         c.metric = metric;
+      } else if (word == "expires") {
+        std::uint32_t seconds = 0;
+        if (auto r = numberArg("expires", 1, kInfiniteLifetime - 1, seconds); !r.ok()) return r;
+        c.expires = seconds;
+      } else if (word == "pref") {
+        // ip route's RFC 4191 router preference ("preference" is its alias of metric).
+        std::string text;
+        if (auto r = next("router preference", text); !r.ok()) return r;
+        if (text == "low")
+          c.routerPreference = RouterPreference::Low;
+        else if (text == "medium")
+          c.routerPreference = RouterPreference::Medium;
+        else if (text == "high")
+          c.routerPreference = RouterPreference::High;
+        else
+          return bad("invalid router preference '" + text + "'");
       } else if (word == "proto" || word == "protocol") {
         std::string text;
         if (auto r = next("protocol", text); !r.ok()) return r;

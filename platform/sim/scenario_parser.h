@@ -12,6 +12,8 @@
 //                         route {add|replace|change|del} [TYPE] PREFIX|default [via ADDR] [dev NAME] [metric
 //                         N]
 //                              [proto NAME|N] [table N|main|local] [src ADDR] [onlink]
+//                              [expires SECONDS] [pref low|medium|high]   (IPv6: e.g. an RA's default
+//                              route: `route add default via fe80::1 dev v0 proto ra expires 1800 pref high`)
 //                              [nexthop via ADDR dev NAME [weight N] [onlink] ...]
 //                         neigh {add|replace|change|del} ADDR [lladdr MAC] dev NAME [nud STATE] [router]
 //   sysctl [-w] [-q] KEY=VALUE
@@ -93,6 +95,8 @@ struct RouteCommand {
   std::optional<std::uint8_t> protocol;
   std::optional<std::uint32_t> table;
   std::optional<IpAddress> source;
+  std::optional<std::uint32_t> expires;             // `expires SECONDS` (IPv6, as ip route)
+  std::optional<RouterPreference> routerPreference; // `pref low|medium|high` (IPv6, RFC 4191)
 };
 
 struct NeighborCommand {

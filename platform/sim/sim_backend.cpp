@@ -196,7 +196,8 @@ Result SimBackend::getIpForwardTable2(Family family, std::vector<RouteRow>& tabl
   if (auto fault = faults_.take(Operation::GetRoutes)) return *fault;
   table.clear();
   for (const auto& [key, entry] : kernel_.routes())
-    if (exported(key.table) && wanted(family, key.destination.family())) table.push_back(entry.row);
+    if (exported(key.table) && wanted(family, key.destination.family()))
+      table.push_back(kernel_.routeView(entry.row));
   return Result::success();
 }
 
@@ -206,7 +207,7 @@ Result SimBackend::getIpForwardEntry2(RouteRow& row) {
   auto it = kernel_.routes().find(key);
   if (it == kernel_.routes().end() || !exported(key.table))
     return Result::failure(Status::NotFound, "no such route");
-  row = it->second.row;
+  row = kernel_.routeView(it->second.row);
   return Result::success();
 }
 
@@ -223,12 +224,14 @@ std::optional<Timestamp> SimBackend::nextDeadline() const {
   auto next = feed_.nextDeadline();
   if (auto lifetime = kernel_.nextAddressDeadline(); lifetime && (!next || *lifetime < *next))
     next = lifetime;
+  if (auto lifetime = kernel_.nextRouteDeadline(); lifetime && (!next || *lifetime < *next)) next = lifetime;
   return next;
 }
 
 bool SimBackend::dispatch(std::chrono::milliseconds budget) {
   const auto start = Clock::now();
   kernel_.expireAddresses();
+  kernel_.expireRoutes();
   for (const auto& action : feed_.takeDue(now())) {
     if (auto r = applyFeedAction(kernel_, action); !r.ok()) lastFeedError_ = r;
   }

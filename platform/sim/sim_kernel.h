@@ -89,6 +89,9 @@ struct RouteRequest {
   std::uint8_t protocol = 4; // RTPROT_STATIC
   IpAddress preferredSource;
   std::vector<NextHopSpec> nextHops;
+  // IPv6 only, as the kernel (IPv4 ignores both): RTA_EXPIRES in seconds and RTA_PREF.
+  std::uint32_t lifetime = kInfiniteLifetime;
+  RouterPreference routerPreference = RouterPreference::Medium;
 };
 
 struct RouteEntry {
@@ -152,6 +155,11 @@ public:
   // Deprecates and removes addresses whose lifetimes ran out; the next time that happens.
   void expireAddresses();
   std::optional<Timestamp> nextAddressDeadline() const;
+  // Routes with a lifetime (RA-learned default routes): the row with what remains now, removal
+  // when it runs out (as the kernel's fib6 garbage collection), and when that is next due.
+  RouteRow routeView(const RouteRow& row) const;
+  void expireRoutes();
+  std::optional<Timestamp> nextRouteDeadline() const;
 
   // ---- neighbors (sim_neighbors.cpp)
   Result writeNeighbor(const NeighborRow& wanted, WriteMode mode);

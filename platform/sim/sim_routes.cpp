@@ -90,6 +90,14 @@ Result SimKernel::buildRoute(const RouteRequest& request, std::vector<RouteRow>&
   base.table = request.table == 0 ? kMainRouteTable : request.table;
   if (hasSource) base.preferredSource = source.withScope(0);
   base.created = now();
+  if (family == Family::V6) {
+    base.routerPreference = request.routerPreference;
+    if (request.lifetime != kInfiniteLifetime) {
+      base.validLifetime = base.preferredLifetime = request.lifetime;
+      base.expires = now() + std::chrono::seconds(request.lifetime);
+      base.immortal = false;
+    }
+  }
 
   if (reject) {
     for (const auto& hop : request.nextHops)
@@ -452,6 +460,31 @@ Result SimKernel::bestRoute(const IpAddress& destination, const std::vector<std:
     }
   }
   return Result::success();
+}
+
+RouteRow SimKernel::routeView(const RouteRow& row) const {
+  RouteRow view = row;
+  if (row.validLifetime == kInfiniteLifetime) return view;
+  const auto left = std::chrono::duration_cast<std::chrono::seconds>(row.expires - now()).count();
+  view.validLifetime = view.preferredLifetime = std::uint32_t(std::max<std::int64_t>(left, 0));
+  return view;
+}
+
+void SimKernel::expireRoutes() {
+  const Timestamp t = now();
+  std::vector<RouteKey> expired;
+  for (const auto& [key, entry] : routes_)
+    if (entry.row.validLifetime != kInfiniteLifetime && entry.row.expires <= t) expired.push_back(key);
+  for (const auto& key : expired)
+    removeRoute(key);
+}
+
+std::optional<Timestamp> SimKernel::nextRouteDeadline() const {
+  std::optional<Timestamp> next;
+  for (const auto& [key, entry] : routes_)
+    if (entry.row.validLifetime != kInfiniteLifetime && (!next || entry.row.expires < *next))
+      next = entry.row.expires;
+  return next;
 }
 
 } // namespace ipmibd::platform::sim

@@ -43,6 +43,9 @@ NEIGH = IP + (35, 1)
 WRITABLE = [ROUTE + (7,), ROUTE + (8,), ROUTE + (12,), ROUTE + (17,), ROUTE + (11,), NEIGH + (4,),
             NEIGH + (6,), NEIGH + (8,), IP + (1,), IP + (2,), IP + (25,), IP + (26,),
             IP + (28, 1, 3), IP + (30, 1, 5), IP + (30, 1, 8)]
+# Read-only tables whose indexes SETs are aimed at too (each must answer notWritable / noCreation).
+ZONES, ROUTERS = IP + (36, 1), IP + (37, 1)
+READ_ONLY = [ZONES + (2,), ZONES + (13,), ROUTERS + (4,), ROUTERS + (5,)]
 
 
 # ---- BER ---------------------------------------------------------------------------------------
@@ -158,7 +161,9 @@ def random_index(rng, base):
             inet_address(rng)
     if base[:len(NEIGH)] == NEIGH:
         return [rng.choice([1, 2, 3, 0, 2**31 - 1, subid(rng)])] + inet_address(rng)
-    if base[:len(IP) + 1] in (IP + (28,), IP + (30,)):
+    if base[:len(ROUTERS)] == ROUTERS:
+        return inet_address(rng) + [rng.choice([1, 2, 0, 2**31 - 1, subid(rng)])]
+    if base[:len(IP) + 1] in (IP + (28,), IP + (30,), IP + (36,)):
         return [rng.choice([1, 2, 3, 0, subid(rng)])]
     return [0] if rng.random() < 0.8 else [subid(rng) for _ in range(rng.randrange(0, 3))]
 
@@ -245,6 +250,12 @@ def main():
         lab.test_link(ns, "2001:db8:1::1/64")
         lab.ip(ns, "route", "add", "198.51.100.0/24", "via", "192.0.2.1")
         lab.ip(ns, "neigh", "add", "192.0.2.1", "lladdr", "02:00:00:00:00:01", "dev", "d0")
+        # Default routers for ipDefaultRouterTable: static IPv4 and IPv6, and one with a lifetime and
+        # a preference as a router advertisement leaves it (proto ra).
+        lab.ip(ns, "route", "add", "default", "via", "192.0.2.1")
+        lab.ip(ns, "-6", "route", "add", "default", "via", "2001:db8:1::fe", "dev", "d0", "metric", "2048")
+        lab.ip(ns, "-6", "route", "add", "default", "via", "fe80::1", "dev", "d0", "proto", "ra", "metric", "1024",
+               "expires", "3600", "pref", "high")
 
         conf = f"backend linux netns {ns}\nwriteAccess all\nrowIdleTimeout 5\n"
         if standalone:
@@ -284,7 +295,7 @@ def main():
                 vbs = []
                 for _ in range(rng.choice([1, 1, 1, 2, 3])):
                     if rng.random() < 0.7:
-                        base = rng.choice(WRITABLE)
+                        base = rng.choice(WRITABLE if rng.random() < 0.9 else READ_ONLY)
                         oid = base + tuple(random_index(rng, base))
                     else:
                         oid = mutate(rng, rng.choice(instances))

@@ -13,7 +13,9 @@ namespace ipmibd::fuzz {
 namespace {
 
 // lo = 1, eth0 = 2, eth1 = 3, dummy0 = 4: IPv4 and IPv6 addresses, remote/on-link/blackhole/
-// IPv6 link-local-next-hop routes, static, dynamic and unresolved neighbors. Instance OIDs of
+// IPv6 link-local-next-hop routes, static IPv4/IPv6 default routers and one learned from a router
+// advertisement (expires: it runs out as the fuzzers advance the clock), static, dynamic and
+// unresolved neighbors. Instance OIDs of
 // these rows are what tests/fuzz/seeds.py puts in the seed corpora.
 const char* kScenario = R"(
 link add eth0 type ether
@@ -28,6 +30,8 @@ route add default via 192.0.2.1 dev eth0
 route add 203.0.113.0/24 via 198.51.100.1 dev eth1 proto static metric 7
 route add blackhole 10.3.0.0/16
 route add 2001:db8:99::/48 via fe80::1 dev eth1
+route add default via 2001:db8:1::fe dev eth1 metric 2048
+route add default via fe80::1 dev eth1 proto ra metric 1024 expires 1800 pref high
 neigh add 192.0.2.7 lladdr 02:00:00:00:00:07 dev eth0
 neigh add 192.0.2.8 lladdr 02:00:00:00:00:08 dev eth0 nud reachable
 neigh add 192.0.2.9 dev eth0 nud incomplete

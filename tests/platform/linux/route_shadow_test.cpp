@@ -16,6 +16,7 @@ namespace {
 
 using namespace ipmibd::platform;
 using namespace ipmibd::platform::linux_backend;
+using namespace std::chrono_literals;
 
 IpAddress addr(const std::string& text) {
   auto a = IpAddress::parse(text);
@@ -111,6 +112,13 @@ TEST_CASE("route parameter comparison sees every significant field and ignores t
   RouteRow later = finite;
   later.validLifetime = later.preferredLifetime = 299; // remaining lifetime ticking down
   CHECK(sameRouteParams(packParams(finite), packParams(later)));
+  // An expiry moved by a new router advertisement is a change; a rounding difference is not.
+  finite.expires = Timestamp(std::chrono::seconds(1000));
+  later.expires = finite.expires + 700ms;
+  CHECK(sameRouteParams(packParams(finite), packParams(later)));
+  later.expires = finite.expires + 5s;
+  CHECK_FALSE(sameRouteParams(packParams(finite), packParams(later)));
+  CHECK(differs([](RouteRow& r) { r.routerPreference = RouterPreference::High; }));
 }
 
 TEST_CASE("narrow and compact entries hold routes exactly; the others stay wide", "[route_shadow]") {
@@ -243,7 +251,18 @@ TEST_CASE("packed route fields rebuild the whole row but its luid and creation t
   r.weight = 7;
   r.scope = 253;
   r.preferredSource = addr("fe80::5%4");
+  r.routerPreference = RouterPreference::Low;
+  // Finite lifetimes are stored as their expiry second: they come back as the expiry and what
+  // remains of it now.
+  const auto nowSecond = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch());
+  r.expires = Timestamp(nowSecond + 3600s);
   RouteRow rebuilt = rowOf(packKey(r), packParams(r));
+  CHECK(rebuilt.expires == r.expires);
+  CHECK(rebuilt.validLifetime <= 3601);
+  CHECK(rebuilt.validLifetime >= 3598);
+  CHECK(rebuilt.preferredLifetime == Approx(rebuilt.validLifetime - 1800).margin(1));
+  rebuilt.validLifetime = r.validLifetime;
+  rebuilt.preferredLifetime = r.preferredLifetime;
   CHECK(rebuilt == r);
   r.luid.value = 42;
   r.created = Timestamp(std::chrono::seconds(5));

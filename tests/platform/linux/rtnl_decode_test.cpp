@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <libmnl/libmnl.h>
+#include <linux/icmpv6.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_arp.h>
@@ -839,6 +840,35 @@ TEST_CASE("decodeRoute: IPv6 default route, metric 1024, link-local next hop sco
   CHECK(r.validLifetime == 1800);
   CHECK(r.preferredLifetime == 1800);
   CHECK_FALSE(r.immortal);
+  // The expiry: the lifetime from when the message was decoded.
+  const auto untilExpiry = std::chrono::duration<double>(r.expires - Clock::now()).count();
+  CHECK(untilExpiry == Approx(1800).margin(2));
+  CHECK(r.routerPreference == RouterPreference::Medium); // no RTA_PREF
+}
+
+TEST_CASE("decodeRoute: RTA_PREF gives the RFC 4191 router preference", "[unit][decode][route]") {
+  for (const auto& [wire, expected] :
+       {std::pair{std::uint8_t(ICMPV6_ROUTER_PREF_HIGH), RouterPreference::High},
+        std::pair{std::uint8_t(ICMPV6_ROUTER_PREF_LOW), RouterPreference::Low},
+        std::pair{std::uint8_t(ICMPV6_ROUTER_PREF_MEDIUM), RouterPreference::Medium},
+        std::pair{std::uint8_t(ICMPV6_ROUTER_PREF_INVALID), RouterPreference::Reserved},
+        std::pair{std::uint8_t(0xfd), RouterPreference::High}}) { // only the low 2 bits count
+    Message msg;
+    buildRoute(msg, {.family = AF_INET6,
+                     .dst = "::",
+                     .length = 0,
+                     .protocol = RTPROT_RA,
+                     .gateway = "fe80::1",
+                     .oif = 3,
+                     .priority = 1024});
+    msg.put(RTA_PREF, &wire, sizeof wire);
+    std::vector<RouteRow> rows;
+    REQUIRE(decodeRoute(msg.message(), rows));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].routerPreference == expected);
+    CHECK(rows[0].expires == Timestamp{}); // no RTA_CACHEINFO expiry: no lifetime
+    CHECK(rows[0].validLifetime == kInfiniteLifetime);
+  }
 }
 
 TEST_CASE("decodeRoute: multipath -> one row per next hop with weights", "[unit][decode][route]") {

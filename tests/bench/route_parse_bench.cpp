@@ -241,7 +241,7 @@ int netnsBench(const std::string& netns) {
   for (std::size_t i = 0; i < changes; ++i) {
     const auto start = std::chrono::steady_clock::now();
     RouteShadow::Value value{Clock::now(), {}};
-    value.params.validLifetime = std::uint32_t(i); // a parameter change
+    value.params.validUntil = std::uint32_t(i); // a parameter change
     shadow.put(packKey(rows[i * (rows.size() / changes)]), value);
     const double seconds = Seconds(std::chrono::steady_clock::now() - start).count();
     longest = std::max(longest, seconds);

@@ -55,7 +55,7 @@ TEST_CASE("entries come out in key order, the first arrival of each key only", "
   auto model = firstTag.begin();
   for (const auto& e : out) {
     REQUIRE(e.key == model->first);
-    CHECK(e.params.validLifetime == model->second);
+    CHECK(e.params.validUntil == model->second);
     ++model;
   }
 }

@@ -18,12 +18,13 @@
 import json
 import os
 import sys
+import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_with_snmpd import (IP, OURS_PORT, REF_PORT, SNMP_ENV, start_ours, start_reference,  # noqa: E402
-                                walk)
-from netns_lab import Lab, LabError, ipmibd_argument, report_failure, run  # noqa: E402
+from compare_with_snmpd import (IP, OURS_PORT, REF_PORT, SNMP_ENV, disabled_modules, ipmibd_env,  # noqa: E402
+                                start_reference, walk)
+from netns_lab import Lab, LabError, ipmibd_argument, report_failure, run, wait_for  # noqa: E402
 
 COUNTERS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 23]
 PROC_FIELDS = {3: "InReceives", 4: "InHdrErrors", 5: "InAddrErrors", 6: "ForwDatagrams", 7: "InUnknownProtos",
@@ -41,6 +42,32 @@ def proc_ip(lab, ns):
 def snmp(ns, tool, *args, check=False):
     return run(["ip", "netns", "exec", ns, tool, "-v2c", "-c", "public", "-m", "", "-On", "-t", "2", "-r", "0",
                 f"127.0.0.1:{OURS_PORT}", *args], check=check, env=SNMP_ENV)
+
+
+def start_ours(lab, ns, ipmibd):
+    """As compare_with_snmpd's start_ours, but the master lets the loopback write (rwcommunity)."""
+    sock = lab.path("agentx.sock")
+    conf = lab.path("master.conf")
+    with open(conf, "w") as f:
+        f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\nrwcommunity public 127.0.0.1\n"
+                "dontLogTCPWrappersConnects yes\n")
+    master = lab.spawn(["ip", "netns", "exec", ns, "snmpd", "-f", "-Lf", lab.path("master.log"), "-C", "-c", conf,
+                        "-I", "-" + disabled_modules(), "-p", lab.path("master.pid"), f"udp:127.0.0.1:{OURS_PORT}"],
+                       "master.out", env=SNMP_ENV)
+    wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="AgentX socket")
+    iconf = lab.path("ipmibd.conf")
+    with open(iconf, "w") as f:
+        f.write(f"backend linux netns {ns}\nagentxPingInterval 1\nwriteAccess ipNetToMediaTable\n")
+    agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", iconf, "-x", sock], "ipmibd.out",
+                      env=ipmibd_env())
+    info = (1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 42, 1)
+
+    def loaded():
+        if agent.poll() is not None:
+            raise LabError("ipmibd exited:\n" + lab.log_tail("ipmibd.log"))
+        rows = walk(ns, OURS_PORT, info + (7, 1, 5), check=False)
+        return rows and all(v == 2 for _, _, v in rows)
+    wait_for(loaded, 15, interval=0.1, what="ipmibd to register and load its tables")
 
 
 def neighbors(lab, ns):
@@ -73,7 +100,7 @@ def main():
         lab.exec_in(ns, ["sysctl", "-qw", "net.ipv4.ipfrag_time=17"])
         d0 = json.loads(lab.ip(ns, "-j", "link", "show", "d0").stdout)[0]["ifindex"]
         start_reference(lab, ns)
-        start_ours(lab, ns, ipmibd, "agentxPingInterval 1\nwriteAccess ipNetToMediaTable\n")
+        start_ours(lab, ns, ipmibd)
 
         # ---- reads against Debian -----------------------------------------------------------
         for entry, name in ((IP + (20, 1), "ipAddrTable"), (IP + (22, 1), "ipNetToMediaTable")):
@@ -87,6 +114,9 @@ def main():
             for oid in sorted(set(ref) | set(ours) - reasm):
                 if ref.get(oid) != ours.get(oid):
                     failures.append(f"{name} {'.'.join(map(str, oid))}: Debian {ref.get(oid)}, ours {ours.get(oid)}")
+        # The statistics snapshot is re-read at most once per ipSystemStatsRefreshRate (1 s): wait it
+        # out so that the one our walk sees is taken after `before`.
+        time.sleep(1.1)
         before = proc_ip(lab, ns)
         ours = {o[len(IP)]: (t, v) for o, t, v in walk(ns, OURS_PORT, IP, tool="snmpwalk")
                 if len(o) == len(IP) + 2 and o[len(IP)] in COUNTERS + [13]}

@@ -2,12 +2,15 @@
 #include "agent/table_set.h"
 
 #include "tables/ip_forward_mib/inet_cidr_route_table.h"
+#include "tables/ip_mib/ip_addr_table.h"
 #include "tables/ip_mib/ip_address_tables.h"
 #include "tables/ip_mib/ip_default_router_table.h"
 #include "tables/ip_mib/ip_if_stats_table.h"
 #include "tables/ip_mib/ip_interface_tables.h"
+#include "tables/ip_mib/ip_net_to_media_table.h"
 #include "tables/ip_mib/ip_net_to_physical_table.h"
 #include "tables/ip_mib/ip_scalars.h"
+#include "tables/ip_mib/ip_v4_counters.h"
 #include "tables/ip_mib/ipv6_scope_zone_index_table.h"
 #include "tables/notify/change_watches.h"
 
@@ -62,12 +65,24 @@ void appendStatusOf(const tables::IpStatisticsTables& u, std::vector<Status>& ou
 }
 // ipForwarding & co. are scalars, not a conceptual table: no ipmibdTableTable row.
 void appendStatusOf(const tables::IpScalars&, std::vector<Status>&) {}
+void appendStatusOf(const tables::IpV4Counters&, std::vector<Status>&) {}
+// The deprecated views hold no rows of their own: their rows are counted in the viewed table (one
+// pass over it: a status read is rare), the viewed unit's queue is theirs.
+void appendStatusOf(const tables::IpAddrTable& u, std::vector<Status>& out) {
+  out.push_back({"ipAddrTable", u.rowCount(), u.addresses().pending(), u.addresses().loading()});
+}
+void appendStatusOf(const tables::IpNetToMediaTable& u, std::vector<Status>& out) {
+  out.push_back({"ipNetToMediaTable", u.rowCount(), u.neighbors().pending(), u.neighbors().loading()});
+}
 
 // Adapts any table unit with the tables/ unit shape (attach, objects; applyPending for units fed
 // by change notifications, absent for units that read the backend on demand) to TableSet::Unit.
 template <class T> class UnitModel final : public TableSet::Unit {
 public:
-  explicit UnitModel(std::string_view name) : name_(name) {}
+  // `args`: what T's constructor takes (the units a view reads).
+  template <class... Args>
+  explicit UnitModel(std::string_view name, Args&&... args)
+      : name_(name), unit_(std::forward<Args>(args)...) {}
   std::string_view name() const override { return name_; }
   platform::Result attach(platform::Backend& backend) override { return unit_.attach(backend); }
   bool applyPending(std::chrono::steady_clock::duration budget) override {
@@ -99,7 +114,7 @@ private:
   std::unique_ptr<tables::ChangeWatch> watch_; // declared after unit_: detaches before it goes
 };
 
-template <class T> std::unique_ptr<TableSet::Unit> makeUnit(std::string_view name) {
+template <class T> std::unique_ptr<UnitModel<T>> makeUnit(std::string_view name) {
   return std::make_unique<UnitModel<T>>(name);
 }
 
@@ -107,15 +122,27 @@ template <class T> std::unique_ptr<TableSet::Unit> makeUnit(std::string_view nam
 
 TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors) {
   // inetCidrRouteTable stays first: its ipmibdTableIndex is 1 (tests and operators rely on it).
-  // The others follow in OID order below ip (1.3.6.1.2.1.4).
-  units_.push_back(makeUnit<tables::InetCidrRouteTable>("inetCidrRouteTable"));
-  units_.push_back(makeUnit<tables::IpScalars>("ipScalars"));                             // .1 .2 .25 .26
-  units_.push_back(makeUnit<tables::IpInterfaceTables>("ipv4/ipv6InterfaceTable"));       // .27-.30
-  units_.push_back(makeUnit<tables::IpStatisticsTables>("ipSystemStats/ipIfStatsTable")); // .31
-  auto addresses = std::make_unique<UnitModel<tables::IpAddressTables>>("ipAddressPrefix/ipAddressTable");
+  // The others follow in OID order below ip (1.3.6.1.2.1.4). The deprecated views read the units
+  // they view, which are therefore made first and listed at their own OIDs.
+  auto scalars = makeUnit<tables::IpScalars>("ipScalars");
+  auto interfaces = makeUnit<tables::IpInterfaceTables>("ipv4/ipv6InterfaceTable");
+  auto statistics = makeUnit<tables::IpStatisticsTables>("ipSystemStats/ipIfStatsTable");
+  auto addresses = makeUnit<tables::IpAddressTables>("ipAddressPrefix/ipAddressTable");
+  auto neighbors = makeUnit<tables::IpNetToPhysicalTable>("ipNetToPhysicalTable");
   addressTables_ = &addresses->unit();
-  units_.push_back(std::move(addresses));                                                 // .32-.34
-  units_.push_back(makeUnit<tables::IpNetToPhysicalTable>("ipNetToPhysicalTable"));       // .35
+  auto counters = std::make_unique<UnitModel<tables::IpV4Counters>>("ip counters", statistics->unit());
+  auto addrTable =
+      std::make_unique<UnitModel<tables::IpAddrTable>>("ipAddrTable", addresses->unit(), interfaces->unit());
+  auto media = std::make_unique<UnitModel<tables::IpNetToMediaTable>>("ipNetToMediaTable", neighbors->unit());
+  units_.push_back(makeUnit<tables::InetCidrRouteTable>("inetCidrRouteTable"));
+  units_.push_back(std::move(scalars));    // .1 .2 .13 .25 .26
+  units_.push_back(std::move(counters));   // .3-.12 .14-.19 .23
+  units_.push_back(std::move(addrTable));  // .20
+  units_.push_back(std::move(media));      // .22
+  units_.push_back(std::move(interfaces)); // .27-.30
+  units_.push_back(std::move(statistics)); // .31
+  units_.push_back(std::move(addresses));  // .32-.34
+  units_.push_back(std::move(neighbors));  // .35
   units_.push_back(makeUnit<tables::Ipv6ScopeZoneIndexTable>("ipv6ScopeZoneIndexTable")); // .36
   units_.push_back(makeUnit<tables::IpDefaultRouterTable>("ipDefaultRouterTable"));       // .37
   for (auto& unit : units_) {

@@ -54,12 +54,16 @@ private:
   std::function<void()> cancel_;
 };
 
-// System-wide per-family settings (ipForwarding/ipDefaultTTL, ipv6IpForwarding/ipv6IpDefaultHopLimit);
-// IP Helper keeps these in MIB_IPSTATS (GetIpStatisticsEx / SetIpStatisticsEx).
+// System-wide per-family settings (ipForwarding/ipDefaultTTL, ipv6IpForwarding/ipv6IpDefaultHopLimit,
+// ipReasmTimeout); IP Helper keeps these in MIB_IPSTATS (GetIpStatisticsEx / SetIpStatisticsEx).
 struct IpGlobalSettings {
   Family family = Family::Unspecified;
   bool forwarding = false;
   std::uint32_t defaultHopLimit = 64;
+  // Seconds a datagram's fragments are held while awaiting reassembly (MIB_IPSTATS dwReasmTimeout;
+  // Linux net.ipv4.ipfrag_time / net.ipv6.ip6frag_time, defaults 30 and 60). Read-only:
+  // setIpGlobalSettings ignores it, as SetIpStatisticsEx does. 0 = unknown.
+  std::uint32_t reassemblyTimeout = 0;
   friend bool operator==(const IpGlobalSettings&, const IpGlobalSettings&) = default;
 };
 
@@ -105,6 +109,7 @@ public:
   // ---- Global settings (GetIpStatisticsEx / SetIpStatisticsEx forwarding and TTL) ------------
   // Key: family (V4 or V6). Success; InvalidParameter.
   virtual Result getIpGlobalSettings(IpGlobalSettings& settings) = 0;
+  // Writes forwarding and defaultHopLimit (reassemblyTimeout is not written).
   // Success; InvalidParameter (hop limit 0 or > 255); AccessDenied.
   virtual Result setIpGlobalSettings(const IpGlobalSettings& settings) = 0;
 

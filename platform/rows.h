@@ -104,6 +104,9 @@ struct IpStatisticsRow {
       outNoRoutes, outForwDatagrams, outDiscards, outFragReqds, outFragOKs, outFragFails, outFragCreates,
       outTransmits, outOctets, inMcastPkts, inMcastOctets, outMcastPkts, outMcastOctets, inBcastPkts,
       outBcastPkts;
+  // Beyond RFC 4293's set: RFC 2011's ipRoutingDiscards (IP Helper dwRoutingDiscards), valid routing
+  // entries discarded, e.g. to free memory for others; system-wide IPv4 only.
+  std::optional<std::uint64_t> routingDiscards;
   Timestamp discontinuityTime{};
 
   friend bool operator==(const IpStatisticsRow&, const IpStatisticsRow&) = default; // every field

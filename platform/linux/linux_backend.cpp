@@ -1081,10 +1081,13 @@ Result LinuxBackend::getIpGlobalSettings(IpGlobalSettings& settings) {
   // both, so after our own sets they agree.)
   const auto hopLimit =
       readSysctl(options_.netns, v4 ? "net/ipv4/ip_default_ttl" : "net/ipv6/conf/all/hop_limit");
-  if (!forwarding || !hopLimit)
+  // Per namespace (each netns has its own fragment queues, net->ipv4.fqdir).
+  const auto fragmentTime = readSysctl(options_.netns, v4 ? "net/ipv4/ipfrag_time" : "net/ipv6/ip6frag_time");
+  if (!forwarding || !hopLimit || !fragmentTime)
     return Result::failure(Status::GeneralFailure, "cannot read /proc/sys/net settings");
   settings.forwarding = *forwarding != 0;
   settings.defaultHopLimit = std::uint32_t(*hopLimit);
+  settings.reassemblyTimeout = std::uint32_t(std::max<long long>(*fragmentTime, 0));
   return Result::success();
 }
 

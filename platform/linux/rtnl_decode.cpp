@@ -805,6 +805,10 @@ IpStatisticsRow ipv4Statistics(const NamedCounters& c) {
   row.outMcastOctets = counter(c, "IpExt.OutMcastOctets");
   row.inBcastPkts = counter(c, "IpExt.InBcastPkts");
   row.outBcastPkts = counter(c, "IpExt.OutBcastPkts");
+  // Linux never discards a valid route to make room for another: the IPv4 FIB has no size limit,
+  // and a route that does not fit in memory is refused (ENOMEM), never installed and then dropped.
+  // So the count is truly 0 (Debian's snmpd serves 0 as well, from a field it never fills).
+  row.routingDiscards = 0;
   return row;
 }
 

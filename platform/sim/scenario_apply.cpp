@@ -204,6 +204,9 @@ Result apply(SimKernel& kernel, const SysctlCommand& c) {
   if (parts.size() == 3) {
     if (family == Family::V4 && parts[2] == "ip_forward") return setGlobal(kernel, family, c.value != 0, {});
     if (family == Family::V4 && parts[2] == "ip_default_ttl") return setGlobal(kernel, family, {}, c.value);
+    if ((family == Family::V4 && parts[2] == "ipfrag_time") ||
+        (family == Family::V6 && parts[2] == "ip6frag_time"))
+      return kernel.setReassemblyTimeout(family, c.value);
     return unknown;
   }
   if (parts.size() != 5 || (parts[2] != "conf" && parts[2] != "neigh")) return unknown;

@@ -144,6 +144,9 @@ public:
     return family == Family::V6 ? global6_ : global4_;
   }
   Result setGlobalSettings(const IpGlobalSettings& settings);
+  // net.ipv4.ipfrag_time / net.ipv6.ip6frag_time (seconds); not part of setGlobalSettings, which
+  // writes what SetIpStatisticsEx writes.
+  Result setReassemblyTimeout(Family family, long long seconds);
 
   // ---- addresses (sim_addresses.cpp)
   Result addAddress(const AddressRequest& request);
@@ -236,8 +239,9 @@ private:
   std::map<AddressKey, AddressEntry> addresses_;
   std::map<AddressKey, NeighborRow> neighbors_;
   std::map<RouteKey, RouteEntry> routes_;
-  IpGlobalSettings global4_{Family::V4, false, 64};
-  IpGlobalSettings global6_{Family::V6, false, 64};
+  // Linux's defaults: ipfrag_time 30 s (IP_FRAG_TIME), ip6frag_time 60 s (IPV6_FRAG_TIMEOUT).
+  IpGlobalSettings global4_{Family::V4, false, 64, 30};
+  IpGlobalSettings global6_{Family::V6, false, 64, 60};
 };
 
 } // namespace ipmibd::platform::sim

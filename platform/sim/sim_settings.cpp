@@ -2,6 +2,8 @@
 // Linux sysctls behind them (conf/*/forwarding, hop_limit, disable_ipv6, accept_ra, neigh/*/...).
 #include "platform/sim/sim_kernel.h"
 
+#include <limits>
+
 namespace ipmibd::platform::sim {
 
 namespace {
@@ -88,6 +90,17 @@ Result SimKernel::setGlobalSettings(const IpGlobalSettings& settings) {
       publishLinkEdits(before, l);
     }
   }
+  return Result::success();
+}
+
+Result SimKernel::setReassemblyTimeout(Family family, long long seconds) {
+  if (family != Family::V4 && family != Family::V6)
+    return failure(Status::InvalidParameter, "family must be IPv4 or IPv6");
+  // Linux stores the value in jiffies in an int (proc_dointvec_jiffies): at HZ=1000 that is about
+  // 24 days; a negative time is refused here rather than modelled.
+  if (seconds < 0 || seconds > std::numeric_limits<int>::max() / 1000)
+    return failure(Status::InvalidParameter, "fragment time out of range");
+  (family == Family::V6 ? global6_ : global4_).reassemblyTimeout = std::uint32_t(seconds);
   return Result::success();
 }
 

@@ -92,6 +92,13 @@ public:
   // `failedWrite` to the index in `writes` the error belongs to.
   virtual SetError plan(const Oid& row, std::span<const ColumnWrite> writes, const RequestContext& context,
                         std::vector<WriteAction>& actions, std::size_t& failedWrite) = 0;
+
+  // The rows (full entry OID + index) whose change notifications announce a write to `row` of
+  // `object`, besides `object`'s own row: a deprecated view's writes are announced by the row of
+  // the table it views, which the SET echo filter must then hold as well. Default: none.
+  virtual void announcingRows(const MibObject& object, const Oid& row, std::vector<Oid>& out) const {
+    (void)object, (void)row, (void)out;
+  }
 };
 
 // Syntax check shared by all writers: the value's syntax must be the column's (Unsigned32 and

@@ -320,6 +320,8 @@ void IpAddressTables::add(const AddressId& id, const UnicastAddressRow& row) {
   entry.origin = addressOriginValue(row.suffixOrigin);
   entry.status = addressStatusValue(row.dadState);
   entry.storage = storageOf(row);
+  if (row.address.isV4() && row.broadcast.isV4() && !row.broadcast.isZero())
+    entry.broadcastLowBit = row.broadcast.data()[3] & 1;
 
   Registration reg;
   reg.unicastKey = encodeIndexKey(index->view());

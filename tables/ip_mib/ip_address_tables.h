@@ -35,7 +35,11 @@ struct AddressEntry {
   std::uint8_t origin = 0;  // ipAddressOrigin
   std::uint8_t status = 0;  // ipAddressStatus
   std::uint8_t storage = 0; // ipAddressStorageType
+  // ipAdEntBcastAddr (the deprecated ipAddrTable view): the low bit of the address's IPv4 broadcast
+  // address, 0 when it has none. Kept here (it fits the padding) so the view reads rows only.
+  std::uint8_t broadcastLowBit = 0;
 };
+static_assert(sizeof(AddressEntry) <= 48, "one ipAddressTable row stays 48 bytes");
 
 // What one served ipAddressPrefixTable row stores; lifetimes are kept as deadlines so that the
 // served "remaining time" counts down between notifications.

@@ -192,7 +192,7 @@ std::optional<std::uint64_t> IpStatisticsRow::*const kCounterFields[] = {
     &IpStatisticsRow::outFragOKs,       &IpStatisticsRow::outFragFails,    &IpStatisticsRow::outFragCreates,
     &IpStatisticsRow::outTransmits,     &IpStatisticsRow::outOctets,       &IpStatisticsRow::inMcastPkts,
     &IpStatisticsRow::inMcastOctets,    &IpStatisticsRow::outMcastPkts,    &IpStatisticsRow::outMcastOctets,
-    &IpStatisticsRow::inBcastPkts,      &IpStatisticsRow::outBcastPkts,
+    &IpStatisticsRow::inBcastPkts,      &IpStatisticsRow::outBcastPkts,    &IpStatisticsRow::routingDiscards,
 };
 static_assert(std::size(kCounterFields) == std::size_t(IpCounter::Count));
 
@@ -314,6 +314,13 @@ bool IpStatisticsTables::replaceRows(MibTable<IpStatsEntry>& table, KeyedEntries
   for (const auto& [key, entry] : fresh)
     rows.upsert(key, entry);
   return changed;
+}
+
+const IpStatsEntry* IpStatisticsTables::systemEntry(Family family, platform::Timestamp now) {
+  refresh(now);
+  const SubId index[] = {inetVersion(family)};
+  const auto* item = system_.rows().find(encodeIndexKey(index));
+  return item ? &item->entry() : nullptr;
 }
 
 GetResult IpStatisticsTables::RefreshingTable::get(std::span<const SubId> suffix,

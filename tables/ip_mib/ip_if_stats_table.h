@@ -44,6 +44,7 @@ enum class IpCounter : std::uint8_t {
   OutMcastOctets,
   InBcastPkts,
   OutBcastPkts,
+  RoutingDiscards, // RFC 2011 ipRoutingDiscards: no ipSystemStats column, served by IpV4Counters
   Count
 };
 
@@ -87,6 +88,10 @@ public:
   std::size_t interfaceRowCount() const { return interfaces_.rows().size(); }
   platform::Timestamp lastChange() const { return lastChange_; } // default = never since attach
   std::uint64_t backendReads() const { return reads_; }          // getIpStatisticsTable round trips
+  // The system-wide row of `family` (V4 or V6) in the snapshot current at `now`, after the same
+  // refresh the tables do (so a view reading it in the same PDU sees the tables' numbers);
+  // nullptr when the platform reported none.
+  const IpStatsEntry* systemEntry(platform::Family family, platform::Timestamp now);
 
   // The objects to register with the agent, in OID order: ipSystemStatsTable,
   // ipIfStatsTableLastChange, ipIfStatsTable. The tables refresh the snapshot before answering.

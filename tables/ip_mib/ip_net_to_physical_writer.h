@@ -39,6 +39,13 @@ public:
   SetError plan(const Oid& row, std::span<const ColumnWrite> writes, const RequestContext& context,
                 std::vector<WriteAction>& actions, std::size_t& failedWrite) override;
 
+  // RESERVE1's verdict on a row index alone (what check says about the index of any column), for
+  // views that write through this writer (ipNetToMediaTable).
+  SetError checkIndex(std::span<const SubId> index) const {
+    NeighborIndex decoded;
+    return decodeIndex(index, decoded);
+  }
+
 private:
   // Column values a PDU proposes for one row, with the write each came from (for error indexes).
   struct Proposed {

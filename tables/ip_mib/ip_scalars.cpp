@@ -1,5 +1,5 @@
 // IP-MIB global scalars: IpGlobalSettings ->
-// ipForwarding/ipDefaultTTL/ipv6IpForwarding/ipv6IpDefaultHopLimit.
+// ipForwarding/ipDefaultTTL/ipReasmTimeout/ipv6IpForwarding/ipv6IpDefaultHopLimit.
 #include "tables/ip_mib/ip_scalars.h"
 
 #include <algorithm>
@@ -33,6 +33,10 @@ const Oid& IpScalars::defaultTtlOid() {
   static const Oid oid{1, 3, 6, 1, 2, 1, 4, 2};
   return oid;
 }
+const Oid& IpScalars::reasmTimeoutOid() {
+  static const Oid oid{1, 3, 6, 1, 2, 1, 4, 13};
+  return oid;
+}
 const Oid& IpScalars::ipv6ForwardingOid() {
   static const Oid oid{1, 3, 6, 1, 2, 1, 4, 25};
   return oid;
@@ -57,6 +61,18 @@ IpScalars::IpScalars(IpScalarsOptions options)
                     if (!s) return std::nullopt;
                     return hopLimitValue(s->defaultHopLimit);
                   }),
+      // "The maximum number of seconds that received fragments are held while they are awaiting
+      // reassembly": the kernel's fragment timeout (net.ipv4.ipfrag_time). Debian's snmpd serves
+      // /proc/net/snmp's ReasmTimeout there, which Linux defines as a counter of reassemblies that
+      // timed out (IPSTATS_MIB_REASMTIMEOUT), not a time: 0 on a quiet system, growing with lost
+      // fragments. No instance while the platform does not know the timeout (0).
+      reasmTimeout_(reasmTimeoutOid(), "ipReasmTimeout", Syntax::Integer32, Access::ReadOnly,
+                    [this](const RequestContext& c) -> std::optional<Value> {
+                      const auto& s = settings(Family::V4, c);
+                      if (!s || s->reassemblyTimeout == 0) return std::nullopt;
+                      return Value::integer32(
+                          std::int32_t(std::min<std::uint32_t>(s->reassemblyTimeout, 0x7fffffff)));
+                    }),
       ipv6Forwarding_(ipv6ForwardingOid(), "ipv6IpForwarding", Syntax::Integer32, Access::ReadWrite,
                       [this](const RequestContext& c) -> std::optional<Value> {
                         const auto& s = settings(Family::V6, c);

@@ -1,5 +1,6 @@
-// IpScalars: the IP-MIB (RFC 4293) global settings ipForwarding, ipDefaultTTL, ipv6IpForwarding and
-// ipv6IpDefaultHopLimit, read from the platform's global settings and cached for a short interval.
+// IpScalars: the IP-MIB (RFC 4293) global settings ipForwarding, ipDefaultTTL, ipReasmTimeout,
+// ipv6IpForwarding and ipv6IpDefaultHopLimit, read from the platform's global settings and cached for a short
+// interval.
 #pragma once
 
 #include "platform/backend.h"
@@ -23,9 +24,11 @@ struct IpScalarsOptions {
 // ipForwarding and ipDefaultTTL together makes one SetIpStatisticsEx-style call.
 class IpScalars final : public RowWriter {
 public:
-  // 1.3.6.1.2.1.4: .1 ipForwarding, .2 ipDefaultTTL, .25 ipv6IpForwarding, .26 ipv6IpDefaultHopLimit
+  // 1.3.6.1.2.1.4: .1 ipForwarding, .2 ipDefaultTTL, .13 ipReasmTimeout, .25 ipv6IpForwarding,
+  // .26 ipv6IpDefaultHopLimit
   static const Oid& forwardingOid();
   static const Oid& defaultTtlOid();
+  static const Oid& reasmTimeoutOid();
   static const Oid& ipv6ForwardingOid();
   static const Oid& ipv6DefaultHopLimitOid();
 
@@ -47,8 +50,8 @@ public:
   static bool validDefaultHopLimit(const Value& proposed);
 
   // The objects to register with the agent, in OID order.
-  std::array<const MibObject*, 4> objects() const {
-    return {&forwarding_, &defaultTtl_, &ipv6Forwarding_, &ipv6DefaultHopLimit_};
+  std::array<const MibObject*, 5> objects() const {
+    return {&forwarding_, &defaultTtl_, &reasmTimeout_, &ipv6Forwarding_, &ipv6DefaultHopLimit_};
   }
   std::uint64_t backendReads() const { return reads_; } // getIpGlobalSettings round trips (both families = 1)
 
@@ -67,7 +70,7 @@ private:
   std::optional<platform::IpGlobalSettings> v4_, v6_;
   std::optional<platform::Timestamp> lastRead_;
   std::uint64_t reads_ = 0;
-  MibScalar forwarding_, defaultTtl_, ipv6Forwarding_, ipv6DefaultHopLimit_;
+  MibScalar forwarding_, defaultTtl_, reasmTimeout_, ipv6Forwarding_, ipv6DefaultHopLimit_;
 };
 
 } // namespace ipmibd::tables

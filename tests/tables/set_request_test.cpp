@@ -385,7 +385,7 @@ TEST_CASE_METHOD(Fixture, "notInService takes an active route out of the kernel,
 TEST_CASE_METHOD(Fixture, "IP scalars: range checks and one platform call per family", "[set][scalars]") {
   const MibObject& forwarding = *scalars.objects()[0];
   const MibObject& ttl = *scalars.objects()[1];
-  const MibObject& hopLimit = *scalars.objects()[3];
+  const MibObject& hopLimit = *scalars.objects()[4];
   const Oid ttl0 = IpScalars::defaultTtlOid() + Oid{0};
   CHECK(set({{&ttl, ttl0, integer(0)}}).error == SetError::WrongValue);
   CHECK(set({{&ttl, ttl0, integer(256)}}).error == SetError::WrongValue);

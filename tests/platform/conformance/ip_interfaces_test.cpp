@@ -252,11 +252,15 @@ TEST_CASE("global settings: get, set, restore, refusals", "[settings]") {
     CHECK(original.family == family);
     CHECK(original.defaultHopLimit >= 1);
     CHECK(original.defaultHopLimit <= 255);
+    // A fresh namespace's fragment timeouts: Linux's ipfrag_time 30 s and ip6frag_time 60 s.
+    CHECK(original.reassemblyTimeout == (family == Family::V4 ? 30u : 60u));
 
     IpGlobalSettings changed = original;
     changed.forwarding = !original.forwarding;
     changed.defaultHopLimit = original.defaultHopLimit == 100 ? 101 : 100;
+    changed.reassemblyTimeout = original.reassemblyTimeout + 5; // read-only: set leaves it alone
     REQUIRE_OK(b.setIpGlobalSettings(changed));
+    changed.reassemblyTimeout = original.reassemblyTimeout;
     IpGlobalSettings readBack;
     readBack.family = family;
     REQUIRE_OK(b.getIpGlobalSettings(readBack));

@@ -425,6 +425,13 @@ TEST_CASE("IP interfaces, global settings and statistics", "[integration][linux]
   REQUIRE(b->getIpGlobalSettings(s6).ok());
   CHECK(s4.forwarding);
   CHECK(s6.defaultHopLimit == 77);
+  // ipReasmTimeout's source, per namespace.
+  ns.sysctl("net.ipv4.ipfrag_time=17");
+  ns.sysctl("net.ipv6.ip6frag_time=23");
+  REQUIRE(b->getIpGlobalSettings(s4).ok());
+  REQUIRE(b->getIpGlobalSettings(s6).ok());
+  CHECK(s4.reassemblyTimeout == 17);
+  CHECK(s6.reassemblyTimeout == 23);
 
   // Counters move when the namespace sends: one UDP datagram to its own loopback.
   auto outRequests = [&](Family family) {

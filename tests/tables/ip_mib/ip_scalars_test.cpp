@@ -38,6 +38,7 @@ TEST_CASE_METHOD(Fixture, "IP scalars match Debian's snmpd in a fresh namespace"
   CHECK(walkAll(at(0ms)) == Strings{
                                 "1.3.6.1.2.1.4.1.0=INTEGER: 2",
                                 "1.3.6.1.2.1.4.2.0=INTEGER: 64",
+                                "1.3.6.1.2.1.4.13.0=INTEGER: 30",
                                 "1.3.6.1.2.1.4.25.0=INTEGER: 2",
                                 "1.3.6.1.2.1.4.26.0=INTEGER: 64",
                             });
@@ -55,6 +56,7 @@ TEST_CASE_METHOD(Fixture, "IP scalars follow sysctl changes at the next refresh"
   CHECK(walkAll(at(999ms)) == Strings{
                                   "1.3.6.1.2.1.4.1.0=INTEGER: 2",
                                   "1.3.6.1.2.1.4.2.0=INTEGER: 64",
+                                  "1.3.6.1.2.1.4.13.0=INTEGER: 30",
                                   "1.3.6.1.2.1.4.25.0=INTEGER: 2",
                                   "1.3.6.1.2.1.4.26.0=INTEGER: 64",
                               });
@@ -63,6 +65,7 @@ TEST_CASE_METHOD(Fixture, "IP scalars follow sysctl changes at the next refresh"
   CHECK(walkAll(at(1s)) == Strings{
                                "1.3.6.1.2.1.4.1.0=INTEGER: 1",
                                "1.3.6.1.2.1.4.2.0=INTEGER: 128",
+                               "1.3.6.1.2.1.4.13.0=INTEGER: 30",
                                "1.3.6.1.2.1.4.25.0=INTEGER: 1",
                                "1.3.6.1.2.1.4.26.0=INTEGER: 255",
                            });
@@ -92,7 +95,9 @@ TEST_CASE("IP scalars are declared read-write with validators for the SET issue"
   for (const MibObject* object : scalars.objects()) {
     const auto* scalar = dynamic_cast<const MibScalar*>(object);
     REQUIRE(scalar);
-    CHECK(scalar->access() == Access::ReadWrite);
+    // ipReasmTimeout is read-only in the MIB; the four settings are read-write.
+    CHECK(scalar->access() ==
+          (scalar->base() == IpScalars::reasmTimeoutOid() ? Access::ReadOnly : Access::ReadWrite));
     CHECK(scalar->syntax() == Syntax::Integer32);
   }
   CHECK(IpScalars::validForwarding(Value::integer32(1)));

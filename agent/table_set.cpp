@@ -2,12 +2,14 @@
 #include "agent/table_set.h"
 
 #include "tables/ip_forward_mib/inet_cidr_route_table.h"
+#include "tables/ip_forward_mib/ip_cidr_route_table.h"
 #include "tables/ip_mib/ip_address_tables.h"
 #include "tables/ip_mib/ip_if_stats_table.h"
 #include "tables/ip_mib/ip_interface_tables.h"
 #include "tables/ip_mib/ip_net_to_physical_table.h"
 #include "tables/ip_mib/ip_scalars.h"
 #include "tables/notify/change_watches.h"
+#include "tables/rfc1213_mib/ip_route_table.h"
 
 namespace ipmibd::agent {
 
@@ -95,15 +97,48 @@ template <class T> std::unique_ptr<TableSet::Unit> makeUnit(std::string_view nam
   return std::make_unique<UnitModel<T>>(name);
 }
 
+// A view of the route unit's rows (ipRouteTable, ipCidrRouteTable): nothing of its own to attach,
+// feed or announce; its changes are the route unit's (announced as inetCidrRouteTable rows), so it
+// reports that unit's queue and loading state.
+template <class T> class RouteViewModel final : public TableSet::Unit {
+public:
+  RouteViewModel(std::string_view name, tables::InetCidrRouteTable& routes)
+      : name_(name), routes_(routes), view_(routes) {}
+  std::string_view name() const override { return name_; }
+  platform::Result attach(platform::Backend&) override { return platform::Result::success(); }
+  bool applyPending(std::chrono::steady_clock::duration) override { return false; }
+  bool fed() const override { return false; }
+  void setRowIdleTimeout(std::chrono::seconds) override {}
+  void watch(tables::ChangeNotifier&) override {}
+  void appendObjects(std::vector<const tables::MibObject*>& out) const override {
+    for (const tables::MibObject* object : view_.objects())
+      out.push_back(object);
+  }
+  void appendStatus(std::vector<Status>& out) const override {
+    out.push_back({name_, view_.rowCount(), routes_.pending(), routes_.loading()});
+  }
+
+private:
+  std::string_view name_;
+  const tables::InetCidrRouteTable& routes_;
+  T view_;
+};
+
 } // namespace
 
 TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors) {
   // inetCidrRouteTable stays first: its ipmibdTableIndex is 1 (tests and operators rely on it).
   // The others follow in OID order below ip (1.3.6.1.2.1.4).
-  units_.push_back(makeUnit<tables::InetCidrRouteTable>("inetCidrRouteTable"));
-  units_.push_back(makeUnit<tables::IpScalars>("ipScalars"));                             // .1 .2 .25 .26
-  units_.push_back(makeUnit<tables::IpInterfaceTables>("ipv4/ipv6InterfaceTable"));       // .27-.30
-  units_.push_back(makeUnit<tables::IpStatisticsTables>("ipSystemStats/ipIfStatsTable")); // .31
+  auto routes = std::make_unique<UnitModel<tables::InetCidrRouteTable>>("inetCidrRouteTable");
+  tables::InetCidrRouteTable& routeUnit = routes->unit();
+  units_.push_back(std::move(routes));
+  units_.push_back(makeUnit<tables::IpScalars>("ipScalars")); // .1 .2 .25 .26
+  // The deprecated route tables: views reading the route unit's rows on every request.
+  units_.push_back(std::make_unique<RouteViewModel<tables::IpRouteTable>>("ipRouteTable", routeUnit)); // .21
+  units_.push_back(std::make_unique<RouteViewModel<tables::IpCidrRouteTable>>("ipCidrRouteTable",
+                                                                              routeUnit)); // .24.3 .24.4
+  units_.push_back(makeUnit<tables::IpInterfaceTables>("ipv4/ipv6InterfaceTable"));        // .27-.30
+  units_.push_back(makeUnit<tables::IpStatisticsTables>("ipSystemStats/ipIfStatsTable"));  // .31
   auto addresses = std::make_unique<UnitModel<tables::IpAddressTables>>("ipAddressPrefix/ipAddressTable");
   addressTables_ = &addresses->unit();
   units_.push_back(std::move(addresses));                                           // .32-.34

@@ -36,7 +36,10 @@ ip netns exec "$NS" snmpd -f -Lf "$WORK/ref.log" -C -c "$WORK/ref.conf" -p "$WOR
 REF_PID=$!
 trap 'kill $REF_PID 2>/dev/null || true; ip netns del "$NS" 2>/dev/null || true; cleanup' EXIT
 ref() { ip netns exec "$NS" snmpwalk -v2c -c public -On -t 2 -r 1 "127.0.0.1:$REF_PORT" "$@"; }
-for _ in $(seq 50); do ref 1.3.6.1.2.1.1.1 >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 50); do
+  ip netns exec "$NS" snmpget -v2c -c public -t 0.3 -r 0 "127.0.0.1:$REF_PORT" 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break
+  sleep 0.1
+done
 
 IPROUTE=1.3.6.1.2.1.4.21.1
 CIDR=1.3.6.1.2.1.4.24.4.1
@@ -54,7 +57,7 @@ snmp snmpget "$CIDR.11.10.0.0.0.255.255.255.0.0.0.0.0.0" | grep -q "INTEGER: 7$"
 snmp snmpget 1.3.6.1.2.1.4.24.3.0 | grep -q "Gauge32: 7$" || fail "ipCidrRouteNumber: $(snmp snmpget 1.3.6.1.2.1.4.24.3.0)"
 
 setp() { snmpset -v2c -c private -On -t 5 -r 0 "127.0.0.1:$PORT" "$@" 2>&1; }
-routes() { ip -j -n "$NS" route show table all | python3 -m json.tool; }
+routes() { ip -n "$NS" route show table all; }
 has_route() { ip -j -n "$NS" route show "$@" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin) else 1)'; }
 expect_error() { # STATUS FAILED-OID ARGS...: refused with STATUS on that varbind, routes unchanged
   local status="$1" failed="$2" before out

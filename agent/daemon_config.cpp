@@ -93,7 +93,8 @@ std::optional<std::string> applyAgentxContext(DaemonConfig& config, std::string_
 constexpr std::string_view kWritableObjects[] = {
     "inetCidrRouteTable",    "ipForwarding",       "ipDefaultTTL",       "ipv6IpForwarding",
     "ipv6IpDefaultHopLimit", "ipv4InterfaceTable", "ipv6InterfaceTable", "ipNetToPhysicalTable",
-    "ipAddressTable",        "ipAddressSpinLock",  "ipNetToMediaTable",
+    "ipAddressTable",        "ipAddressSpinLock",  "ipNetToMediaTable",  "ipCidrRouteTable",
+    "ipRouteTable",
 };
 
 std::optional<std::string> applyWriteAccess(DaemonConfig& config, std::string_view arguments,

@@ -2,6 +2,7 @@
 #include "agent/table_set.h"
 
 #include "tables/ip_forward_mib/inet_cidr_route_table.h"
+#include "tables/ip_forward_mib/ip_cidr_route_table.h"
 #include "tables/ip_mib/ip_addr_table.h"
 #include "tables/ip_mib/ip_address_tables.h"
 #include "tables/ip_mib/ip_default_router_table.h"
@@ -13,6 +14,7 @@
 #include "tables/ip_mib/ip_v4_counters.h"
 #include "tables/ip_mib/ipv6_scope_zone_index_table.h"
 #include "tables/notify/change_watches.h"
+#include "tables/rfc1213_mib/ip_route_table.h"
 
 namespace ipmibd::agent {
 
@@ -118,6 +120,33 @@ template <class T> std::unique_ptr<UnitModel<T>> makeUnit(std::string_view name)
   return std::make_unique<UnitModel<T>>(name);
 }
 
+// A view of the route unit's rows (ipRouteTable, ipCidrRouteTable): nothing of its own to attach,
+// feed or announce; its changes are the route unit's (announced as inetCidrRouteTable rows), so it
+// reports that unit's queue and loading state.
+template <class T> class RouteViewModel final : public TableSet::Unit {
+public:
+  RouteViewModel(std::string_view name, tables::InetCidrRouteTable& routes)
+      : name_(name), routes_(routes), view_(routes) {}
+  std::string_view name() const override { return name_; }
+  platform::Result attach(platform::Backend&) override { return platform::Result::success(); }
+  bool applyPending(std::chrono::steady_clock::duration) override { return false; }
+  bool fed() const override { return false; }
+  void setRowIdleTimeout(std::chrono::seconds) override {}
+  void watch(tables::ChangeNotifier&) override {}
+  void appendObjects(std::vector<const tables::MibObject*>& out) const override {
+    for (const tables::MibObject* object : view_.objects())
+      out.push_back(object);
+  }
+  void appendStatus(std::vector<Status>& out) const override {
+    out.push_back({name_, view_.rowCount(), routes_.pending(), routes_.loading()});
+  }
+
+private:
+  std::string_view name_;
+  const tables::InetCidrRouteTable& routes_;
+  T view_;
+};
+
 } // namespace
 
 TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors) {
@@ -134,17 +163,23 @@ TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachE
   auto addrTable =
       std::make_unique<UnitModel<tables::IpAddrTable>>("ipAddrTable", addresses->unit(), interfaces->unit());
   auto media = std::make_unique<UnitModel<tables::IpNetToMediaTable>>("ipNetToMediaTable", neighbors->unit());
-  units_.push_back(makeUnit<tables::InetCidrRouteTable>("inetCidrRouteTable"));
-  units_.push_back(std::move(scalars));    // .1 .2 .13 .25 .26
-  units_.push_back(std::move(counters));   // .3-.12 .14-.19 .23
-  units_.push_back(std::move(addrTable));  // .20
-  units_.push_back(std::move(media));      // .22
-  units_.push_back(std::move(interfaces)); // .27-.30
-  units_.push_back(std::move(statistics)); // .31
-  units_.push_back(std::move(addresses));  // .32-.34
-  units_.push_back(std::move(neighbors));  // .35
-  units_.push_back(makeUnit<tables::Ipv6ScopeZoneIndexTable>("ipv6ScopeZoneIndexTable")); // .36
-  units_.push_back(makeUnit<tables::IpDefaultRouterTable>("ipDefaultRouterTable"));       // .37
+  auto routes = makeUnit<tables::InetCidrRouteTable>("inetCidrRouteTable");
+  tables::InetCidrRouteTable& routeUnit = routes->unit();
+  units_.push_back(std::move(routes));
+  units_.push_back(std::move(scalars));   // .1 .2 .13 .25 .26
+  units_.push_back(std::move(counters));  // .3-.12 .14-.19 .23
+  units_.push_back(std::move(addrTable)); // .20
+  // The deprecated route tables: views reading the route unit's rows on every request.
+  units_.push_back(std::make_unique<RouteViewModel<tables::IpRouteTable>>("ipRouteTable", routeUnit)); // .21
+  units_.push_back(std::move(media));                                                                  // .22
+  units_.push_back(std::make_unique<RouteViewModel<tables::IpCidrRouteTable>>("ipCidrRouteTable",
+                                                                              routeUnit)); // .24.3 .24.4
+  units_.push_back(std::move(interfaces));                                                 // .27-.30
+  units_.push_back(std::move(statistics));                                                 // .31
+  units_.push_back(std::move(addresses));                                                  // .32-.34
+  units_.push_back(std::move(neighbors));                                                  // .35
+  units_.push_back(makeUnit<tables::Ipv6ScopeZoneIndexTable>("ipv6ScopeZoneIndexTable"));  // .36
+  units_.push_back(makeUnit<tables::IpDefaultRouterTable>("ipDefaultRouterTable"));        // .37
   for (auto& unit : units_) {
     const platform::Result result = unit->attach(backend);
     if (!result.ok()) attachErrors.push_back(std::string(unit->name()) + ": " + result.toString());

@@ -65,25 +65,49 @@ std::span<const std::uint8_t> encodeIndexKey(std::span<const SubId> subIds, Inde
   return {scratch.data(), scratch.size()};
 }
 
-bool appendDecodedIndexKey(std::span<const std::uint8_t> key, Oid& out) {
+namespace {
+// Decodes sub-identifiers from `key` into `emit` until the key ends or `emit` returns false;
+// false on an invalid encoding.
+template <class Emit> bool decodeKey(std::span<const std::uint8_t> key, Emit emit) {
   std::size_t i = 0;
   while (i < key.size()) {
     std::uint8_t tag = key[i++];
+    SubId value = 0;
     if (tag < kTwoByte) {
-      out.append(tag);
+      value = tag;
     } else if (tag == kTwoByte) {
       if (key.size() - i < 2) return false;
-      out.append(kOneByteLimit + (SubId(key[i]) << 8 | key[i + 1]));
+      value = kOneByteLimit + (SubId(key[i]) << 8 | key[i + 1]);
       i += 2;
     } else if (tag == kFourByte) {
       if (key.size() - i < 4) return false;
-      out.append(SubId(key[i]) << 24 | SubId(key[i + 1]) << 16 | SubId(key[i + 2]) << 8 | key[i + 3]);
+      value = SubId(key[i]) << 24 | SubId(key[i + 1]) << 16 | SubId(key[i + 2]) << 8 | key[i + 3];
       i += 4;
     } else {
       return false;
     }
+    if (!emit(value)) return true;
   }
   return true;
+}
+} // namespace
+
+bool appendDecodedIndexKey(std::span<const std::uint8_t> key, Oid& out) {
+  return decodeKey(key, [&out](SubId v) {
+    out.append(v);
+    return true;
+  });
+}
+
+std::optional<std::size_t> decodeIndexKeyPrefix(std::span<const std::uint8_t> key, std::span<SubId> out) {
+  std::size_t n = 0;
+  if (out.empty()) return 0;
+  const bool ok = decodeKey(key, [&](SubId v) {
+    out[n++] = v;
+    return n < out.size();
+  });
+  if (!ok) return std::nullopt;
+  return n;
 }
 
 std::optional<Oid> decodeIndexKey(std::span<const std::uint8_t> key) {

@@ -33,5 +33,9 @@ std::span<const std::uint8_t> encodeIndexKey(std::span<const SubId> subIds, Inde
 std::optional<Oid> decodeIndexKey(std::span<const std::uint8_t> key);
 // Appends the decoded sub-identifiers to `out`; false (out partially appended) if invalid.
 bool appendDecodedIndexKey(std::span<const std::uint8_t> key, Oid& out);
+// The leading sub-identifiers of `key`, as many as `out` holds (views that read a few fields of a
+// stored row's index on every request: no allocation). Returns how many were decoded, nullopt if
+// the part read is not a valid encoding.
+std::optional<std::size_t> decodeIndexKeyPrefix(std::span<const std::uint8_t> key, std::span<SubId> out);
 
 } // namespace ipmibd::tables

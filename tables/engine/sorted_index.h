@@ -81,6 +81,7 @@ public:
   bool upsert(KeyView key, const Entry& entry) {
     typename Set::insert_commit_data commit;
     auto [it, fresh] = set_.insert_check(key, Less{}, commit);
+    ++changes_;
     if (!fresh) {
       it->entry_ = entry;
       return false;
@@ -94,6 +95,7 @@ public:
   bool appendIfLast(KeyView key, const Entry& entry) {
     if (!set_.empty() && compare(set_.crbegin()->key(), key) >= 0) return false;
     set_.push_back(*make(key, entry));
+    ++changes_;
     return true;
   }
 
@@ -101,6 +103,7 @@ public:
     auto it = set_.find(key, Less{});
     if (it == set_.end()) return false;
     ++erasures_;
+    ++changes_;
     Item* item = &*it;
     set_.erase(it);
     destroy(item);
@@ -110,6 +113,7 @@ public:
 
   void clear() {
     ++erasures_;
+    ++changes_;
     set_.clear_and_dispose([this](Item* item) { destroy(item); });
     arena_.release();
   }
@@ -117,6 +121,9 @@ public:
   // Changes whenever a row may have been freed: an Item pointer taken while this value was
   // current is still valid (inserts never move rows).
   std::uint64_t erasures() const { return erasures_; }
+  // Changes on every insert, erase and entry replacement made through this class (not on edits
+  // through a non-const Item::entry()): views cache what they derive from the rows under it.
+  std::uint64_t changes() const { return changes_; }
 
   // Bytes of the rows (their blocks' sizes in the arena; excludes free blocks and unused chunk space).
   std::size_t storedBytes() const { return bytes_; }
@@ -170,6 +177,7 @@ private:
   Set set_;
   std::size_t bytes_ = 0;
   std::uint64_t erasures_ = 0;
+  std::uint64_t changes_ = 0;
 };
 
 } // namespace ipmibd::tables

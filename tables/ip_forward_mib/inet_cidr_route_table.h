@@ -104,6 +104,7 @@ public:
   // The objects to register with the agent, in OID order: Number, Table, Discards.
   std::array<const MibObject*, 3> objects() const { return {&number_, &table_, &discardsScalar_}; }
   const MibTable<RouteEntry>& table() const { return table_; }
+  const InetCidrRouteOptions& options() const { return options_; }
 
   // The index (below inetCidrRouteEntry.<column>) a row is served under now, nullopt if not served.
   std::optional<Oid> indexOf(const platform::RouteRow& row) const;

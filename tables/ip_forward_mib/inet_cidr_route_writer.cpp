@@ -63,9 +63,17 @@ SetError InetCidrRouteWriter::check(const MibObject&, std::span<const SubId> suf
   if (SetError e = checkColumnWrite(table_.columns(), suffix[0], value); e != SetError::NoError) return e;
   RouteIndex index;
   if (SetError e = decodeIndex(suffix.subspan(1), index); e != SetError::NoError) return e;
-  target.row = Oid(suffix.subspan(1));
+  target.row = canonical(Oid(suffix.subspan(1)), index); // both forms of one row are one row
   target.column = suffix[0];
   return SetError::NoError;
+}
+
+Oid InetCidrRouteWriter::canonical(const Oid& index, const RouteIndex& decoded) {
+  if (!decoded.unknownNextHop) return index;
+  // The unknown(0) next hop is the index's last two sub-identifiers (type 0, length 0).
+  Oid out(index.view().first(index.size() - 2));
+  encodeInetAddressIndex(out, IpAddress::zero(decoded.destination.family()), ZoneStyle::DropZone);
+  return out;
 }
 
 // RFC 4292 index rules, limited to the forms this table serves (so a created row appears under the
@@ -73,6 +81,9 @@ SetError InetCidrRouteWriter::check(const MibObject&, std::span<const SubId> suf
 // next hop of the destination's type (ipv6z only with KeepZone), or for non-remote routes the
 // family's zero address (FamilyZero) / unknown(0) (Unknown); policy {0 0} for remote routes,
 // {0 0 ifIndex} for the others, or the collision form {0 0 ifIndex table metric} of existing rows.
+// One exception to "served as named": with FamilyZero, a non-remote row may also be named the way
+// RFC 4292 prescribes (unknown(0), zero-length next hop); it is the row served with 0.0.0.0 / ::
+// (canonical()), so a manager following the RFC can create, change and destroy it.
 // Sub-identifiers that do not even decode name no possible row: noCreation.
 SetError InetCidrRouteWriter::decodeIndex(std::span<const SubId> subIds, RouteIndex& out) const {
   IndexReader reader(subIds);
@@ -93,8 +104,8 @@ SetError InetCidrRouteWriter::decodeIndex(std::span<const SubId> subIds, RouteIn
   const bool zoneOk = nextHop->type == InetAddressType::Ipv6z && destination->type == InetAddressType::Ipv6 &&
                       options_.zones == ZoneStyle::KeepZone;
   if (nextHop->type == InetAddressType::Unknown) {
-    if (options_.nonRemoteNextHop != NonRemoteNextHop::Unknown) return SetError::InconsistentName;
     out.gateway.reset();
+    out.unknownNextHop = options_.nonRemoteNextHop == NonRemoteNextHop::FamilyZero;
   } else if (nextHop->type == destination->type || zoneOk) {
     const IpAddress hop = *nextHop->toIp();
     if (hop.isZero()) {
@@ -253,6 +264,7 @@ SetError InetCidrRouteWriter::plan(const Oid& row, std::span<const ColumnWrite> 
   if (!backend_) return SetError::ResourceUnavailable;
   RouteIndex index;
   if (SetError e = decodeIndex(row.view(), index); e != SetError::NoError) return e;
+  if (index.unknownNextHop) return plan(canonical(row, index), writes, context, actions, failedWrite);
   std::optional<RowStatus> status;
   Settings proposed;
   for (std::size_t i = 0; i < writes.size(); ++i) {

@@ -35,6 +35,9 @@ struct RouteIndex {
   // inetCidrRoutePolicy {0 0 N}: the interface of a non-remote route (0 for reject/blackhole).
   std::optional<std::uint32_t> policyIfIndex;
   bool shortPolicy = true; // {0 0} or {0 0 N}; false for the collision form {0 0 N table metric}
+  // The next hop was given as unknown(0) "" (RFC 4292's form for non-remote routes) while the table
+  // serves the family's zero address: the row is the one served under canonical().
+  bool unknownNextHop = false;
 };
 
 class InetCidrRouteWriter final : public RowWriter {
@@ -49,6 +52,10 @@ public:
   std::size_t pendingRows() const { return pending_.size(); }
   // The RouteRow a served route row (active) stands for, for tests and logs.
   static std::string describe(const platform::RouteRow& row);
+
+  // The index a row is served under: `index` itself, or for a non-remote row named with RFC
+  // 4292's unknown(0) next hop while the table serves Debian's zero address, that form.
+  static Oid canonical(const Oid& index, const RouteIndex& decoded);
 
   SetError check(const MibObject& object, std::span<const SubId> suffix, const Value& value,
                  WriteTarget& target) override;

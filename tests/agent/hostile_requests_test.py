@@ -40,9 +40,12 @@ GEN_ERR, COMMIT_FAILED, UNDO_FAILED = 5, 14, 15
 # Writable objects (column or scalar OIDs) and their syntax, to aim SETs where the code is.
 ROUTE = IP + (24, 7, 1)
 NEIGH = IP + (35, 1)
+CIDR = IP + (24, 4, 1)  # ipCidrRouteEntry, a view of ROUTE
+RFC1213_ROUTE = IP + (21, 1)  # ipRouteEntry, another view
 WRITABLE = [ROUTE + (7,), ROUTE + (8,), ROUTE + (12,), ROUTE + (17,), ROUTE + (11,), NEIGH + (4,),
             NEIGH + (6,), NEIGH + (8,), IP + (1,), IP + (2,), IP + (25,), IP + (26,),
-            IP + (28, 1, 3), IP + (30, 1, 5), IP + (30, 1, 8)]
+            IP + (28, 1, 3), IP + (30, 1, 5), IP + (30, 1, 8),
+            CIDR + (5,), CIDR + (6,), CIDR + (9,), CIDR + (11,), CIDR + (16,), RFC1213_ROUTE + (8,)]
 # Read-only tables whose indexes SETs are aimed at too (each must answer notWritable / noCreation).
 ZONES, ROUTERS = IP + (36, 1), IP + (37, 1)
 READ_ONLY = [ZONES + (2,), ZONES + (13,), ROUTERS + (4,), ROUTERS + (5,)]
@@ -249,6 +252,9 @@ def main():
             return 77
         lab.test_link(ns, "2001:db8:1::1/64")
         lab.ip(ns, "route", "add", "198.51.100.0/24", "via", "192.0.2.1")
+        # One address, two prefix lengths and metrics: collisions in ipRouteTable and ipCidrRouteTable.
+        lab.ip(ns, "route", "add", "198.51.100.0/26", "via", "192.0.2.3", "proto", "static")
+        lab.ip(ns, "route", "add", "198.51.100.0/26", "via", "192.0.2.3", "metric", "5", "proto", "static")
         lab.ip(ns, "neigh", "add", "192.0.2.1", "lladdr", "02:00:00:00:00:01", "dev", "d0")
         # Default routers for ipDefaultRouterTable: static IPv4 and IPv6, and one with a lifetime and
         # a preference as a router advertisement leaves it (proto ra).

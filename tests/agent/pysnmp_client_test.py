@@ -4,7 +4,8 @@
 Net-SNMP's tools and the master share one library; pysnmp shares nothing with them, so what it
 sees is what any manager sees. Checked: a bulk walk of inetCidrRouteTable equals `snmpbulkwalk -On`
 instance by instance; GET of a missing instance is noSuchInstance; createAndGo and destroy of a
-route (kernel state from `ip -j route`); each SET error class with its exact errorStatus and
+route (kernel state from `ip -j route`), also of a blackhole named with RFC 4292's unknown(0) next
+hop; each SET error class with its exact errorStatus and
 errorIndex, the kernel's routes unchanged; a 3-route PDU whose third route the kernel refuses in
 ACTION (an interface that is down) -> commitFailed on varbind 3 and nothing applied."""
 
@@ -213,6 +214,21 @@ def main():
         gone = not [r for r in kernel_routes(lab, ns) if r.get("dst") == "10.1.0.0/16"]
         check(status == ("noError", 0) and gone, f"destroy: {status}, route gone from the kernel: {gone}")
         wait_for(lambda: row_status(r1) is None, 5, what="the destroyed route to leave the table")
+
+        # 3b. A blackhole indexed as RFC 4292 prescribes for non-remote routes: next hop unknown(0)
+        # with a zero-length address (policy {0 0 0}: no interface). Reads keep Debian's 0.0.0.0 form.
+        rfc_form = (1, 4, 10, 3, 0, 0, 16, 3, 0, 0, 0, 0, 0)
+        status = client.set((ENTRY + (8,) + rfc_form, rfc1902.Integer32(5)),
+                            (ENTRY + (STATUS,) + rfc_form, rfc1902.Integer32(CREATE_AND_GO)))
+        blackholes = [r for r in kernel_routes(lab, ns) if r.get("dst") == "10.3.0.0/16"]
+        check(status == ("noError", 0) and len(blackholes) == 1 and blackholes[0].get("type") == "blackhole",
+              f"createAndGo of a blackhole in RFC 4292's form: {status}, kernel {blackholes}")
+        served = (1, 4, 10, 3, 0, 0, 16, 3, 0, 0, 0, 1, 4, 0, 0, 0, 0)
+        wait_for(lambda: row_status(served) == 1, 5, what="the blackhole to be served in Debian's form")
+        status = client.set((ENTRY + (STATUS,) + rfc_form, rfc1902.Integer32(DESTROY)))
+        check(status == ("noError", 0) and not [r for r in kernel_routes(lab, ns) if r.get("dst") == "10.3.0.0/16"],
+              f"destroy in RFC 4292's form: {status}")
+        wait_for(lambda: row_status(served) is None, 5, what="the blackhole to leave the table")
 
         # 4. Error classes: exact errorStatus and errorIndex (the faulty varbind second after a good
         # one where the error allows), the kernel's routes and neighbors unchanged.

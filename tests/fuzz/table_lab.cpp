@@ -3,7 +3,9 @@
 
 #include "platform/cli/format.h"
 #include "tables/ip_forward_mib/inet_cidr_route_table.h"
+#include "tables/ip_forward_mib/ip_cidr_route_table.h"
 #include "tables/ip_mib/ip_net_to_physical_table.h"
+#include "tables/rfc1213_mib/ip_route_table.h"
 #include "tests/fuzz/fuzz_input.h"
 
 #include <sstream>
@@ -13,7 +15,8 @@ namespace ipmibd::fuzz {
 namespace {
 
 // lo = 1, eth0 = 2, eth1 = 3, dummy0 = 4: IPv4 and IPv6 addresses, remote/on-link/blackhole/
-// IPv6 link-local-next-hop routes, static IPv4/IPv6 default routers and one learned from a router
+// IPv6 link-local-next-hop routes (203.0.113.0 with two prefix lengths and metrics: one
+// ipRouteTable row for three routes), static IPv4/IPv6 default routers and one learned from a router
 // advertisement (expires: it runs out as the fuzzers advance the clock), static, dynamic and
 // unresolved neighbors. Instance OIDs of
 // these rows are what tests/fuzz/seeds.py puts in the seed corpora.
@@ -28,6 +31,8 @@ addr add 198.51.100.2/24 dev eth1
 addr add 2001:db8:1::2/64 dev eth1
 route add default via 192.0.2.1 dev eth0
 route add 203.0.113.0/24 via 198.51.100.1 dev eth1 proto static metric 7
+route add 203.0.113.0/26 via 192.0.2.9 dev eth0 proto static
+route add 203.0.113.0/26 via 198.51.100.9 dev eth1 proto static metric 3
 route add blackhole 10.3.0.0/16
 route add 2001:db8:99::/48 via fe80::1 dev eth1
 route add default via 2001:db8:1::fe dev eth1 metric 2048
@@ -56,12 +61,15 @@ std::string rowsDifference(const char* what, const std::vector<Row>& a, const st
   return out.str();
 }
 
-// The columns served from the timestamps platformState() leaves out (inetCidrRouteAge,
-// ipNetToPhysicalLastUpdated).
+// The columns served from the timestamps platformState() leaves out (inetCidrRouteAge and its
+// views' ipCidrRouteAge and ipRouteAge, ipNetToPhysicalLastUpdated).
 bool restampedByRollback(const tables::Oid& oid) {
   static const tables::Oid age = tables::InetCidrRouteTable::entryOid() + tables::Oid{10};
+  static const tables::Oid cidrAge = tables::IpCidrRouteTable::entryOid() + tables::Oid{8};
+  static const tables::Oid rfc1213Age = tables::IpRouteTable::entryOid() + tables::Oid{10};
   static const tables::Oid updated = tables::IpNetToPhysicalTable::entryOid() + tables::Oid{5};
-  return age.isPrefixOf(oid) || updated.isPrefixOf(oid);
+  return age.isPrefixOf(oid) || cidrAge.isPrefixOf(oid) || rfc1213Age.isPrefixOf(oid) ||
+         updated.isPrefixOf(oid);
 }
 
 } // namespace

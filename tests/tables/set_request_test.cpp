@@ -214,7 +214,7 @@ TEST_CASE_METHOD(Fixture, "Every error class, with the error index of the failin
   expect(second(kStatus, Oid{1, 5, 10, 1, 0, 0, 0, 16, 2, 0, 0, 1, 4, 192, 0, 2, 1}, integer(kCreateAndGo)),
          SetError::InconsistentName, 2);
   expect(second(kStatus, Oid{1, 4, 10, 1, 0, 0, 16, 2, 0, 0, 0, 0}, integer(kCreateAndGo)),
-         SetError::InconsistentName, 2); // unknown next hop: this table serves 0.0.0.0
+         SetError::InconsistentName, 2); // unknown next hop (non-remote) with a remote's policy {0 0}
   // Row-level checks against current state (RESERVE2).
   expect(second(kIfIndex, remoteIndex(9), integer(99)), SetError::InconsistentValue,
          1); // reported on RowStatus

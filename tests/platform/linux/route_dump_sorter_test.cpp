@@ -21,8 +21,9 @@ RouteShadowEntry entry(std::uint32_t table, std::uint32_t destination, std::uint
   r.nextHop = IpAddress::zero(Family::V4);
   r.interfaceIndex = 2;
   r.metric = metric;
-  r.validLifetime = tag; // tells copies of one key apart
-  return {packKey(r), {}, packParams(r)};
+  PackedRouteParams params = packParams(r);
+  params.validUntil = tag; // tells copies of one key apart (any value: the sorter never reads it)
+  return {packKey(r), {}, params};
 }
 
 // Reads everything out of a finished sorter.

@@ -112,7 +112,8 @@ declare -A TABLE_OIDS=(
   [ipv4InterfaceTable]=1.3.6.1.2.1.4.28 [ipv6InterfaceTable]=1.3.6.1.2.1.4.30
   [ipSystemStatsTable]=1.3.6.1.2.1.4.31.1 [ipIfStatsTable]=1.3.6.1.2.1.4.31.3
   [ipDefaultRouterTable]=1.3.6.1.2.1.4.37 [ipv6ScopeZoneIndexTable]=1.3.6.1.2.1.4.36
-  [ipv6RouterAdvertTable]=1.3.6.1.2.1.4.39 [icmpStatsTable]=1.3.6.1.2.1.5.29
+  [ipAddrTable]=1.3.6.1.2.1.4.20 [ipRouteTable]=1.3.6.1.2.1.4.21 [ipNetToMediaTable]=1.3.6.1.2.1.4.22
+  [ipCidrRouteTable]=1.3.6.1.2.1.4.24.4 [ipv6RouterAdvertTable]=1.3.6.1.2.1.4.39 [icmpStatsTable]=1.3.6.1.2.1.5.29
   [icmpMsgStatsTable]=1.3.6.1.2.1.5.30
 )
 mapfile -t SERVED < <(snmpwalk "${SNMP[@]}" -On -Oqv "$INFO.1.7.1.2" | tr -d '"')

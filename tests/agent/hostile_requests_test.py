@@ -218,7 +218,7 @@ def kernel_state(lab, ns):
                  ("neigh", "show"), ("addr", "show")):
         data = json.loads(lab.ip(ns, "-j", *args).stdout or "[]")
         for entry in data:  # counters and timers that move by themselves
-            for key in ("used", "confirmed", "updated", "probes"):
+            for key in ("used", "confirmed", "updated", "probes", "expires"):  # expires: the RA route's countdown
                 entry.pop(key, None)
         out.append(data)
     return json.dumps(out, sort_keys=True)

@@ -20,8 +20,12 @@ fail_on_reports() {
 echo "== clang-format"
 git ls-files -z '*.cpp' '*.h' | xargs -0 -r clang-format --dry-run -Werror
 
+# Debug information: line tables only (-g1). Sanitizer and LeakSanitizer reports, callgrind and
+# backtraces still name functions, files and lines; full -g made every compile ~45 % slower (measured
+# on tests/tables/set_request_test.cpp: 10.5 s with -g, 7.2 s with -g1), and CI's budget is tight.
 echo "== build (Release, -Werror)"
-cmake -S . -B build -DIPMIBD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DIPMIBD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
 cmake --build build -j"$jobs"
 echo "== ctest (compare_with_snmpd's and churn_walk_test's ipmibd with LeakSanitizer)"
 # Those two, whose unthrottled route churn outruns the -O0 sanitized ipmibd below, are leak-checked
@@ -43,7 +47,8 @@ IPMIBD_TEST_PRELOAD="$liblsan" \
 fail_on_reports "$lsan_reports"
 
 echo "== build (ASan+UBSan)"
-cmake -S . -B build-asan -DIPMIBD_WERROR=ON -DIPMIBD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake -S . -B build-asan -DIPMIBD_WERROR=ON -DIPMIBD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DCMAKE_C_FLAGS_DEBUG=-g1 >/dev/null
 cmake --build build-asan -j"$jobs"
 echo "== ctest (ASan+UBSan, unit tests)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

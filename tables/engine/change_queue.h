@@ -28,6 +28,8 @@ public:
   bool empty() const { return snapshotNext_ >= snapshot_.size() && changes_.empty(); }
   std::size_t pending() const { return (snapshot_.size() - snapshotNext_) + changes_.size(); }
   bool loadingSnapshot() const { return snapshotNext_ < snapshot_.size(); }
+  // Rows of memory the dump still holds (its vector's capacity): 0 once drain() has applied it.
+  std::size_t heldSnapshotRows() const { return snapshot_.capacity(); }
 
   // Calls apply(ChangeKind, const Row&) for queued work in order until the queue is empty or
   // `budget` has elapsed (checked every few rows, so one call overruns by at most a few rows'
@@ -42,7 +44,7 @@ public:
       ++snapshotNext_;
       if (timeUp()) return !empty();
     }
-    if (!snapshot_.empty()) { // done with the dump: give its memory back
+    if (snapshot_.capacity() != 0) { // done with the dump: give its memory back (even an empty one's)
       std::vector<Row>().swap(snapshot_);
       snapshotNext_ = 0;
     }

@@ -1,6 +1,8 @@
 // Parsers for ipmibd.conf's directives: strict, so a typo is an error and never a silent default.
 #include "agent/daemon_config.h"
 
+#include "tables/engine/mib_object.h"
+
 #include <algorithm>
 #include <charconv>
 #include <sstream>
@@ -197,6 +199,11 @@ std::span<const std::string_view> writableObjectNames() { return kWritableObject
 bool DaemonConfig::writeAllowed(std::string_view object) const {
   if (!writeAccess) return false;
   return writeAccess->all || std::ranges::find(writeAccess->objects, object) != writeAccess->objects.end();
+}
+
+bool DaemonConfig::writable(const tables::MibObject& object) const {
+  // writeAccess (default none) decides; objects without a writer stay read-only regardless.
+  return object.writer() != nullptr && writeAllowed(object.name());
 }
 
 std::optional<std::string> validate(const DaemonConfig& config) {

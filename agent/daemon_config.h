@@ -13,6 +13,10 @@
 #include <variant>
 #include <vector>
 
+namespace ipmibd::tables {
+class MibObject;
+}
+
 namespace ipmibd::agent {
 
 struct LinuxBackendSpec {
@@ -63,6 +67,8 @@ struct DaemonConfig {
   std::string effectiveContext() const { return agentxContext.value_or(""); }
   // Whether SETs of the object named `object` (MibObject::name()) are allowed.
   bool writeAllowed(std::string_view object) const;
+  // Whether `object` is registered writable: it has a writer and writeAllowed(its name).
+  bool writable(const tables::MibObject& object) const;
   std::chrono::seconds effectiveRowIdleTimeout() const {
     return rowIdleTimeout.value_or(kDefaultRowIdleTimeout);
   }

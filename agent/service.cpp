@@ -59,8 +59,7 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
     objects.push_back(object);
   std::size_t writable = 0;
   for (const tables::MibObject* object : objects) {
-    // writeAccess (default none) decides; objects without a writer stay read-only regardless.
-    options.writable = object->writer() != nullptr && config.writeAllowed(object->name());
+    options.writable = config.writable(*object);
     writable += options.writable ? 1 : 0;
     auto registration = SubtreeRegistration::create(*object, clock, options, error);
     if (!registration) return nullptr;

@@ -1,7 +1,16 @@
 // Unit tests of ipmibd.conf directive parsing: strict, no silent defaults.
 #include "agent/daemon_config.h"
 
+#include "agent/table_set.h"
+#include "platform/sim/sim_backend.h"
+#include "tables/engine/row_writer.h"
+
 #include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
 
 using namespace ipmibd::agent;
 
@@ -155,4 +164,109 @@ TEST_CASE("config: notification directives", "[agent][config]") {
   CHECK(apply(bad, "notifyLinkUpDown", ""));
   CHECK(apply(bad, "notifyLinkUpDown", "sometimes"));
   CHECK(bad == DaemonConfig{});
+}
+
+namespace {
+// The objects the agent would register writable under `config` (Service::start asks writable()),
+// by name, with their OIDs; every object ipmibd serves with a writer, over the simulator.
+std::map<std::string, std::string> writableObjects(const DaemonConfig& config) {
+  ipmibd::platform::sim::SimBackend backend;
+  std::vector<std::string> attachErrors;
+  TableSet tables(backend, attachErrors);
+  std::map<std::string, std::string> out;
+  for (const ipmibd::tables::MibObject* object : tables.objects())
+    if (config.writable(*object)) {
+      CHECK(out.count(std::string(object->name())) == 0); // one object per writeAccess name
+      out[std::string(object->name())] = object->base().toString();
+    }
+  return out;
+}
+} // namespace
+
+TEST_CASE("config: writeAccess", "[agent][config]") {
+  DaemonConfig none;
+  CHECK(writableObjects(none).empty()); // the default: read-only
+  CHECK_FALSE(apply(none, "writeAccess", "none"));
+  CHECK(writableObjects(none).empty());
+
+  // `all`: every object with a writer, each under a name writeAccess accepts, and every accepted
+  // name is one such object (a name that enabled nothing would be a silent no-op).
+  DaemonConfig all;
+  CHECK_FALSE(apply(all, "writeAccess", "all"));
+  const auto everything = writableObjects(all);
+  std::vector<std::string> names;
+  for (const auto& [name, oid] : everything)
+    names.push_back(name);
+  std::vector<std::string> accepted(writableObjectNames().begin(), writableObjectNames().end());
+  std::ranges::sort(accepted);
+  CHECK(names == accepted);
+
+  // The deprecated tables' names: accepted together, each enabling exactly its own table.
+  DaemonConfig views;
+  CHECK_FALSE(apply(views, "writeAccess", "ipNetToMediaTable,ipCidrRouteTable,ipRouteTable"));
+  REQUIRE(views.writeAccess);
+  CHECK_FALSE(views.writeAccess->all);
+  CHECK(views.writeAccess->objects ==
+        std::vector<std::string>{"ipNetToMediaTable", "ipCidrRouteTable", "ipRouteTable"});
+  CHECK(writableObjects(views) ==
+        std::map<std::string, std::string>{{"ipCidrRouteTable", "1.3.6.1.2.1.4.24.4.1"},
+                                           {"ipNetToMediaTable", "1.3.6.1.2.1.4.22.1"},
+                                           {"ipRouteTable", "1.3.6.1.2.1.4.21.1"}});
+  CHECK_FALSE(views.writeAllowed("inetCidrRouteTable"));   // the views write through the current
+  CHECK_FALSE(views.writeAllowed("ipNetToPhysicalTable")); // tables' writers, not their permission
+  const std::pair<const char*, const char*> each[] = {{"ipNetToMediaTable", "1.3.6.1.2.1.4.22.1"},
+                                                      {"ipCidrRouteTable", "1.3.6.1.2.1.4.24.4.1"},
+                                                      {"ipRouteTable", "1.3.6.1.2.1.4.21.1"}};
+  for (const auto& [name, oid] : each) {
+    DaemonConfig one;
+    CHECK_FALSE(apply(one, "writeAccess", name));
+    CHECK(writableObjects(one) == std::map<std::string, std::string>{{name, oid}});
+  }
+  // ... and the current tables' names do not enable their views.
+  DaemonConfig current;
+  CHECK_FALSE(apply(current, "writeAccess", "inetCidrRouteTable,ipNetToPhysicalTable"));
+  CHECK(writableObjects(current) ==
+        std::map<std::string, std::string>{{"inetCidrRouteTable", "1.3.6.1.2.1.4.24.7.1"},
+                                           {"ipNetToPhysicalTable", "1.3.6.1.2.1.4.35.1"}});
+
+  // A duplicate is kept once; names with `all`/`none`, a second line and an empty list are refused.
+  DaemonConfig twice;
+  CHECK_FALSE(apply(twice, "writeAccess", "ipRouteTable, ipRouteTable"));
+  CHECK(twice.writeAccess->objects == std::vector<std::string>{"ipRouteTable"});
+  CHECK(apply(twice, "writeAccess", "ipCidrRouteTable"));
+  DaemonConfig bad;
+  CHECK(apply(bad, "writeAccess", ""));
+  CHECK(apply(bad, "writeAccess", "all,ipRouteTable"));
+  CHECK(apply(bad, "writeAccess", "ipRouteTable none"));
+  CHECK_FALSE(bad.writeAccess);
+
+  // A misspelt name refuses the line (nothing enabled) and lists every name there is.
+  DaemonConfig typo;
+  const auto error = apply(typo, "writeAccess", "ipNetToMediaTable,ipCidrRoutTable");
+  REQUIRE(error);
+  CHECK(error->starts_with(
+      "writeAccess: 'ipCidrRoutTable' is not a writable object (known: inetCidrRouteTable, "));
+  for (std::string_view name : writableObjectNames())
+    CHECK(error->find(std::string(name)) != std::string::npos);
+  CHECK(error->find("ipNetToMediaTable, ipCidrRouteTable, ipRouteTable)") != std::string::npos);
+  CHECK_FALSE(typo.writeAccess);
+  CHECK(apply(typo, "writeAccess", "iprouteTable")); // names are case-sensitive, as in the MIBs
+}
+
+TEST_CASE("config: conf/ipmibd.conf documents every writeAccess name", "[agent][config]") {
+  std::ifstream file(IPMIBD_SOURCE_DIR "/conf/ipmibd.conf");
+  REQUIRE(file);
+  std::stringstream text;
+  text << file.rdbuf();
+  // The writeAccess comment: from its heading to the example line.
+  const std::string conf = text.str();
+  const auto begin = conf.find("# Which objects accept SET requests");
+  const auto end = conf.find("# writeAccess ", begin);
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  const std::string comment = conf.substr(begin, end - begin);
+  for (std::string_view name : writableObjectNames()) {
+    INFO(name);
+    CHECK(std::regex_search(comment, std::regex("[^A-Za-z0-9]" + std::string(name) + "[^A-Za-z0-9]")));
+  }
 }

@@ -46,7 +46,8 @@ SetError SetRequest::add(VarbindId varbind, const MibObject& object, const Oid& 
   }
   auto group = std::find_if(groups_.begin(), groups_.end(),
                             [&](const Group& g) { return g.writer == writer && g.row == target.row; });
-  if (group == groups_.end()) group = groups_.insert(groups_.end(), Group{writer, std::move(target.row), {}});
+  if (group == groups_.end())
+    group = groups_.insert(groups_.end(), Group{writer, &object, std::move(target.row), {}});
   group->writes.push_back({target.column, value, varbind});
   return SetError::NoError;
 }
@@ -155,6 +156,17 @@ void SetRequest::discard() {
   plan_.clear();
   groups_.clear();
   if (state_ != State::Committed && state_ != State::Applied) state_ = State::Discarded;
+}
+
+void SetRequest::announcingRows(std::vector<Oid>& out) const {
+  if (state_ != State::Prepared && state_ != State::Applied && state_ != State::Committed) return;
+  std::vector<Oid> rows;
+  for (const Group& group : groups_) {
+    rows.clear();
+    group.writer->announcingRows(*group.object, group.row, group.writes, rows);
+    for (Oid& row : rows)
+      if (std::find(out.begin(), out.end(), row) == out.end()) out.push_back(std::move(row));
+  }
 }
 
 std::vector<std::string> SetRequest::planDescription() const {

@@ -46,12 +46,16 @@ public:
 
   State state() const { return state_; }
   std::size_t varbindCount() const { return varbinds_; }
+  // After a successful prepare(): appends the rows of other tables that announce the PDU's changes
+  // (RowWriter::announcingRows of every row written), for the SET echo filter; duplicates skipped.
+  void announcingRows(std::vector<Oid>& out) const;
   // The planned actions' descriptions in execution order (after prepare()), for logs and tests.
   std::vector<std::string> planDescription() const;
 
 private:
   struct Group {
     RowWriter* writer;
+    const MibObject* object; // of the row's first varbind
     Oid row;
     std::vector<ColumnWrite> writes;
   };

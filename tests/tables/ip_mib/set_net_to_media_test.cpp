@@ -189,7 +189,7 @@ TEST_CASE_METHOD(Fixture, "ipNetToMediaTable: a platform refusal rolls the whole
 TEST_CASE_METHOD(Fixture, "ipNetToMediaTable: a write is announced by its ipNetToPhysicalTable row",
                  "[set][v4views]") {
   std::vector<Oid> rows;
-  media.announcingRows(table(), kNew, rows);
+  media.announcingRows(table(), kNew, {}, rows);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0] == IpNetToPhysicalTable::entryOid() + Oid{2, 1, 4, 192, 0, 2, 50});
   CHECK(IpNetToMediaTable::physicalIndex(Oid{7}.view()) == Oid{7, 1, 4});

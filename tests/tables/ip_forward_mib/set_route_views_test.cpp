@@ -261,3 +261,39 @@ TEST_CASE_METHOD(Fixture, "route views: a write is announced by its inetCidrRout
   CHECK(announced({cidrVb(kMetric1, kStatic, integer(9)), cidrVb(kMetric1 + 1, kStatic, integer(-1))}) ==
         Rows{staticRow});
 }
+
+TEST_CASE_METHOD(Fixture, "One route named through two tables in a PDU is refused in RESERVE2",
+                 "[set][views]") {
+  const auto before = kernel();
+  const Oid staticInet{1, 4, 203, 0, 113, 0, 24, 2, 0, 0, 1, 4, 198, 51, 100, 1};
+  auto expect = [&](SetOutcome outcome, SetError error, VarbindId at) {
+    INFO(outcome.message);
+    CHECK(outcome.error == error);
+    CHECK(outcome.varbind == at);
+  };
+  // Destroyed twice (planned twice against the same state, the second would fail in ACTION).
+  expect(set({inetVb(17, staticInet, integer(kDestroy)), cidrVb(kStatus, kStatic, integer(kDestroy))}),
+         SetError::InconsistentValue, 2);
+  expect(set({cidrVb(kStatus, kStatic, integer(kDestroy)), inetVb(17, staticInet, integer(kDestroy))}),
+         SetError::InconsistentValue, 2);
+  // Changed through one and destroyed through the other; through both views.
+  expect(set({cidrVb(kMetric1, kStatic, integer(9)), inetVb(17, staticInet, integer(kDestroy))}),
+         SetError::InconsistentValue, 2);
+  const Oid dest{203, 0, 113, 0};
+  const Oid served26{203, 0, 113, 0, 255, 255, 255, 192, 0, 192, 0, 2, 9};
+  expect(set({rfcVb(8, dest, integer(2)), cidrVb(kStatus, served26, integer(kDestroy))}),
+         SetError::InconsistentValue, 2);
+  // A creation through both.
+  expect(set({cidrVb(kStatus, kRemote, integer(kCreateAndGo)),
+              inetVb(17, Oid{1, 4, 10, 1, 0, 0, 16, 2, 0, 0, 1, 4, 192, 0, 2, 1}, integer(kCreateAndGo))}),
+         SetError::InconsistentValue, 2);
+  CHECK(kernel() == before);
+  // A view's write that changes nothing claims no row; other routes of the same destination are
+  // other rows.
+  expect(set({rfcVb(8, dest, integer(4)), cidrVb(kStatus, served26, integer(kDestroy))}), SetError::NoError,
+         0);
+  expect(set({cidrVb(kStatus, kStatic, integer(kDestroy)), rfcVb(8, Oid{0, 0, 0, 0}, integer(2))}),
+         SetError::NoError, 0);
+  CHECK(kernelRoutes("203.0.113.0/24").empty());
+  CHECK(kernelRoutes("0.0.0.0/0").empty());
+}

@@ -280,10 +280,11 @@ def main():
         lab.ip(ns, "route", "add", "198.51.100.0/26", "via", "192.0.2.3", "proto", "static")
         lab.ip(ns, "route", "add", "198.51.100.0/26", "via", "192.0.2.3", "metric", "5", "proto", "static")
         lab.ip(ns, "neigh", "add", "192.0.2.1", "lladdr", "02:00:00:00:00:01", "dev", "d0")
-        # ipNetToMediaTable rows to change or invalidate: a static and a dynamic one; and a second
+        # ipNetToMediaTable rows to change or invalidate: a static and a dynamic one (stale: a
+        # reachable entry would turn stale by itself mid-test, a kernel change no SET made); and a second
         # ipAddrTable row.
         lab.ip(ns, "neigh", "add", "192.0.2.7", "lladdr", "02:00:00:00:00:07", "dev", "d0", "nud", "permanent")
-        lab.ip(ns, "neigh", "add", "192.0.2.3", "lladdr", "02:00:00:00:00:03", "dev", "d0", "nud", "reachable")
+        lab.ip(ns, "neigh", "add", "192.0.2.3", "lladdr", "02:00:00:00:00:03", "dev", "d0", "nud", "stale")
         lab.ip(ns, "addr", "add", "203.0.113.9/24", "dev", "d0")
         # Default routers for ipDefaultRouterTable: static IPv4 and IPv6, and one with a lifetime and
         # a preference as a router advertisement leaves it (proto ra).

@@ -152,15 +152,11 @@ void SetTransactions::reserve1(Transaction& tx, netsnmp_agent_request_info* reqi
     else
       error = tx.request.add(r->index, object, *name, *value);
     if (error == tables::SetError::NoError) {
-      // The row: the instance without its column (for scalars, the object itself), and the rows of
-      // other tables that announce its changes (a deprecated view's).
-      const tables::Oid index(name->view().subspan(object.base().size() + 1));
-      std::vector<tables::Oid> rows{object.base()};
-      rows.front().append(index);
-      if (object.writer()) object.writer()->announcingRows(object, index, rows);
-      for (tables::Oid& row : rows)
-        if (std::find(tx.rows.begin(), tx.rows.end(), row) == tx.rows.end())
-          tx.rows.push_back(std::move(row));
+      // The row: the instance without its column (for scalars, the object itself). The rows of
+      // other tables that announce its changes (a deprecated view's) are added in RESERVE2.
+      tables::Oid row = object.base();
+      row.append(name->view().subspan(object.base().size() + 1));
+      if (std::find(tx.rows.begin(), tx.rows.end(), row) == tx.rows.end()) tx.rows.push_back(std::move(row));
       continue;
     }
     snmp_log(LOG_INFO, "ipmibd: SET of %s refused: %s\n", name ? name->toString().c_str() : "(bad OID)",
@@ -179,7 +175,11 @@ tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode,
                                              const tables::RequestContext& context) {
   tables::SetOutcome outcome;
   switch (mode) {
-  case MODE_SET_RESERVE2: outcome = tx.request.prepare(context); break;
+  case MODE_SET_RESERVE2:
+    outcome = tx.request.prepare(context);
+    // Planned against the state RESERVE2 saw: the rows other tables announce the changes with.
+    if (outcome.ok()) tx.request.announcingRows(tx.rows);
+    break;
   case MODE_SET_ACTION:
     if (notifier_) {
       notifier_->setBegan(tx.rows);

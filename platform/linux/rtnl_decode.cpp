@@ -614,8 +614,10 @@ bool decodeRoute(const nlmsghdr& m, std::vector<RouteRow>& out) {
   rta_cacheinfo cache;
   if (structure(tb[RTA_CACHEINFO], cache) && cache.rta_expires != 0) {
     // rta_expires is the time left in clock ticks (USER_HZ) as of this message; the expiry
-    // timestamp keeps it meaningful after the message is old.
-    const auto ticks = std::uint64_t(cache.rta_expires);
+    // timestamp keeps it meaningful after the message is old. It is signed: a route past its expiry
+    // that the kernel has not collected yet reports the time since, negative (clamped to INT_MAX
+    // ticks either way); that route has no time left.
+    const auto ticks = std::uint64_t(std::max<std::int32_t>(cache.rta_expires, 0));
     const auto seconds = ticks / ticksPerSecond();
     row.validLifetime = row.preferredLifetime = std::uint32_t(std::min<std::uint64_t>(seconds, 0xfffffffe));
     row.expires = Clock::now() + ticksToDuration(ticks);

@@ -93,11 +93,14 @@ public:
   virtual SetError plan(const Oid& row, std::span<const ColumnWrite> writes, const RequestContext& context,
                         std::vector<WriteAction>& actions, std::size_t& failedWrite) = 0;
 
-  // The rows (full entry OID + index) whose change notifications announce a write to `row` of
-  // `object`, besides `object`'s own row: a deprecated view's writes are announced by the row of
-  // the table it views, which the SET echo filter must then hold as well. Default: none.
-  virtual void announcingRows(const MibObject& object, const Oid& row, std::vector<Oid>& out) const {
-    (void)object, (void)row, (void)out;
+  // The rows (full entry OID + index) whose change notifications announce the write of `writes` to
+  // `row` of `object`, besides `object`'s own row: a deprecated view's writes are announced by the
+  // row of the table it views, which the SET echo filter must then hold as well. Called after a
+  // successful plan() of the PDU (RESERVE2), against the same state, so the row may depend on the
+  // current rows and on the other columns of the PDU (e.g. a new route's interface). Default: none.
+  virtual void announcingRows(const MibObject& object, const Oid& row, std::span<const ColumnWrite> writes,
+                              std::vector<Oid>& out) const {
+    (void)object, (void)row, (void)writes, (void)out;
   }
 };
 

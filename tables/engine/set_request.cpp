@@ -46,7 +46,8 @@ SetError SetRequest::add(VarbindId varbind, const MibObject& object, const Oid& 
   }
   auto group = std::find_if(groups_.begin(), groups_.end(),
                             [&](const Group& g) { return g.writer == writer && g.row == target.row; });
-  if (group == groups_.end()) group = groups_.insert(groups_.end(), Group{writer, std::move(target.row), {}});
+  if (group == groups_.end())
+    group = groups_.insert(groups_.end(), Group{writer, &object, std::move(target.row), {}});
   group->writes.push_back({target.column, value, varbind});
   return SetError::NoError;
 }
@@ -66,6 +67,11 @@ SetOutcome SetRequest::prepare(const RequestContext& context) {
       state_ = State::Failed;
       const VarbindId at = group.writes[std::min(failed, group.writes.size() - 1)].varbind;
       return {error, at, {}};
+    }
+    if (SetOutcome conflict = claimRows(g, !actions.empty()); !conflict.ok()) {
+      plan_.clear();
+      state_ = State::Failed;
+      return conflict;
     }
     for (WriteAction& action : actions) {
       const VarbindId at = group.writes[std::min(action.write, group.writes.size() - 1)].varbind;
@@ -155,6 +161,42 @@ void SetRequest::discard() {
   plan_.clear();
   groups_.clear();
   if (state_ != State::Committed && state_ != State::Applied) state_ = State::Discarded;
+}
+
+SetOutcome SetRequest::claimRows(std::size_t g, bool changes) {
+  const Group& group = groups_[g];
+  std::vector<Oid> rows;
+  group.writer->announcingRows(*group.object, group.row, group.writes, rows);
+  if (changes) {
+    // The group's own row and the rows announcing it, which another table's group may name too
+    // (a deprecated view and the table it views, or two views of one route).
+    Oid own = group.object->base();
+    own.append(group.row);
+    auto claim = [&](const Oid& row) -> SetOutcome {
+      const auto earlier =
+          std::find_if(claimed_.begin(), claimed_.end(), [&](const auto& c) { return c.first == row; });
+      if (earlier != claimed_.end() && earlier->second != g)
+        return {SetError::InconsistentValue, group.writes.front().varbind,
+                "row " + row.toString() + " is written through two tables in one PDU (" +
+                    std::string(groups_[earlier->second].object->name()) + " and " +
+                    std::string(group.object->name()) + ")"};
+      if (earlier == claimed_.end()) claimed_.emplace_back(row, g);
+      return {};
+    };
+    if (SetOutcome c = claim(own); !c.ok()) return c;
+    for (const Oid& row : rows)
+      if (SetOutcome c = claim(row); !c.ok()) return c;
+  }
+  for (Oid& row : rows)
+    if (std::find(announcing_.begin(), announcing_.end(), row) == announcing_.end())
+      announcing_.push_back(std::move(row));
+  return {};
+}
+
+void SetRequest::announcingRows(std::vector<Oid>& out) const {
+  if (state_ != State::Prepared && state_ != State::Applied && state_ != State::Committed) return;
+  for (const Oid& row : announcing_)
+    if (std::find(out.begin(), out.end(), row) == out.end()) out.push_back(row);
 }
 
 std::vector<std::string> SetRequest::planDescription() const {

@@ -6,6 +6,7 @@
 #include "tables/engine/row_writer.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ipmibd::tables {
@@ -46,12 +47,17 @@ public:
 
   State state() const { return state_; }
   std::size_t varbindCount() const { return varbinds_; }
+  // After a successful prepare(): appends the rows of other tables that announce the PDU's changes
+  // (RowWriter::announcingRows of every row written, as planned), for the SET echo filter;
+  // duplicates skipped. One row written through two tables in one PDU is refused by prepare().
+  void announcingRows(std::vector<Oid>& out) const;
   // The planned actions' descriptions in execution order (after prepare()), for logs and tests.
   std::vector<std::string> planDescription() const;
 
 private:
   struct Group {
     RowWriter* writer;
+    const MibObject* object; // of the row's first varbind
     Oid row;
     std::vector<ColumnWrite> writes;
   };
@@ -60,6 +66,12 @@ private:
     VarbindId varbind;
     std::size_t group;
   };
+  // After groups_[g] was planned: collects the rows announcing its changes and, when it changes
+  // something, claims its own row and those; a row an earlier group of another table claimed is
+  // refused (inconsistentValue on this group's first varbind): two tables writing one row (e.g.
+  // inetCidrRouteStatus and ipCidrRouteStatus destroying one route) would plan the same change
+  // twice against the same state, and the second would fail in ACTION.
+  SetOutcome claimRows(std::size_t g, bool changes);
   // Undoes plan_[0, count) in reverse; returns the failures' text, empty when all were undone.
   std::string rollBack(std::size_t count, std::vector<std::string>& remaining);
 
@@ -68,6 +80,8 @@ private:
   bool refused_ = false; // a RESERVE1 check failed: the PDU will not proceed
   std::vector<Group> groups_;
   std::vector<Planned> plan_;
+  std::vector<std::pair<Oid, std::size_t>> claimed_; // rows changed, by the group changing them
+  std::vector<Oid> announcing_;                      // RowWriter::announcingRows of every group
   std::size_t applied_ = 0;
 };
 

@@ -55,6 +55,39 @@ SetError decode(std::span<const SubId> index, CidrIndex& out) {
   return SetError::NoError;
 }
 
+// The inetCidrRouteTable row a write of `writes` to ipCidr `row` (decoded as `index`) goes to: an
+// existing row is the inetCidr row the view serves under that index; a new one gets the index
+// InetCidrRouteWriter creates it under (and the table will serve it under).
+Oid inetRowOf(const InetCidrRouteTable& routes, const CidrIndex& index,
+              const std::optional<Ipv4RouteViewRow>& existing, std::span<const ColumnWrite> writes) {
+  if (existing) return existing->route.inetCidrIndex();
+  const bool remote = index.nextHop != std::array<std::uint8_t, 4>{};
+  std::int32_t ifIndex = 0;
+  for (const ColumnWrite& w : writes)
+    if (w.column == kCidrIfIndex) ifIndex = w.value.asInteger32();
+  Oid inetRow{1,
+              4,
+              index.destination[0],
+              index.destination[1],
+              index.destination[2],
+              index.destination[3],
+              index.prefixLength};
+  if (remote)
+    inetRow.append(2).append(0).append(0);
+  else
+    inetRow.append(3).append(0).append(0).append(SubId(ifIndex));
+  if (remote || routes.options().nonRemoteNextHop == NonRemoteNextHop::FamilyZero)
+    inetRow.append(1)
+        .append(4)
+        .append(index.nextHop[0])
+        .append(index.nextHop[1])
+        .append(index.nextHop[2])
+        .append(index.nextHop[3]);
+  else
+    inetRow.append(0).append(0);
+  return inetRow;
+}
+
 } // namespace
 
 SetError IpCidrRouteWriter::check(const MibObject&, std::span<const SubId> suffix, const Value& value,
@@ -80,37 +113,7 @@ SetError IpCidrRouteWriter::plan(const Oid& row, std::span<const ColumnWrite> wr
   CidrIndex index;
   if (SetError e = decode(row.view(), index); e != SetError::NoError) return e;
   const auto existing = view_.find(row.view());
-
-  Oid inetRow;
-  if (existing) {
-    inetRow = existing->route.inetCidrIndex();
-  } else {
-    // The index InetCidrRouteWriter creates the route under (and the table will serve it under).
-    const bool remote = index.nextHop != std::array<std::uint8_t, 4>{};
-    std::int32_t ifIndex = 0;
-    for (const ColumnWrite& w : writes)
-      if (w.column == kCidrIfIndex) ifIndex = w.value.asInteger32();
-    inetRow = Oid{1,
-                  4,
-                  index.destination[0],
-                  index.destination[1],
-                  index.destination[2],
-                  index.destination[3],
-                  index.prefixLength};
-    if (remote)
-      inetRow.append(2).append(0).append(0);
-    else
-      inetRow.append(3).append(0).append(0).append(SubId(ifIndex));
-    if (remote || routes_.options().nonRemoteNextHop == NonRemoteNextHop::FamilyZero)
-      inetRow.append(1)
-          .append(4)
-          .append(index.nextHop[0])
-          .append(index.nextHop[1])
-          .append(index.nextHop[2])
-          .append(index.nextHop[3]);
-    else
-      inetRow.append(0).append(0);
-  }
+  const Oid inetRow = inetRowOf(routes_, index, existing, writes);
 
   std::vector<ColumnWrite> translated;
   translated.reserve(writes.size());
@@ -122,6 +125,15 @@ SetError IpCidrRouteWriter::plan(const Oid& row, std::span<const ColumnWrite> wr
     translated.push_back(std::move(t));
   }
   return routes_.writer().plan(inetRow, translated, context, actions, failedWrite);
+}
+
+void IpCidrRouteWriter::announcingRows(const MibObject&, const Oid& row, std::span<const ColumnWrite> writes,
+                                       std::vector<Oid>& out) const {
+  CidrIndex index;
+  if (decode(row.view(), index) != SetError::NoError) return;
+  Oid inet = InetCidrRouteTable::entryOid();
+  inet.append(inetRowOf(routes_, index, view_.find(row.view()), writes));
+  out.push_back(std::move(inet));
 }
 
 } // namespace ipmibd::tables

@@ -26,6 +26,9 @@ public:
                  WriteTarget& target) override;
   SetError plan(const Oid& row, std::span<const ColumnWrite> writes, const RequestContext& context,
                 std::vector<WriteAction>& actions, std::size_t& failedWrite) override;
+  // The inetCidrRouteTable row the write goes to (the served route, or the one a creation makes).
+  void announcingRows(const MibObject& object, const Oid& row, std::span<const ColumnWrite> writes,
+                      std::vector<Oid>& out) const override;
 
 private:
   InetCidrRouteTable& routes_;

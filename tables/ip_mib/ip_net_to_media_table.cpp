@@ -200,7 +200,8 @@ SetError IpNetToMediaTable::plan(const Oid& row, std::span<const ColumnWrite> wr
   return SetError::NoError;
 }
 
-void IpNetToMediaTable::announcingRows(const MibObject&, const Oid& row, std::vector<Oid>& out) const {
+void IpNetToMediaTable::announcingRows(const MibObject&, const Oid& row, std::span<const ColumnWrite>,
+                                       std::vector<Oid>& out) const {
   Oid physical = IpNetToPhysicalTable::entryOid();
   physical.append(physicalIndex(row.view()));
   out.push_back(std::move(physical));

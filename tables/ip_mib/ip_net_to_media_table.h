@@ -53,7 +53,8 @@ public:
                  WriteTarget& target) override;
   SetError plan(const Oid& row, std::span<const ColumnWrite> writes, const RequestContext& context,
                 std::vector<WriteAction>& actions, std::size_t& failedWrite) override;
-  void announcingRows(const MibObject& object, const Oid& row, std::vector<Oid>& out) const override;
+  void announcingRows(const MibObject& object, const Oid& row, std::span<const ColumnWrite> writes,
+                      std::vector<Oid>& out) const override;
 
   // ipNetToPhysicalTable's index for an ipNetToMediaTable index (any sub-identifiers): ifIndex, then
   // ipv4(1), 4, then the rest.

@@ -54,4 +54,17 @@ SetError IpRouteWriter::plan(const Oid& row, std::span<const ColumnWrite> writes
   return e;
 }
 
+void IpRouteWriter::announcingRows(const MibObject&, const Oid& row, std::span<const ColumnWrite> writes,
+                                   std::vector<Oid>& out) const {
+  // As plan(): the row's last ipRouteType decides; any value but invalid(2) changes nothing.
+  const auto type =
+      std::find_if(writes.rbegin(), writes.rend(), [](const ColumnWrite& w) { return w.column == kType; });
+  if (type == writes.rend() || type->value.asInteger32() != kInvalid) return;
+  const auto served = view_.find(row.view());
+  if (!served) return;
+  Oid inet = InetCidrRouteTable::entryOid();
+  inet.append(served->route.inetCidrIndex());
+  out.push_back(std::move(inet));
+}
+
 } // namespace ipmibd::tables

@@ -42,13 +42,20 @@ ROUTE = IP + (24, 7, 1)
 NEIGH = IP + (35, 1)
 CIDR = IP + (24, 4, 1)  # ipCidrRouteEntry, a view of ROUTE
 RFC1213_ROUTE = IP + (21, 1)  # ipRouteEntry, another view
+MEDIA = IP + (22, 1)  # ipNetToMediaEntry, a view of NEIGH (PhysAddress, NetAddress, Type writable)
+ADDR = IP + (20, 1)  # ipAddrEntry, a read-only view of ipAddressTable
 WRITABLE = [ROUTE + (7,), ROUTE + (8,), ROUTE + (12,), ROUTE + (17,), ROUTE + (11,), NEIGH + (4,),
             NEIGH + (6,), NEIGH + (8,), IP + (1,), IP + (2,), IP + (25,), IP + (26,),
             IP + (28, 1, 3), IP + (30, 1, 5), IP + (30, 1, 8),
-            CIDR + (5,), CIDR + (6,), CIDR + (9,), CIDR + (11,), CIDR + (16,), RFC1213_ROUTE + (8,)]
-# Read-only tables whose indexes SETs are aimed at too (each must answer notWritable / noCreation).
+            CIDR + (5,), CIDR + (6,), CIDR + (9,), CIDR + (11,), CIDR + (16,), RFC1213_ROUTE + (8,),
+            MEDIA + (2,), MEDIA + (3,), MEDIA + (4,), MEDIA + (4,), MEDIA + (1,)]
+# Read-only objects whose instances SETs are aimed at too (each must answer notWritable / noCreation):
+# the newer router tables, the deprecated views' read-only columns and the RFC 1213 ip counters.
 ZONES, ROUTERS = IP + (36, 1), IP + (37, 1)
-READ_ONLY = [ZONES + (2,), ZONES + (13,), ROUTERS + (4,), ROUTERS + (5,)]
+READ_ONLY = [ZONES + (2,), ZONES + (13,), ROUTERS + (4,), ROUTERS + (5,),
+             ADDR + (1,), ADDR + (2,), ADDR + (3,), ADDR + (5,), CIDR + (1,), CIDR + (7,), CIDR + (8,),
+             RFC1213_ROUTE + (1,), RFC1213_ROUTE + (3,), RFC1213_ROUTE + (7,), RFC1213_ROUTE + (11,),
+             IP + (3,), IP + (13,), IP + (19,), IP + (23,), IP + (24, 3)]
 
 
 # ---- BER ---------------------------------------------------------------------------------------
@@ -143,6 +150,15 @@ def subid(rng):
     return rng.choice(EXTREMES) if rng.random() < 0.6 else rng.randrange(0, 300)
 
 
+def v4(rng):
+    """An IPv4 address as four sub-identifiers: mostly the lab's, sometimes out of range."""
+    if rng.random() < 0.1:
+        return [subid(rng) for _ in range(rng.choice([4, 4, 3, 5]))]
+    return rng.choice([[192, 0, 2, 10], [192, 0, 2, 1], [192, 0, 2, 7], [192, 0, 2, rng.randrange(256)],
+                       [198, 51, 100, 0], [198, 51, 100, 0], [0, 0, 0, 0], [192, 0, 2, 0], [192, 0, 2, 3],
+                       [198, 51, 100, 1], [203, 0, 113, 9], [rng.randrange(256) for _ in range(4)]])
+
+
 def inet_address(rng):
     """InetAddressType + length-prefixed address, sometimes inconsistent."""
     kind = rng.choice([0, 1, 1, 1, 2, 2, 3, 4, 5, 16])
@@ -164,6 +180,14 @@ def random_index(rng, base):
             inet_address(rng)
     if base[:len(NEIGH)] == NEIGH:
         return [rng.choice([1, 2, 3, 0, 2**31 - 1, subid(rng)])] + inet_address(rng)
+    if base[:len(CIDR)] == CIDR:  # dest.mask.tos.nexthop
+        mask = rng.choice([[255, 255, 255, 0], [255, 255, 255, 192], [0, 0, 0, 0], [255, 0, 255, 0],
+                           [v4(rng)[0] for _ in range(4)]])
+        return v4(rng) + mask + [rng.choice([0, 0, 0, 4, subid(rng)])] + v4(rng)
+    if base[:len(RFC1213_ROUTE)] == RFC1213_ROUTE or base[:len(ADDR)] == ADDR:
+        return v4(rng)
+    if base[:len(MEDIA)] == MEDIA:
+        return [rng.choice([2, 2, 1, 0, 2**31 - 1, subid(rng)])] + v4(rng)
     if base[:len(ROUTERS)] == ROUTERS:
         return inet_address(rng) + [rng.choice([1, 2, 0, 2**31 - 1, subid(rng)])]
     if base[:len(IP) + 1] in (IP + (28,), IP + (30,), IP + (36,)):
@@ -256,6 +280,12 @@ def main():
         lab.ip(ns, "route", "add", "198.51.100.0/26", "via", "192.0.2.3", "proto", "static")
         lab.ip(ns, "route", "add", "198.51.100.0/26", "via", "192.0.2.3", "metric", "5", "proto", "static")
         lab.ip(ns, "neigh", "add", "192.0.2.1", "lladdr", "02:00:00:00:00:01", "dev", "d0")
+        # ipNetToMediaTable rows to change or invalidate: a static and a dynamic one (stale: a
+        # reachable entry would turn stale by itself mid-test, a kernel change no SET made); and a second
+        # ipAddrTable row.
+        lab.ip(ns, "neigh", "add", "192.0.2.7", "lladdr", "02:00:00:00:00:07", "dev", "d0", "nud", "permanent")
+        lab.ip(ns, "neigh", "add", "192.0.2.3", "lladdr", "02:00:00:00:00:03", "dev", "d0", "nud", "stale")
+        lab.ip(ns, "addr", "add", "203.0.113.9/24", "dev", "d0")
         # Default routers for ipDefaultRouterTable: static IPv4 and IPv6, and one with a lifetime and
         # a preference as a router advertisement leaves it (proto ra).
         lab.ip(ns, "route", "add", "default", "via", "192.0.2.1")

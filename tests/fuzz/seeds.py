@@ -6,6 +6,7 @@ fuzz_input.h and the targets' "Input:" comments). Run from anywhere:
 Seeds are only ever added or overwritten by name: inputs the fuzzers found (crash-* regressions)
 stay."""
 import ipaddress
+import re
 import os
 import socket
 import struct
@@ -56,13 +57,15 @@ def inet(text):  # InetAddressType, length, bytes (RFC 4001 index form)
     return [1 if a.version == 4 else 2, len(a.packed), *a.packed]
 
 
-# TableSet::objects() order (agent/table_set.cpp, each unit's objects()).
-OBJ = {name: i for i, name in enumerate([
-    "inetCidrRouteNumber", "inetCidrRouteEntry", "inetCidrRouteDiscards",
-    "ipForwarding", "ipDefaultTTL", "ipv6IpForwarding", "ipv6IpDefaultHopLimit",
-    "ipv4InterfaceTableLastChange", "ipv4InterfaceEntry", "ipv6InterfaceTableLastChange",
-    "ipv6InterfaceEntry", "ipSystemStatsEntry", "ipIfStatsTableLastChange", "ipIfStatsEntry",
-    "ipAddressPrefixEntry", "ipAddressSpinLock", "ipAddressEntry", "ipNetToPhysicalEntry"])}
+# TableSet::objects() order, as table_lab.cpp's kObjectOrder lists it (the lab checks it is the agent's).
+def object_order():
+    with open(os.path.join(HERE, "table_lab.cpp")) as f:
+        text = f.read()
+    block = text.split("// seeds.py objects begin")[1].split("// seeds.py objects end")[0]
+    return re.findall(r'"([A-Za-z0-9]+)"', block)
+
+
+OBJ = {name: i for i, name in enumerate(object_order())}
 
 
 def route(dest, length, policy, hop):
@@ -84,6 +87,22 @@ N_DYNAMIC = [2, *inet("192.0.2.8")]
 N_NEW = [2, *inet("192.0.2.50")]
 N_V6 = [3, *inet("fe80::1")]
 MAC = [0x02, 0, 0, 0, 0xAA, 0x01]
+# ipNetToMediaTable (ifIndex.a.b.c.d), ipCidrRouteTable (dest.mask.tos.nexthop), ipDefaultRouterTable
+# (type.length.address.ifIndex) indexes of the lab's rows and new ones.
+MEDIA_STATIC = [2, 192, 0, 2, 7]
+MEDIA_DYNAMIC = [2, 192, 0, 2, 8]
+MEDIA_UNRESOLVED = [2, 192, 0, 2, 9]
+MEDIA_NEW = [2, 192, 0, 2, 50]
+C_DEFAULT = [0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1]
+C_STATIC = [203, 0, 113, 0, 255, 255, 255, 0, 0, 198, 51, 100, 1]
+C_STATIC_26 = [203, 0, 113, 0, 255, 255, 255, 192, 0, 192, 0, 2, 9]
+C_BLACKHOLE = [10, 3, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0, 0]
+C_CONNECTED = [192, 0, 2, 0, 255, 255, 255, 0, 0, 0, 0, 0, 0]
+C_NEW = [10, 1, 0, 0, 255, 255, 0, 0, 0, 192, 0, 2, 1]
+C_NEW_ONLINK = [10, 2, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0, 0]
+DR_V4 = [*inet("192.0.2.1"), 2]
+DR_V6 = [*inet("2001:db8:1::fe"), 3]
+DR_RA = [*inet("fe80::1"), 3]
 
 
 def index_codec():
@@ -104,35 +123,72 @@ def mib_get():
     def rec(obj, op, suffix, tail=b""):
         recs.append(bytes([OBJ[obj], op]) + subids(suffix) + tail)
     GET, NEXT, CHECK = 0x00, 0x10, 0x30
-    rec("inetCidrRouteEntry", NEXT, [])
+    rec("inetCidrRouteTable", NEXT, [])
     for r in (R_DEFAULT, R_STATIC, R_BLACKHOLE, R_CONNECTED, R_V6):
-        rec("inetCidrRouteEntry", GET, [7] + r)
-        rec("inetCidrRouteEntry", NEXT, [17] + r)
-    rec("inetCidrRouteEntry", CHECK, [17] + R_NEW, integer(4))
-    rec("inetCidrRouteEntry", CHECK, [12] + R_STATIC, integer(9))
+        rec("inetCidrRouteTable", GET, [7] + r)
+        rec("inetCidrRouteTable", NEXT, [17] + r)
+    rec("inetCidrRouteTable", CHECK, [17] + R_NEW, integer(4))
+    rec("inetCidrRouteTable", CHECK, [12] + R_STATIC, integer(9))
     for n in (N_STATIC, N_DYNAMIC, N_V6):
-        rec("ipNetToPhysicalEntry", GET, [4] + n)
-        rec("ipNetToPhysicalEntry", NEXT, [7] + n)
-    rec("ipNetToPhysicalEntry", CHECK, [8] + N_NEW, integer(4))
-    rec("ipAddressEntry", NEXT, [3, *inet("192.0.2.2")])
-    rec("ipAddressEntry", GET, [3, *inet("2001:db8:1::2")])
-    rec("ipAddressPrefixEntry", NEXT, [5, 3, *inet("2001:db8:1::"), 64])
-    rec("ipAddressPrefixEntry", GET, [5, 2, *inet("192.0.2.0"), 24])
-    rec("ipv4InterfaceEntry", GET, [3, 2])
-    rec("ipv4InterfaceEntry", CHECK, [3, 2], integer(2))
-    rec("ipv6InterfaceEntry", NEXT, [8, 3])
-    rec("ipv6InterfaceEntry", CHECK, [8, 3], integer(1))
-    rec("ipSystemStatsEntry", NEXT, [3, 1])
-    rec("ipIfStatsEntry", GET, [3, 1, 2])
-    rec("ipIfStatsEntry", NEXT, [46, 2, 3])
+        rec("ipNetToPhysicalTable", GET, [4] + n)
+        rec("ipNetToPhysicalTable", NEXT, [7] + n)
+    rec("ipNetToPhysicalTable", CHECK, [8] + N_NEW, integer(4))
+    rec("ipAddressTable", NEXT, [3, *inet("192.0.2.2")])
+    rec("ipAddressTable", GET, [3, *inet("2001:db8:1::2")])
+    rec("ipAddressPrefixTable", NEXT, [5, 3, *inet("2001:db8:1::"), 64])
+    rec("ipAddressPrefixTable", GET, [5, 2, *inet("192.0.2.0"), 24])
+    rec("ipv4InterfaceTable", GET, [3, 2])
+    rec("ipv4InterfaceTable", CHECK, [3, 2], integer(2))
+    rec("ipv6InterfaceTable", NEXT, [8, 3])
+    rec("ipv6InterfaceTable", CHECK, [8, 3], integer(1))
+    rec("ipSystemStatsTable", NEXT, [3, 1])
+    rec("ipIfStatsTable", GET, [3, 1, 2])
+    rec("ipIfStatsTable", NEXT, [46, 2, 3])
     for s in ("ipForwarding", "ipDefaultTTL", "ipv6IpForwarding", "ipv6IpDefaultHopLimit",
               "inetCidrRouteNumber", "ipAddressSpinLock", "ipIfStatsTableLastChange"):
         rec(s, GET, [0])
         rec(s, NEXT, [])
     rec("ipDefaultTTL", CHECK, [0], integer(64))
+    # The deprecated views and the newer router tables.
+    for a in ([192, 0, 2, 2], [198, 51, 100, 2]):
+        rec("ipAddrTable", GET, [2] + a)
+        rec("ipAddrTable", NEXT, [5] + a)
+    rec("ipAddrTable", NEXT, [])
+    for n in (MEDIA_STATIC, MEDIA_DYNAMIC, MEDIA_UNRESOLVED):
+        rec("ipNetToMediaTable", GET, [2] + n)
+        rec("ipNetToMediaTable", NEXT, [4] + n)
+    rec("ipNetToMediaTable", CHECK, [2] + MEDIA_NEW, octets(MAC))
+    rec("ipNetToMediaTable", CHECK, [4] + MEDIA_STATIC, integer(2))
+    rec("ipNetToMediaTable", CHECK, [3] + MEDIA_STATIC, ip("192.0.2.7"))
+    for d in ([0, 0, 0, 0], [203, 0, 113, 0], [10, 3, 0, 0], [192, 0, 2, 0]):
+        rec("ipRouteTable", GET, [11] + d)
+        rec("ipRouteTable", NEXT, [8] + d)
+    rec("ipRouteTable", CHECK, [8, 203, 0, 113, 0], integer(2))
+    rec("ipRouteTable", CHECK, [3, 203, 0, 113, 0], integer(2))
+    for c in (C_DEFAULT, C_STATIC, C_BLACKHOLE, C_CONNECTED, C_STATIC_26):
+        rec("ipCidrRouteTable", GET, [6] + c)
+        rec("ipCidrRouteTable", NEXT, [16] + c)
+    rec("ipCidrRouteTable", NEXT, [])
+    rec("ipCidrRouteTable", CHECK, [16] + C_NEW, integer(4))
+    rec("ipCidrRouteTable", CHECK, [9] + C_STATIC, oid_value([0, 0]))
+    rec("ipCidrRouteNumber", GET, [0])
+    for name in ("ipInReceives", "ipForwDatagrams", "ipOutNoRoutes", "ipReasmReqds", "ipFragCreates",
+                 "ipRoutingDiscards", "ipReasmTimeout"):
+        rec(name, GET, [0])
+        rec(name, NEXT, [])
+    rec("ipReasmTimeout", CHECK, [0], integer(30))
+    rec("ipInReceives", CHECK, [0], b"\x02" + num(5))
+    for r in (DR_V4, DR_V6, DR_RA):
+        rec("ipDefaultRouterTable", GET, [4] + r)
+        rec("ipDefaultRouterTable", NEXT, [5] + r)
+    rec("ipDefaultRouterTable", CHECK, [5] + DR_RA, integer(1))
+    for i in (1, 2, 3, 4):
+        rec("ipv6ScopeZoneIndexTable", GET, [2, i])
+    rec("ipv6ScopeZoneIndexTable", NEXT, [9, 3])
+    rec("ipv6ScopeZoneIndexTable", CHECK, [2, 3], b"\x02" + num(3))
     # Requests beside the subtree: the object's OID cut after 4 and 8 sub-identifiers.
-    rec("inetCidrRouteEntry", 0x80 | NEXT | 4, [2, 1, 4, 24, 7, 1, 1])
-    rec("ipNetToPhysicalEntry", 0x80 | GET | 8, [35, 1, 4] + N_STATIC)
+    rec("inetCidrRouteTable", 0x80 | NEXT | 4, [2, 1, 4, 24, 7, 1, 1])
+    rec("ipNetToPhysicalTable", 0x80 | GET | 8, [35, 1, 4] + N_STATIC)
     for i in range(0, len(recs), 6):
         write("mib_get_fuzz", "requests-%02d" % (i // 6), b"".join(recs[i:i + 6]))
 
@@ -141,7 +197,8 @@ def set_request():
     def vb(obj, suffix, value, end=False, fault=0, minutes=0):
         flags = (1 if end else 0) | fault << 1 | minutes << 4
         return bytes([flags, OBJ[obj]]) + subids(suffix) + value
-    R, N = "inetCidrRouteEntry", "ipNetToPhysicalEntry"
+    R, N = "inetCidrRouteTable", "ipNetToPhysicalTable"
+    M, C, P = "ipNetToMediaTable", "ipCidrRouteTable", "ipRouteTable"
     CREATE_ROUTE, SET_ROUTE, DELETE_ROUTE, CREATE_NEIGH = 17, 18, 19, 12
     seeds = {
         "route-createAndGo-metric": vb(R, [17] + R_NEW, integer(4)) + vb(R, [12] + R_NEW, integer(40), True),
@@ -178,10 +235,34 @@ def set_request():
             + vb("ipv6IpDefaultHopLimit", [0], integer(100)) + vb("ipv6IpForwarding", [0], integer(1), True),
         "scalars-fault": vb("ipDefaultTTL", [0], integer(32)) + vb("ipv6IpForwarding", [0], integer(1), True, fault=2)
             + bytes([6]),
-        "interfaces": vb("ipv4InterfaceEntry", [3, 2], integer(2)) + vb("ipv6InterfaceEntry", [5, 3], integer(2))
-            + vb("ipv6InterfaceEntry", [8, 3], integer(1), True),
-        "interfaces-fault": vb("ipv4InterfaceEntry", [3, 2], integer(2))
-            + vb("ipv6InterfaceEntry", [8, 3], integer(1), True, fault=2) + bytes([3]),
+        "interfaces": vb("ipv4InterfaceTable", [3, 2], integer(2)) + vb("ipv6InterfaceTable", [5, 3], integer(2))
+            + vb("ipv6InterfaceTable", [8, 3], integer(1), True),
+        "interfaces-fault": vb("ipv4InterfaceTable", [3, 2], integer(2))
+            + vb("ipv6InterfaceTable", [8, 3], integer(1), True, fault=2) + bytes([3]),
+        "media-create": vb(M, [4] + MEDIA_NEW, integer(4)) + vb(M, [2] + MEDIA_NEW, octets(MAC), True),
+        "media-invalidate-change": vb(M, [4] + MEDIA_STATIC, integer(2))
+            + vb(M, [2] + MEDIA_DYNAMIC, octets(MAC)) + vb(M, [4] + MEDIA_DYNAMIC, integer(4), True),
+        "media-same-ifindex-netaddress": vb(M, [1] + MEDIA_STATIC, integer(2))
+            + vb(M, [3] + MEDIA_STATIC, ip("192.0.2.7"), True),
+        "media-fault": vb(M, [4] + MEDIA_STATIC, integer(2)) + vb(M, [4] + MEDIA_NEW, integer(4))
+            + vb(M, [2] + MEDIA_NEW, octets(MAC), True, fault=2) + bytes([CREATE_NEIGH]),
+        "media-and-physical-same-row": vb(M, [4] + MEDIA_STATIC, integer(2))
+            + vb(N, [8] + N_STATIC, integer(6), True),
+        "cidr-createAndGo": vb(C, [16] + C_NEW, integer(4)) + vb(C, [11] + C_NEW, integer(40))
+            + vb(C, [9] + C_NEW, oid_value([0, 0]), True),
+        "cidr-createAndGo-onlink": vb(C, [16] + C_NEW_ONLINK, integer(4)) + vb(C, [5] + C_NEW_ONLINK, integer(2), True),
+        "cidr-createAndWait-active": vb(C, [16] + C_NEW, integer(5), True) + vb(C, [16] + C_NEW, integer(1), True),
+        "cidr-destroy-change": vb(C, [16] + C_STATIC, integer(6)) + vb(C, [11] + C_STATIC_26, integer(9), True),
+        "cidr-fault": vb(C, [16] + C_STATIC, integer(6)) + vb(C, [16] + C_NEW, integer(4), True, fault=2)
+            + bytes([CREATE_ROUTE]),
+        "cidr-and-inet-same-route": vb(R, [17] + R_STATIC, integer(6)) + vb(C, [16] + C_STATIC, integer(6), True),
+        "iproute-invalid": vb(P, [8, 203, 0, 113, 0], integer(2), True) + vb(P, [8, 203, 0, 113, 0], integer(2), True),
+        "iproute-fault": vb(P, [8, 203, 0, 113, 0], integer(2), True, fault=2) + bytes([DELETE_ROUTE]),
+        "iproute-and-cidr-same-route": vb(P, [8, 10, 3, 0, 0], integer(2)) + vb(C, [16] + C_BLACKHOLE, integer(6), True),
+        "read-only-views": vb("ipAddrTable", [3, 192, 0, 2, 2], integer(24)) + vb("ipReasmTimeout", [0], integer(30))
+            + vb("ipInReceives", [0], b"\x02" + num(1)) + vb("ipCidrRouteNumber", [0], b"\x02" + num(1))
+            + vb("ipDefaultRouterTable", [5] + DR_RA, integer(1))
+            + vb("ipv6ScopeZoneIndexTable", [2, 3], b"\x02" + num(3)) + vb(P, [7, 0, 0, 0, 0], ip("192.0.2.1"), True),
         "mixed-rows": vb(R, [17] + R_NEW, integer(4)) + vb(N, [8] + N_NEW, integer(4))
             + vb(N, [4] + N_NEW, octets(MAC)) + vb("ipDefaultTTL", [0], integer(200))
             + vb("ipAddressSpinLock", [0], integer(0), True),

@@ -43,6 +43,57 @@ neigh add 192.0.2.9 dev eth0 nud incomplete
 neigh add fe80::1 lladdr 02:00:00:00:01:01 dev eth1 nud reachable router
 )";
 
+// The names of TableSet::objects(), in order: the fuzz inputs pick an object by its position, so
+// tests/fuzz/seeds.py reads this list (between the markers) to aim its seeds, and the lab refuses
+// to run when the agent's order changed without it (every committed seed would hit another object).
+// seeds.py objects begin
+const char* const kObjectOrder[] = {
+    "inetCidrRouteNumber",
+    "inetCidrRouteTable",
+    "inetCidrRouteDiscards",
+    "ipForwarding",
+    "ipDefaultTTL",
+    "ipReasmTimeout",
+    "ipv6IpForwarding",
+    "ipv6IpDefaultHopLimit",
+    "ipInReceives",
+    "ipInHdrErrors",
+    "ipInAddrErrors",
+    "ipForwDatagrams",
+    "ipInUnknownProtos",
+    "ipInDiscards",
+    "ipInDelivers",
+    "ipOutRequests",
+    "ipOutDiscards",
+    "ipOutNoRoutes",
+    "ipReasmReqds",
+    "ipReasmOKs",
+    "ipReasmFails",
+    "ipFragOKs",
+    "ipFragFails",
+    "ipFragCreates",
+    "ipRoutingDiscards",
+    "ipAddrTable",
+    "ipRouteTable",
+    "ipNetToMediaTable",
+    "ipCidrRouteNumber",
+    "ipCidrRouteTable",
+    "ipv4InterfaceTableLastChange",
+    "ipv4InterfaceTable",
+    "ipv6InterfaceTableLastChange",
+    "ipv6InterfaceTable",
+    "ipSystemStatsTable",
+    "ipIfStatsTableLastChange",
+    "ipIfStatsTable",
+    "ipAddressPrefixTable",
+    "ipAddressSpinLock",
+    "ipAddressTable",
+    "ipNetToPhysicalTable",
+    "ipv6ScopeZoneIndexTable",
+    "ipDefaultRouterTable",
+};
+// seeds.py objects end
+
 template <class Row>
 std::string rowsDifference(const char* what, const std::vector<Row>& a, const std::vector<Row>& b) {
   if (a == b) return {};
@@ -85,6 +136,14 @@ TableLab::TableLab() {
   tables_ = std::make_unique<agent::TableSet>(*backend_, attachErrors);
   FUZZ_CHECK(attachErrors.empty(), attachErrors.front());
   objects_ = tables_->objects();
+  std::string order;
+  bool same = objects_.size() == std::size(kObjectOrder);
+  for (std::size_t i = 0; i < objects_.size(); ++i) {
+    order += " " + std::string(objects_[i]->name());
+    same = same && objects_[i]->name() == kObjectOrder[i];
+  }
+  FUZZ_CHECK(same,
+             "TableSet::objects() is now" + order + ": update kObjectOrder and rerun tests/fuzz/seeds.py");
   settle();
 }
 

@@ -20,6 +20,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
@@ -844,6 +845,44 @@ TEST_CASE("decodeRoute: IPv6 default route, metric 1024, link-local next hop sco
   const auto untilExpiry = std::chrono::duration<double>(r.expires - Clock::now()).count();
   CHECK(untilExpiry == Approx(1800).margin(2));
   CHECK(r.routerPreference == RouterPreference::Medium); // no RTA_PREF
+}
+
+TEST_CASE("decodeRoute: a negative rta_expires (past its expiry, not collected yet) is no time left",
+          "[unit][decode][route]") {
+  // Found by rtnl_decode_fuzz (corpus: route-expired-negative-expires): the signed field was read as
+  // unsigned, and the resulting ~2^64 ticks overflowed the expiry time point.
+  for (const std::int32_t expires :
+       {-1, -100, std::numeric_limits<std::int32_t>::min() + 1, std::numeric_limits<std::int32_t>::min()}) {
+    Message msg;
+    buildRoute(msg, {.family = AF_INET6,
+                     .dst = "::",
+                     .length = 0,
+                     .protocol = RTPROT_RA,
+                     .gateway = "fe80::1",
+                     .oif = 3,
+                     .priority = 1024});
+    rta_cacheinfo cache{};
+    cache.rta_expires = expires;
+    msg.put(RTA_CACHEINFO, &cache, sizeof cache);
+    std::vector<RouteRow> rows;
+    const auto before = Clock::now();
+    REQUIRE(decodeRoute(msg.message(), rows));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].validLifetime == 0);
+    CHECK_FALSE(rows[0].immortal);
+    CHECK(rows[0].expires >= before);
+    CHECK(rows[0].expires <= Clock::now());
+  }
+  // The largest time left the kernel reports (INT_MAX ticks) stays representable.
+  Message msg;
+  buildRoute(msg, {.family = AF_INET6, .dst = "::", .length = 0, .gateway = "fe80::1", .oif = 3});
+  rta_cacheinfo cache{};
+  cache.rta_expires = std::numeric_limits<std::int32_t>::max();
+  msg.put(RTA_CACHEINFO, &cache, sizeof cache);
+  std::vector<RouteRow> rows;
+  REQUIRE(decodeRoute(msg.message(), rows));
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].expires > Clock::now() + std::chrono::hours(24 * 200)); // 248 days at USER_HZ 100
 }
 
 TEST_CASE("decodeRoute: RTA_PREF gives the RFC 4191 router preference", "[unit][decode][route]") {

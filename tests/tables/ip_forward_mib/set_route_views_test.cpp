@@ -76,6 +76,17 @@ struct Fixture {
       if (row.destinationPrefix.toString() == prefix) out.push_back(row);
     return out;
   }
+  // The rows of other tables announcing the PDU's changes (RESERVE2 done, then the PDU dropped).
+  std::vector<Oid> announced(const std::vector<Varbind>& varbinds) {
+    SetRequest request;
+    int id = 0;
+    for (const auto& [object, oid, value] : varbinds)
+      REQUIRE(request.add(++id, *object, oid, value) == SetError::NoError);
+    std::vector<Oid> rows;
+    if (request.prepare(context).ok()) request.announcingRows(rows);
+    request.discard();
+    return rows;
+  }
   std::string cidrGet(SubId column, const Oid& index) {
     return get(cidr.view(), IpCidrRouteTable::entryOid() + Oid{column} + index, context);
   }
@@ -217,4 +228,72 @@ TEST_CASE_METHOD(Fixture, "inetCidrRouteTable accepts RFC 4292's unknown(0) next
   CHECK(kernelRoutes("10.7.0.0/16")[0].interfaceIndex == 2);
   CHECK(set({inetVb(17, Oid{1, 4, 10, 8, 0, 0, 16, 2, 0, 0, 0, 0}, integer(kCreateAndGo))}).error ==
         SetError::InconsistentName);
+}
+
+TEST_CASE_METHOD(Fixture, "route views: a write is announced by its inetCidrRouteTable row", "[set][views]") {
+  const Oid entry = InetCidrRouteTable::entryOid();
+  using Rows = std::vector<Oid>;
+  // An existing route: the inetCidr row the view serves (policy {0 0} with a gateway).
+  const Oid staticRow = entry + Oid{1, 4, 203, 0, 113, 0, 24, 2, 0, 0, 1, 4, 198, 51, 100, 1};
+  CHECK(announced({cidrVb(kStatus, kStatic, integer(kDestroy))}) == Rows{staticRow});
+  CHECK(announced({cidrVb(kMetric1, kStatic, integer(9))}) == Rows{staticRow});
+  // A creation: the row InetCidrRouteWriter creates; without a gateway its IfIndex from the PDU.
+  const Oid remoteRow = entry + Oid{1, 4, 10, 1, 0, 0, 16, 2, 0, 0, 1, 4, 192, 0, 2, 1};
+  CHECK(announced({cidrVb(kStatus, kRemote, integer(kCreateAndGo))}) == Rows{remoteRow});
+  const std::vector<Varbind> onLink{cidrVb(kStatus, kOnLink, integer(kCreateAndGo)),
+                                    cidrVb(kIfIndex, kOnLink, integer(2))};
+  const Rows onLinkRows = announced(onLink);
+  CHECK(onLinkRows == Rows{entry + Oid{1, 4, 10, 2, 0, 0, 16, 3, 0, 0, 2, 1, 4, 0, 0, 0, 0}});
+  // ... which is the row the change is then announced by (the row the table serves).
+  REQUIRE(set(onLink).ok());
+  REQUIRE(onLinkRows.size() == 1);
+  CHECK(get(routes.table(), entry + Oid{17} + Oid(onLinkRows[0].suffixAfter(entry)), context) ==
+        "INTEGER: 1");
+  // A refused PDU announces nothing (it never reaches ACTION).
+  CHECK(announced({cidrVb(kStatus, kConnected, integer(kDestroy))}).empty());
+
+  // ipRouteTable: invalid(2) deletes the served route (the /26); writing the type it has is no change.
+  const Oid dest{203, 0, 113, 0};
+  CHECK(announced({rfcVb(8, dest, integer(2))}) ==
+        Rows{entry + Oid{1, 4, 203, 0, 113, 0, 26, 2, 0, 0, 1, 4, 192, 0, 2, 9}});
+  CHECK(announced({rfcVb(8, dest, integer(4))}).empty());
+  // Both views and inetCidrRouteTable itself naming one route: announced once.
+  CHECK(announced({cidrVb(kMetric1, kStatic, integer(9)), cidrVb(kMetric1 + 1, kStatic, integer(-1))}) ==
+        Rows{staticRow});
+}
+
+TEST_CASE_METHOD(Fixture, "One route named through two tables in a PDU is refused in RESERVE2",
+                 "[set][views]") {
+  const auto before = kernel();
+  const Oid staticInet{1, 4, 203, 0, 113, 0, 24, 2, 0, 0, 1, 4, 198, 51, 100, 1};
+  auto expect = [&](SetOutcome outcome, SetError error, VarbindId at) {
+    INFO(outcome.message);
+    CHECK(outcome.error == error);
+    CHECK(outcome.varbind == at);
+  };
+  // Destroyed twice (planned twice against the same state, the second would fail in ACTION).
+  expect(set({inetVb(17, staticInet, integer(kDestroy)), cidrVb(kStatus, kStatic, integer(kDestroy))}),
+         SetError::InconsistentValue, 2);
+  expect(set({cidrVb(kStatus, kStatic, integer(kDestroy)), inetVb(17, staticInet, integer(kDestroy))}),
+         SetError::InconsistentValue, 2);
+  // Changed through one and destroyed through the other; through both views.
+  expect(set({cidrVb(kMetric1, kStatic, integer(9)), inetVb(17, staticInet, integer(kDestroy))}),
+         SetError::InconsistentValue, 2);
+  const Oid dest{203, 0, 113, 0};
+  const Oid served26{203, 0, 113, 0, 255, 255, 255, 192, 0, 192, 0, 2, 9};
+  expect(set({rfcVb(8, dest, integer(2)), cidrVb(kStatus, served26, integer(kDestroy))}),
+         SetError::InconsistentValue, 2);
+  // A creation through both.
+  expect(set({cidrVb(kStatus, kRemote, integer(kCreateAndGo)),
+              inetVb(17, Oid{1, 4, 10, 1, 0, 0, 16, 2, 0, 0, 1, 4, 192, 0, 2, 1}, integer(kCreateAndGo))}),
+         SetError::InconsistentValue, 2);
+  CHECK(kernel() == before);
+  // A view's write that changes nothing claims no row; other routes of the same destination are
+  // other rows.
+  expect(set({rfcVb(8, dest, integer(4)), cidrVb(kStatus, served26, integer(kDestroy))}), SetError::NoError,
+         0);
+  expect(set({cidrVb(kStatus, kStatic, integer(kDestroy)), rfcVb(8, Oid{0, 0, 0, 0}, integer(2))}),
+         SetError::NoError, 0);
+  CHECK(kernelRoutes("203.0.113.0/24").empty());
+  CHECK(kernelRoutes("0.0.0.0/0").empty());
 }

@@ -189,9 +189,29 @@ TEST_CASE_METHOD(Fixture, "ipNetToMediaTable: a platform refusal rolls the whole
 TEST_CASE_METHOD(Fixture, "ipNetToMediaTable: a write is announced by its ipNetToPhysicalTable row",
                  "[set][v4views]") {
   std::vector<Oid> rows;
-  media.announcingRows(table(), kNew, rows);
+  media.announcingRows(table(), kNew, {}, rows);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0] == IpNetToPhysicalTable::entryOid() + Oid{2, 1, 4, 192, 0, 2, 50});
   CHECK(IpNetToMediaTable::physicalIndex(Oid{7}.view()) == Oid{7, 1, 4});
   CHECK(IpNetToMediaTable::physicalIndex({}) == Oid{});
+}
+
+TEST_CASE_METHOD(Fixture, "ipNetToMediaTable and ipNetToPhysicalTable naming one neighbor in a PDU: refused",
+                 "[set][v4views]") {
+  const auto before = kernel();
+  // Both would plan the deletion of 192.0.2.7 against the same state; the second would fail in ACTION.
+  const Varbind physical{&neighbors.table(), IpNetToPhysicalTable::entryOid() + Oid{8, 2, 1, 4, 192, 0, 2, 7},
+                         Value::integer32(kDestroy)};
+  SetOutcome outcome = set({vb(kType, at(2, 7), integer(kInvalid)), physical});
+  CHECK(outcome.error == SetError::InconsistentValue);
+  CHECK(outcome.varbind == 2);
+  outcome = set({physical, vb(kType, at(2, 7), integer(kInvalid))});
+  CHECK(outcome.error == SetError::InconsistentValue);
+  CHECK(outcome.varbind == 2);
+  CHECK(kernel() == before);
+  // Different neighbors through the two tables: one PDU.
+  const Varbind other{&neighbors.table(), IpNetToPhysicalTable::entryOid() + Oid{6, 2, 1, 4, 192, 0, 2, 8},
+                      Value::integer32(kInvalid)};
+  REQUIRE(set({vb(kType, at(2, 7), integer(kInvalid)), other}).ok());
+  CHECK(kernel().size() == before.size() - 2);
 }

@@ -70,5 +70,5 @@ ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:log_path=$reports/asan" \
   -L integration -R '^agent_' -E '^agent_(compare_with_snmpd|churn_walk_test)$'
 fail_on_reports "$reports"
 # libFuzzer (clang, ASan+UBSan): every target for a bounded time from its seed corpus (tests/fuzz/).
-tests/fuzz/run.sh --seconds 15
+tests/fuzz/run.sh --seconds 8
 echo "== all tests passed"

@@ -1,7 +1,7 @@
 // Unit tests of ipmibd.conf directive parsing: strict, no silent defaults.
-#include "agent/daemon_config.h"
+#include "agent/common/daemon_config.h"
 
-#include "agent/table_set.h"
+#include "agent/common/table_set.h"
 #include "platform/sim/sim_backend.h"
 #include "tables/engine/row_writer.h"
 

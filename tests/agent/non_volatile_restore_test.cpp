@@ -1,7 +1,7 @@
 // Start-up re-apply of saved nonVolatile addresses over the simulator: missing ones re-created on
 // the interface of their name (whatever its ifIndex now), present ones kept, gone interfaces and
 // refused creations skipped; and the list back to records for saving.
-#include "agent/non_volatile_restore.h"
+#include "agent/common/non_volatile_restore.h"
 #include "platform/sim/sim_backend.h"
 
 #include <catch2/catch.hpp>

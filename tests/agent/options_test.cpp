@@ -1,5 +1,5 @@
 // Unit tests of ipmibd's command-line parsing (snmpd-compatible switches).
-#include "agent/options.h"
+#include "agent/daemon/options.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // Unit tests of request OID conversion, including sub-identifiers that do not fit SNMP's 32 bits.
-#include "agent/request_oid.h"
+#include "agent/common/request_oid.h"
 
 #include <catch2/catch.hpp>
 

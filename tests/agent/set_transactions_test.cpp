@@ -1,7 +1,7 @@
 // Unit tests of SetTransactions: Net-SNMP's SET modes as an AgentX subagent sees them (one agent
 // session per phase PDU, the requests and their error statuses carried over by Net-SNMP's set
 // cache), over the simulator with injected faults: which request carries which error after each phase.
-#include "agent/set_transactions.h"
+#include "agent/common/set_transactions.h"
 
 #include "platform/sim/sim_backend.h"
 #include "tables/ip_forward_mib/inet_cidr_route_table.h"

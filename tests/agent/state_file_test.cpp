@@ -1,6 +1,6 @@
 // The state file: text round trip, every corruption class refused with its line, and the file's
 // replacement on disk (mode 0600, directory 0700, temporary files, refused files moved aside).
-#include "agent/state_file.h"
+#include "agent/common/state_file.h"
 
 #include <catch2/catch.hpp>
 

@@ -2,7 +2,7 @@
 // alternately until killed; `check FILE load|parse` exits 0 when FILE holds exactly one of the two,
 // complete (load: through StateFile::load, which also removes a stale temporary file; parse: reads
 // the file only, so the next writer starts with any stale temporary file still in its way).
-#include "agent/state_file.h"
+#include "agent/common/state_file.h"
 
 #include <array>
 #include <cstdio>

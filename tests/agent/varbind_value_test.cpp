@@ -1,5 +1,5 @@
 // Unit tests of the Syntax -> ASN.1 type mapping and value encoding into Net-SNMP varbinds.
-#include "agent/varbind_value.h"
+#include "agent/common/varbind_value.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // Fuzz target: ipmibd.conf's directive parsers (agent/daemon_config.*) on arbitrary lines. Oracles:
 // no crash; a refused line leaves the configuration exactly as it was (never a silent partial
 // change); an accepted line changes it, and only into values within the documented ranges.
-#include "agent/daemon_config.h"
+#include "agent/common/daemon_config.h"
 #include "tests/fuzz/fuzz_input.h"
 
 #include <algorithm>

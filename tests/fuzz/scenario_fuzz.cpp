@@ -2,7 +2,7 @@
 // parses to the simulated kernel, with every table unit attached and timers run. Oracles: no crash,
 // hang or leak; parseScenario accepts exactly the texts whose every line parseLine accepts; whatever
 // state the commands build, the tables serve it with strictly increasing GETNEXT walks.
-#include "agent/table_set.h"
+#include "agent/common/table_set.h"
 #include "platform/sim/sim_backend.h"
 #include "tests/fuzz/fuzz_input.h"
 

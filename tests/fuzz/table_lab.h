@@ -3,7 +3,7 @@
 // the whole MIB view, to prove that a refused SET changed nothing.
 #pragma once
 
-#include "agent/table_set.h"
+#include "agent/common/table_set.h"
 #include "platform/sim/sim_backend.h"
 #include "tables/engine/mib_object.h"
 #include "tables/engine/request_context.h"

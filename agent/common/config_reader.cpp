@@ -38,7 +38,8 @@ int readDoneTrampoline(int, int, void*, void*) {
 
 } // namespace
 
-ConfigReader::ConfigReader(std::filesystem::path baseDirectory) : ConfigReader(std::move(baseDirectory), "") {}
+ConfigReader::ConfigReader(std::filesystem::path baseDirectory)
+    : ConfigReader(std::move(baseDirectory), "") {}
 
 ConfigReader::ConfigReader(std::filesystem::path baseDirectory, std::string fileType)
     : baseDirectory_(std::move(baseDirectory)), fileType_(std::move(fileType)) {

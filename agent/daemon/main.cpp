@@ -1,17 +1,17 @@
 // ipmibd's entry point: options, Net-SNMP subagent start-up, configuration, the loop, clean shutdown.
 #include "agent/common/capabilities.h"
 #include "agent/common/config_reader.h"
+#include "agent/common/netsnmp.h"
+#include "agent/common/service.h"
+#include "agent/common/uptime_clock.h"
 #include "agent/daemon/event_loop.h"
 #include "agent/daemon/log_setup.h"
 #include "agent/daemon/master_link.h"
-#include "agent/common/netsnmp.h"
 #include "agent/daemon/options.h"
 #include "agent/daemon/pidfile.h"
 #include "agent/daemon/privileges.h"
-#include "agent/common/service.h"
 #include "agent/daemon/signals.h"
 #include "agent/daemon/standalone.h"
-#include "agent/common/uptime_clock.h"
 
 #include <cstdio>
 #include <cstdlib>

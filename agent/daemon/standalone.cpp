@@ -2,6 +2,7 @@
 #include "agent/daemon/standalone.h"
 
 #include "agent/common/netsnmp.h"
+#include "agent/common/whole_tree_view.h"
 
 #include <net-snmp/agent/agent_callbacks.h>
 
@@ -21,25 +22,6 @@ int answerSysUpTime(netsnmp_mib_handler*, netsnmp_handler_registration*, netsnmp
   return SNMP_ERR_NOERROR;
 }
 
-// The per-PDU half of VACM, decided once: Net-SNMP checks every varbind of every request against
-// the requester's view twice (when it picks the varbind's subtree and again before answering), and
-// at one varbind per GETBULK repetition that is almost half of the agent's CPU in a table walk. When
-// the requester's read view holds the whole OID tree (rocommunity/rouser without an OID), no varbind
-// can fail those checks, so the PDU is marked as always in view, the flag AgentX subagents use for
-// requests their master already checked. Any narrower view keeps the per-varbind checks. SNMPv1 is
-// left alone: its per-varbind check also hides Counter64 values (ipIfStatsTable's HC columns).
-int grantWholeTreeView(int, int, void* serverArgument, void*) {
-  auto* view = static_cast<view_parameters*>(serverArgument);
-  netsnmp_pdu* pdu = view->pdu;
-  if (pdu == nullptr || pdu->version == SNMP_VERSION_1) return SNMP_ERR_NOERROR;
-  if (pdu->command != SNMP_MSG_GET && pdu->command != SNMP_MSG_GETNEXT && pdu->command != SNMP_MSG_GETBULK)
-    return SNMP_ERR_NOERROR;
-  oid everything[] = {1}; // iso: every object an agent can serve
-  if (view->errorcode == VACM_SUCCESS && netsnmp_acm_check_subtree(pdu, everything, 1) == VACM_SUCCESS)
-    pdu->flags |= UCD_MSG_FLAG_ALWAYS_IN_VIEW;
-  return SNMP_ERR_NOERROR;
-}
-
 } // namespace
 
 void configureStandalone(const std::string& addresses) {
@@ -53,8 +35,7 @@ void configureStandalone(const std::string& addresses) {
 
 void registerAccessControlDirectives() {
   init_vacm_conf();
-  snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_ACM_CHECK_INITIAL, grantWholeTreeView,
-                         nullptr);
+  registerWholeTreeViewShortcut();
 }
 
 bool openListeningPorts(std::string& error) {

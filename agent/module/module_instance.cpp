@@ -4,6 +4,7 @@
 #include "agent/common/capabilities.h"
 #include "agent/common/netsnmp.h"
 #include "agent/common/set_transactions.h"
+#include "agent/common/whole_tree_view.h"
 
 #include <net-snmp/agent/agent_callbacks.h>
 
@@ -48,7 +49,8 @@ void ModuleInstance::onInit() {
   if (!callbacksRegistered_) {
     snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_PRE_UPDATE_CONFIG, preUpdateTrampoline,
                            nullptr);
-    snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG, postReadTrampoline, nullptr);
+    snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG, postReadTrampoline,
+                           nullptr);
     snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_SHUTDOWN, shutdownTrampoline, nullptr);
     callbacksRegistered_ = true;
   }
@@ -106,7 +108,8 @@ bool ModuleInstance::readConfiguration() {
   const std::vector<std::filesystem::path> files = configFilesInSearchPath();
   reader_->readFiles(files);
   if (files.empty())
-    snmp_log(LOG_INFO, "ipmibd: no ipmibd.conf in %s: backend linux, read-only\n", configSearchPath().c_str());
+    snmp_log(LOG_INFO, "ipmibd: no ipmibd.conf in %s: backend linux, read-only\n",
+             configSearchPath().c_str());
   if (reader_->errors() > 0) return false;
   return true;
 }
@@ -138,12 +141,14 @@ void ModuleInstance::apply() {
     snmp_log(LOG_ERR, "ipmibd: new configuration failed: %s; restoring the previous one\n", error.c_str());
     service_ = Service::start(previous, clock_, error);
   }
+  if (service_) registerWholeTreeViewShortcut(); // GETBULK runs answered in one handler call
   if (!service_) {
     snmp_log(LOG_ERR, "ipmibd: %s; NOT serving the IP-MIB tables\n", error.c_str());
   } else if (!running) {
     snmp_log(LOG_INFO, "ipmibd %s started inside snmpd\n", IPMIBD_VERSION);
   }
-  if (!loop_) loop_ = std::make_unique<SnmpdLoop>([this] { return static_cast<WorkSource*>(service_.get()); });
+  if (!loop_)
+    loop_ = std::make_unique<SnmpdLoop>([this] { return static_cast<WorkSource*>(service_.get()); });
   loop_->sourceChanged();
   SetTransactions::instance().setOnEnd([this] {
     if (loop_) loop_->wake();
@@ -165,6 +170,7 @@ void ModuleInstance::stop() {
   SetTransactions::instance().setOnEnd(nullptr);
   loop_.reset(); // its descriptor and alarm first: they point at the Service
   service_.reset();
+  unregisterWholeTreeViewShortcut();
   if (startAlarm_ != 0) {
     snmp_alarm_unregister(startAlarm_);
     startAlarm_ = 0;

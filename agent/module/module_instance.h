@@ -1,4 +1,5 @@
-// ModuleInstance: ipmibd inside snmpd — configuration, Service and loop across snmpd's load, reload and shutdown.
+// ModuleInstance: ipmibd inside snmpd — configuration, Service and loop across snmpd's load, reload and
+// shutdown.
 #pragma once
 
 #include "agent/common/config_reader.h"

@@ -1,0 +1,26 @@
+#!/bin/bash
+# `cmake --install` into a private prefix: the daemon, the in-process module and the MIB land
+# where the README and conf/snmpd-inprocess.conf say, and the module exports only snmpd's entry points.
+set -euo pipefail
+BUILD="$1"
+PREFIX="$(mktemp -d /tmp/ipmibd-install.XXXXXX)"
+trap 'rm -rf "$PREFIX"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
+libdir="$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD/CMakeCache.txt")"
+[ -n "$libdir" ] || libdir=lib
+for f in sbin/ipmibd "$libdir/ipmibd/ipmibd.so" share/snmp/mibs/IPMIBD-MIB.txt; do
+  [ -f "$PREFIX/$f" ] || fail "cmake --install did not install $f"
+  echo "installed: $f"
+done
+# conf/snmpd-inprocess.conf names PREFIX/lib/ipmibd/ipmibd.so for the default prefix /usr/local.
+grep -q "^dlmod ipmibd /usr/local/$libdir/ipmibd/ipmibd.so$" "$(dirname "$0")/../../conf/snmpd-inprocess.conf" ||
+  fail "conf/snmpd-inprocess.conf does not name /usr/local/$libdir/ipmibd/ipmibd.so"
+# Only init_ipmibd/deinit_ipmibd are exported (agent/module/module.map): nothing of ipmibd's can
+# interpose on snmpd's own symbols.
+exported="$(nm -D --defined-only "$PREFIX/$libdir/ipmibd/ipmibd.so" | awk '{print $3}' | sort | tr '\n' ' ')"
+[ "$exported" = "deinit_ipmibd init_ipmibd " ] || fail "the module exports: $exported"
+# Loadable on its own: every symbol resolved by its declared libraries (snmpd adds none).
+ldd -r "$PREFIX/$libdir/ipmibd/ipmibd.so" 2>&1 | grep -q "undefined symbol" && fail "undefined symbols in ipmibd.so"
+echo "PASS: install layout and module exports"

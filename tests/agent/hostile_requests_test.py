@@ -286,6 +286,8 @@ def main():
         # reachable entry would turn stale by itself mid-test, a kernel change no SET made); and a second
         # ipAddrTable row.
         lab.ip(ns, "neigh", "add", "192.0.2.7", "lladdr", "02:00:00:00:00:07", "dev", "d0", "nud", "permanent")
+        # gc_stale_time: the kernel deletes a stale entry unused that long (60 s), within a slow run.
+        lab.exec_in(ns, ["sysctl", "-qw", "net.ipv4.neigh.d0.gc_stale_time=3600"])
         lab.ip(ns, "neigh", "add", "192.0.2.3", "lladdr", "02:00:00:00:00:03", "dev", "d0", "nud", "stale")
         lab.ip(ns, "addr", "add", "203.0.113.9/24", "dev", "d0")
         # Default routers for ipDefaultRouterTable: static IPv4 and IPv6, and one with a lifetime and

@@ -42,8 +42,8 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ip_subtree import EXCEPTIONS, IP, OBJECTS, RULES, TABLES, object_of  # noqa: E402
-from netns_lab import (Lab, LabError, SnmpGetClient, ipmibd_argument, parse_walk, ping, report_failure, run,  # noqa: E402
-                       wait_for)
+from netns_lab import (Lab, LabError, SnmpGetClient, daemon_only, inproc, ipmibd_argument, parse_walk, ping,  # noqa: E402
+                       report_failure, run, start_ipmibd, start_master, wait_for)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 REF_PORT, OURS_PORT = 1161, 1162  # inside the private namespace: no clash with anything else
@@ -265,26 +265,15 @@ OURS_CONF = "routeTable main\nrouteTable local\nagentxPingInterval 1\n"
 
 def start_ours(lab, ns, ipmibd, conf_lines=OURS_CONF, load_timeout=15, master_alone=None):
     """A private master inside the namespace (IP modules disabled) on OURS_PORT and ipmibd on its
-    AgentX socket with `backend linux netns NS` plus conf_lines; returns ipmibd's process once every
+    AgentX socket with `backend linux netns NS` plus conf_lines (in-process: one snmpd loading
+    the module, netns_lab.start_ipmibd); returns ipmibd's process (snmpd's in-process) once every
     table has loaded. master_alone, a list, receives the master's walk of ip before ipmibd starts."""
-    sock = lab.path("agentx.sock")
-    conf = lab.path("master.conf")
-    with open(conf, "w") as f:
-        f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\nrocommunity public 127.0.0.1\ndontLogTCPWrappersConnects yes\n")
-    master = lab.spawn(["ip", "netns", "exec", ns, "snmpd", "-f", "-Lf", lab.path("master.log"), "-C",
-                        "-c", conf, "-I", "-" + disabled_modules(), "-p", lab.path("master.pid"),
-                        f"udp:127.0.0.1:{OURS_PORT}"], "master.out", env=SNMP_ENV)
-    wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="AgentX socket")
-    if master.poll() is not None:
-        raise LabError("master snmpd exited:\n" + lab.log_tail("master.log"))
-    if master_alone is not None:
+    _, sock, _ = start_master(lab, "dontLogTCPWrappersConnects yes\n", ns=ns, port=OURS_PORT, env=SNMP_ENV)
+    if master_alone is not None and daemon_only("the master alone's walk of ip (the same snmpd and -I list "
+                                                "as the agentx variant, which checks it)"):
         wait_for(lambda: snmpget(ns, OURS_PORT, (1, 3, 6, 1, 2, 1, 1, 3, 0)), 10, what="the master to answer")
         master_alone.extend(walk(ns, OURS_PORT, IP))
-    iconf = lab.path("ipmibd.conf")
-    with open(iconf, "w") as f:
-        f.write(f"backend linux netns {ns}\n{conf_lines}")
-    agent = lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", iconf, "-x", sock],
-                      "ipmibd.out", env=ipmibd_env())
+    agent = start_ipmibd(lab, ipmibd, f"backend linux netns {ns}\n{conf_lines}", sock, env=ipmibd_env())
     info = (1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 42, 1)
 
     def loaded():
@@ -1027,7 +1016,8 @@ def main():
         print(f"compared: {len(ctx.ref)} instances Debian serves below ip (1.3.6.1.2.1.4), {len(ctx.ours)} ipmibd "
               f"serves; rows ipmibd/Debian: inetCidrRouteTable {n_ours}/{n_ref} (matched by route), {counts}; "
               f"{n4} ipv4InterfaceTable / {n6} ipv6InterfaceTable rows against the kernel")
-        print(f"the master alone (IP modules disabled, no ipmibd) serves {len(master_alone)} instances below ip")
+        if not inproc():
+            print(f"the master alone (IP modules disabled, no ipmibd) serves {len(master_alone)} instances below ip")
         print("missing in ipmibd (served by Debian): " +
               (", ".join(f"{name} ({len(oids)})" for name, oids in sorted(missing.items())) or "nothing"))
         print("served by ipmibd only (allowed): " +

@@ -24,13 +24,14 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import (Lab, LabError, free_udp_port, parse_walk, report_failure, run, start_ipmibd,  # noqa: E402
-                       start_master, wait_for)
+from netns_lab import (Lab, LabError, free_udp_port, inproc, parse_walk, report_failure, run,  # noqa: E402
+                       start_ipmibd, start_master, wait_for)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 IP = (1, 3, 6, 1, 2, 1, 4)
 IPMIBD = (1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 42)
 VERSION = IPMIBD + (1, 1, 0)
+SYS_UPTIME = (1, 3, 6, 1, 2, 1, 1, 3, 0)
 REQUESTS = int(os.environ.get("IPMIBD_HOSTILE_REQUESTS", "1200"))  # 30-40 s on 2 busy cores
 ERRORS = ["noError", "tooBig", "noSuchName", "badValue", "readOnly", "genErr", "noAccess", "wrongType",
           "wrongLength", "wrongEncoding", "wrongValue", "noCreation", "inconsistentValue",
@@ -266,7 +267,8 @@ def main():
             return 77
     rng = random.Random(seed)
     mode = "--standalone " if standalone else ""
-    print(f"seed {seed} (replay: hostile_requests_test.py {mode}IPMIBD {seed})")
+    env = "IPMIBD_AGENT_MODE=inproc IPMIBD_MODULE=PATH/ipmibd.so " if inproc() and not standalone else ""
+    print(f"seed {seed} (replay: {env}hostile_requests_test.py {mode}IPMIBD {seed})")
     lab = Lab("hos")
     try:
         try:
@@ -284,6 +286,8 @@ def main():
         # reachable entry would turn stale by itself mid-test, a kernel change no SET made); and a second
         # ipAddrTable row.
         lab.ip(ns, "neigh", "add", "192.0.2.7", "lladdr", "02:00:00:00:00:07", "dev", "d0", "nud", "permanent")
+        # gc_stale_time: the kernel deletes a stale entry unused that long (60 s), within a slow run.
+        lab.exec_in(ns, ["sysctl", "-qw", "net.ipv4.neigh.d0.gc_stale_time=3600"])
         lab.ip(ns, "neigh", "add", "192.0.2.3", "lladdr", "02:00:00:00:00:03", "dev", "d0", "nud", "stale")
         lab.ip(ns, "addr", "add", "203.0.113.9/24", "dev", "d0")
         # Default routers for ipDefaultRouterTable: static IPv4 and IPv6, and one with a lifetime and
@@ -372,6 +376,10 @@ def main():
                 raise LabError(f"ipmibd stopped answering after request {n}")
         if not alive():
             raise LabError("ipmibd stopped answering at the end")
+        # snmpd itself still answers (in-process it hosts ipmibd: a crash or hang takes it down too).
+        r = client.request(0xA0, [(SYS_UPTIME, b"\x05\x00")])
+        if r is None or r[0] != 0 or not r[2] or r[2][0][1] != 0x43:
+            raise LabError(f"snmpd no longer answers sysUpTime.0: {r}")
         elapsed = time.monotonic() - started
         print(f"{REQUESTS} requests in {elapsed:.1f} s")
         for (kind, err), c in sorted(counts.items()):

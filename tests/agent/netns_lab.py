@@ -69,6 +69,7 @@ class Lab:
         self.dir = tempfile.mkdtemp(prefix=f"ipmibd-{tag}.")
         self.namespaces = []
         self.procs = []
+        self.inproc_snmpd = None  # start_master's snmpd, started by start_ipmibd (in-process)
         self._closed = False
         atexit.register(self.close)
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -228,30 +229,86 @@ def snmpd_disabled_modules():
     return res.stdout.strip()
 
 
-def start_master(lab, extra_conf="", log="master"):
-    """A private snmpd master on 127.0.0.1 (community public; more lines in extra_conf) with its
-    IP modules disabled and its AgentX socket in the lab directory; returns (port, socket, process)
-    once the socket exists. Logs to LOG.log in the lab directory."""
-    port = free_udp_port()
+# IPMIBD_AGENT_MODE=inproc (default agentx) runs the same tests against ipmibd in-process: one snmpd
+# that loads IPMIBD_MODULE (`dlmod ipmibd PATH`) and reads ipmibd.conf from an SNMPCONFPATH
+# directory. start_master / start_ipmibd hide the difference; daemon_only() guards the rest.
+AGENT_MODE = os.environ.get("IPMIBD_AGENT_MODE", "agentx")
+if AGENT_MODE not in ("agentx", "inproc"):
+    raise SystemExit(f"FAIL: IPMIBD_AGENT_MODE is agentx or inproc, not {AGENT_MODE!r}")
+# AgentX lines an ipmibd.conf may hold for the daemon; in-process they are errors (snmpd.conf's).
+_AGENTX_ONLY = re.compile(r"^\s*agentx(PingInterval|Socket|Timeout|Retries)\b", re.IGNORECASE)
+
+
+def inproc():
+    return AGENT_MODE == "inproc"
+
+
+def daemon_only(what):
+    """True with the daemon (agentx); in-process prints why `what` is skipped and returns False."""
+    if inproc():
+        print(f"SKIPPED (inproc): {what}")
+    return not inproc()
+
+
+def ipmibd_module():
+    path = os.environ.get("IPMIBD_MODULE", "")
+    if not os.path.isfile(path):
+        raise LabError("IPMIBD_AGENT_MODE=inproc needs IPMIBD_MODULE=PATH/ipmibd.so")
+    return os.path.abspath(path)
+
+
+def start_master(lab, extra_conf="", log="master", ns=None, port=None, env=None):
+    """A private snmpd master on 127.0.0.1:port (a free one by default; inside namespace ns if
+    given; community public, more lines in extra_conf) with its IP modules disabled and its AgentX
+    socket in the lab directory; returns (port, socket, process) once the socket exists. Logs to
+    LOG.log in the lab directory. In-process only writes its configuration (with the dlmod line)
+    and returns (port, None, None): start_ipmibd starts that snmpd."""
+    port = port or free_udp_port()
     sock = lab.path("agentx.sock")
     conf = lab.path(f"{log}.conf")
+    cmd = ["snmpd", "-f", "-Lf", lab.path(f"{log}.log"), "-C", "-c", conf, "-I", "-" + snmpd_disabled_modules(),
+           "-p", lab.path(f"{log}.pid"), f"udp:127.0.0.1:{port}"]
+    if ns:
+        cmd = ["ip", "netns", "exec", ns] + cmd
     with open(conf, "w") as f:
+        if inproc():
+            f.write(f"rocommunity public 127.0.0.1\n{extra_conf}\ndlmod ipmibd {ipmibd_module()}\n")
+            lab.inproc_snmpd = (cmd, log, env)
+            return port, None, None
         f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\n"
                 f"rocommunity public 127.0.0.1\n{extra_conf}")
-    master = lab.spawn(["snmpd", "-f", "-Lf", lab.path(f"{log}.log"), "-C", "-c", conf, "-I",
-                        "-" + snmpd_disabled_modules(), "-p", lab.path(f"{log}.pid"), f"udp:127.0.0.1:{port}"],
-                       f"{log}.out")
+    master = lab.spawn(cmd, f"{log}.out", env=env)
     wait_for(lambda: os.path.exists(sock) or master.poll() is not None, 10, what="the AgentX socket")
+    if master.poll() is not None:
+        raise LabError("master snmpd exited:\n" + lab.log_tail(f"{log}.log"))
     return port, sock, master
 
 
-def start_ipmibd(lab, ipmibd, conf_text, sock):
+def start_ipmibd(lab, ipmibd, conf_text, sock, env=None):
     """ipmibd in the foreground with ipmibd.conf = conf_text, connecting to the master at sock;
-    logs to ipmibd.log in the lab directory."""
+    logs to ipmibd.log in the lab directory. In-process: starts start_master's snmpd, logging to
+    ipmibd.log, with conf_text (less its AgentX lines) as the ipmibd.conf of its SNMPCONFPATH, and
+    returns snmpd's process (env's LD_PRELOAD, meant for ipmibd alone, is not passed on)."""
     conf = lab.path("ipmibd.conf")
+    if inproc():
+        lines = conf_text.splitlines(keepends=True)
+        for line in lines:
+            if _AGENTX_ONLY.match(line):
+                print(f"inproc: AgentX-only line dropped from ipmibd.conf: {line.strip()}")
+        os.makedirs(lab.path("snmpconf"), exist_ok=True)
+        conf = lab.path("snmpconf/ipmibd.conf")
+        with open(conf, "w") as f:
+            f.write("".join(line for line in lines if not _AGENTX_ONLY.match(line)))
+        cmd, log, env = lab.inproc_snmpd
+        cmd = [lab.path("ipmibd.log") if a == lab.path(f"{log}.log") else a for a in cmd]
+        env = dict(env or os.environ)
+        if env.pop("LD_PRELOAD", None):
+            print("SKIPPED (inproc): LD_PRELOAD, meant for ipmibd alone, is not preloaded into snmpd")
+        return lab.spawn(cmd, "ipmibd.out", env=dict(env, SNMPCONFPATH=lab.path("snmpconf")))
     with open(conf, "w") as f:
         f.write(conf_text)
-    return lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", conf, "-x", sock], "ipmibd.out")
+    return lab.spawn([ipmibd, "-f", "-Lf", lab.path("ipmibd.log"), "-C", "-c", conf, "-x", sock], "ipmibd.out",
+                     env=env)
 
 
 def _csum(data):

@@ -43,7 +43,7 @@ lsan_reports="$PWD/build/lsan-reports"
 rm -rf "$lsan_reports" && mkdir -p "$lsan_reports" && chmod 1777 "$lsan_reports"
 IPMIBD_TEST_PRELOAD="$liblsan" \
   LSAN_OPTIONS="suppressions=$PWD/tests/agent/lsan.supp:print_suppressions=0:log_path=$lsan_reports/lsan" \
-  ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600
+  ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600 -LE extended
 fail_on_reports "$lsan_reports"
 
 echo "== build (ASan+UBSan)"

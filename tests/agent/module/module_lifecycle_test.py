@@ -22,6 +22,8 @@ B. the reload life: snmpd starts without the dlmod line (baseline: its descripto
    (noSuchObject), snmpd still answers sysUpTime and IF-MIB; the NETLINK sockets are exactly the
    baseline's, and so is every other descriptor ->
    dlmod line back + SIGHUP: serving again (main + 100) ->
+   dlmodTable SETs (UCD-DLMOD-MIB, what a manager can do): unload -> nothing under ip, descriptors
+   and NETLINK sockets exactly the baseline's; load -> serving again ->
    SIGTERM: exit status 0.
 C. a bad ipmibd.conf at start-up: snmpd runs, logs FILE: line N and "NOT serving" at LOG_ERR,
    serves nothing under ip but its own MIBs; fixed + SIGHUP: serving; SIGTERM: exit status 0.
@@ -38,8 +40,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from module_lab import (IP, LabError, Sanitizer, Snmpd, Steps, kernel_routes, netlink_sockets, new_lab,  # noqa: E402
-                        open_descriptors, parse_args, test_link, wait_routes_equal)
+                        open_descriptors, parse_args, test_link, wait_for, wait_routes_equal)
 
+DLMOD_ENTRY = "1.3.6.1.4.1.2021.13.14.2.1"  # UCD-DLMOD-MIB dlmodEntry: .2 dlmodName, .5 dlmodStatus
 GOOD_CONF = "backend linux\n# no state file: the test must not touch /var/lib/ipmibd\nstateFile none\n"
 
 
@@ -88,7 +91,7 @@ def run_a(lab, ns, module, sanitizer, step):
 
 
 def run_b(lab, ns, module, sanitizer, step):
-    snmpd = Snmpd(lab, ns, module, GOOD_CONF, tag="b-snmpd", dlmod=False, sanitizer=sanitizer)
+    snmpd = Snmpd(lab, ns, module, GOOD_CONF, tag="b-snmpd", dlmod=False, write=True, sanitizer=sanitizer)
     fds0, nl0 = open_descriptors(snmpd.pid), netlink_sockets(snmpd.pid)
     expect_ip_empty(snmpd, "snmpd without the dlmod line")
     snmpd.check_snmpd_own()
@@ -148,6 +151,25 @@ def run_b(lab, ns, module, sanitizer, step):
     wait_routes_equal(snmpd, lab, ns, tables=("main", "100"))
     expect(len(netlink_sockets(snmpd.pid)) == len(nl2), "reloaded module: NETLINK socket count differs")
     step("B: dlmod line back + SIGHUP: serving again (main + table 100)")
+
+    # UCD-DLMOD-MIB's dlmodTable: a manager unloads and loads the module (no configuration read).
+    # Each SIGHUP re-creates the row under a new index: find ipmibd's.
+    rows = re.findall(r'^\.' + re.escape(DLMOD_ENTRY) + r'\.2\.(\d+) = STRING: "ipmibd"$', snmpd.walk(DLMOD_ENTRY), re.M)
+    expect(len(rows) == 1, f"dlmodTable rows named ipmibd: {rows}")
+    status = f"{DLMOD_ENTRY}.5.{rows[0]}"
+    rc, out = snmpd.set(status, "i", "5")  # unload(5)
+    expect(rc == 0, f"dlmodStatus.1 = unload: {out}")
+    wait_for(lambda: snmpd.ip_subtree_empty()[0], 10, 0.1, what="ip subtree gone after the dlmodTable unload")
+    snmpd.check_snmpd_own()
+    nl4, fds4 = netlink_sockets(snmpd.pid), open_descriptors(snmpd.pid)
+    expect(nl4 == nl0 and fds4 == fds0, f"after the dlmodTable unload: NETLINK {sorted(nl4)} vs {sorted(nl0)}, "
+           f"descriptors {len(fds4)} vs {len(fds0)}")
+    mark = snmpd.mark()
+    rc, out = snmpd.set(status, "i", "4")  # load(4)
+    expect(rc == 0, f"dlmodStatus.1 = load: {out}")
+    snmpd.wait_log(r"^ipmibd \S+ started inside snmpd", mark)
+    wait_routes_equal(snmpd, lab, ns, tables=("main", "100"))
+    step("B: dlmodTable unload (SET): stopped, sockets/descriptors as before the load; load (SET): serving")
 
     errors = [l for l in snmpd.read_log(snmpd.errlog).splitlines() if l.strip() and "noSuchDirective" not in l
               and "1 error(s) in ipmibd.conf" not in l]

@@ -127,10 +127,11 @@ class Snmpd:
     `wrap` is put between `ip netns exec NS` and snmpd (setpriv ...)."""
 
     def __init__(self, lab, ns, module, ipmibd_conf, tag="snmpd", dlmod=True, write=False, wrap=(),
-                 sanitizer=None, extra_args=(), owner=None, address=None):
+                 sanitizer=None, extra_args=(), owner=None, address=None, disabled=None):
         """owner: (uid, gid) snmpd runs as (wrap does the switch, or -u in extra_args): its run
         directory (logs, pid file, Net-SNMP's persistent store) is made theirs. address: the
-        agent address (default udp:127.0.0.1:a free port)."""
+        agent address (default udp:127.0.0.1:a free port). disabled: snmpd's -I argument
+        (default: -LIST of conf/snmpd-disabled-modules.sh)."""
         self.lab, self.ns, self.module, self.tag = lab, ns, module, tag
         os.chmod(lab.dir, 0o755)  # snmpd may run as another user: it must reach its files
         self.rundir = lab.path(tag)
@@ -167,7 +168,7 @@ class Snmpd:
         # this order keeps the chain intact, as Debian's single -LOw does).
         cmd = ["ip", "netns", "exec", ns, *wrap, "env", *[f"{k}={v}" for k, v in env.items()], "/usr/sbin/snmpd",
                "-f", "-Lf", self.log, "-LF", "0-4", self.warnlog, "-LF", "0-3", self.errlog, "-C", "-c", self.conf,
-               "-I", "-" + snmpd_disabled_modules(), "-p", self.pidfile, *extra_args, address]
+               "-I", disabled or "-" + snmpd_disabled_modules(), "-p", self.pidfile, *extra_args, address]
         self.proc = lab.spawn(cmd, f"{tag}.out")
         self.pid = self.proc.pid  # ip netns exec, setpriv and env all exec: this is snmpd
         try:

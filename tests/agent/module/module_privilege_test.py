@@ -7,6 +7,7 @@
    and `systemd-analyze verify` of Debian's snmpd.service with the drop-in beside it (when both
    are installed) reports nothing about it.
 2. The drop-in emulated without systemd, in a private network namespace:
+   snmpd with the drop-in's -I list alone serves nothing under ip; then
    `setpriv --reuid/--regid Debian-snmp --init-groups` with the ambient, inheritable and bounding
    sets taken from the drop-in's AmbientCapabilities line (so the two cannot drift), snmpd bound to
    udp:127.0.0.1:161 (needs CAP_NET_BIND_SERVICE), `writeAccess inetCidrRouteTable`:
@@ -107,7 +108,7 @@ def check_drop_in(step):
         step("systemd-analyze verify: snmpd.service + the drop-in, no complaint")
     else:
         print("  (systemd-analyze or the packaged snmpd.service missing: verify skipped)")
-    return [c.lower()[len("cap_"):] for c in ambient]
+    return [c.lower()[len("cap_"):] for c in ambient], disabled
 
 
 def status(pid):
@@ -144,7 +145,7 @@ def main():
     uid, gid = pw.pw_uid, pw.pw_gid
     step = Steps()
     try:
-        caps = check_drop_in(step)
+        caps, disabled = check_drop_in(step)
     except LabError as e:
         print(f"FAIL: {e}")
         return 1
@@ -162,9 +163,17 @@ def main():
                    "--bounding-set=-all," + ",".join("+" + c for c in caps), "--no-new-privs"]
         print("emulating the drop-in with: " + " ".join(setpriv))
 
-        # 2. With the drop-in's capabilities, on port 161.
+        # The drop-in's own -I list: snmpd accepts it and, without the module, serves nothing under ip.
+        snmpd = Snmpd(lab, ns, module, conf, tag="drop-in-list", dlmod=False, sanitizer=sanitizer, disabled=disabled)
+        expect(snmpd.ip_subtree_empty()[0], "snmpd with the drop-in's -I list still serves objects under ip")
+        expect(snmpd.terminate() == 0, "snmpd with the drop-in's -I list did not exit 0")
+        if sanitizer:
+            sanitizer.check()
+        step("the drop-in's -I list: snmpd alone serves nothing under ip")
+
+        # 2. With the drop-in's capabilities and -I list, on port 161.
         snmpd = Snmpd(lab, ns, module, conf, tag="capable", write=True, wrap=setpriv, sanitizer=sanitizer,
-                      owner=(uid, gid), address="udp:127.0.0.1:161")
+                      owner=(uid, gid), address="udp:127.0.0.1:161", disabled=disabled)
         snmpd.wait_log(r"^ipmibd \S+ started inside snmpd")
         expect_creds(snmpd.pid, uid, gid, [f"CAP_{c.upper()}" for c in caps])
         wait_for(lambda: snmpd.served_routes(), 10, what="routes served")

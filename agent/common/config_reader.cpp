@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <string_view>
 
 namespace ipmibd::agent {
@@ -93,24 +94,53 @@ void ConfigReader::reread() {
 void ConfigReader::readFiles(const std::vector<std::filesystem::path>& files) {
   begin();
   onReadStart();
-  for (const std::filesystem::path& file : files)
+  // Counted here rather than from the log: inside snmpd the log callback may never see a message
+  // (Net-SNMP 5.9.3's netsnmp_add_loghandler() leaves `prev` unset, so some -L combinations cut a
+  // handler added later out of the chain). Net-SNMP still logs each line as FILE: line N.
+  selfCounting_ = true;
+  for (const std::filesystem::path& file : files) {
+    errors_ += unknownDirectives(file);
     read_config_with_type(file.c_str(), fileType_.empty() ? nullptr : fileType_.c_str());
+  }
+  selfCounting_ = false;
   onReadDone();
+}
+
+int ConfigReader::unknownDirectives(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  int unknown = 0;
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos || line[start] == '#') continue;
+    const std::string token = line.substr(start, line.find_first_of(" \t\r", start) - start);
+    // Net-SNMP's own file-level lines (includeFile / includeDir / includeSearch, [type] switches).
+    if (token.rfind("include", 0) == 0 || token.front() == '[') continue;
+    if (std::ranges::none_of(directives(), [&](const Directive& d) {
+          return strcasecmp(token.c_str(), std::string(d.token).c_str()) == 0;
+        }))
+      ++unknown;
+  }
+  return unknown;
 }
 
 void ConfigReader::onDirective(const char* token, const char* line) {
   for (const Directive& d : directives()) {
     if (strcasecmp(token, std::string(d.token).c_str()) != 0) continue;
     if (auto error = d.apply(config_, line != nullptr ? line : "", baseDirectory_)) {
-      // config_perror() prefixes "FILE: line N: Error:" and the log callback counts it.
+      // config_perror() prefixes "FILE: line N: Error:"; counted here, not by the log callback
+      // (which may not see it: readFiles()).
+      ++errors_;
+      const bool wasSelfCounting = selfCounting_;
+      selfCounting_ = true;
       config_perror(error->c_str());
+      selfCounting_ = wasSelfCounting;
     }
     return;
   }
 }
 
 void ConfigReader::onLogMessage(int priority, const char* message) {
-  if (!collecting_) return;
+  if (!collecting_ || selfCounting_) return;
   if (priority <= LOG_ERR) {
     ++errors_;
   } else if (priority == LOG_WARNING && message != nullptr &&

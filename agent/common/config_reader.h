@@ -49,11 +49,15 @@ public:
   bool started() const { return started_; }
 
 private:
+  // Lines of `file` whose first word is no ipmibd directive (the module's read counts them itself).
+  static int unknownDirectives(const std::filesystem::path& file);
+
   std::filesystem::path baseDirectory_;
   std::string fileType_; // empty: the application's own type
   DaemonConfig config_;
   int errors_ = 0;
   bool collecting_ = false;
+  bool selfCounting_ = false; // errors are being counted directly: ignore the log callback
   bool started_ = false;
 };
 

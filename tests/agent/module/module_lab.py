@@ -160,14 +160,13 @@ class Snmpd:
         if sanitizer:
             env.update(sanitizer.env)
         # snmpd logs to three files at once: everything, warnings and worse, errors and worse
-        # (-LF PRIORITY FILE), so the tests can tell a LOG_ERR from a LOG_INFO. The order matters:
-        # libnetsnmp 5.9.3's netsnmp_add_loghandler() never sets `prev` of a handler it inserts,
-        # so with `-LF 0-3 A -LF 0-4 B -Lf C` the callback handler ipmibd adds later (priority
-        # warning, to count configuration errors) is left out of the LOG_ERR chain, an error in
-        # ipmibd.conf goes uncounted and the bad configuration is applied (reported with issue 16;
-        # this order keeps the chain intact, as Debian's single -LOw does).
+        # (-LF PRIORITY FILE), so the tests can tell a LOG_ERR from a LOG_INFO. The order is the one
+        # that once let a bad ipmibd.conf through: libnetsnmp 5.9.3's netsnmp_add_loghandler() never
+        # sets `prev` of a handler it inserts, so with `-LF 0-3 A -LF 0-4 B -Lf C` a log callback
+        # added later is cut out of the LOG_ERR chain; the module now counts its errors itself
+        # (ConfigReader::readFiles), and the bad-configuration steps prove it in this order.
         cmd = ["ip", "netns", "exec", ns, *wrap, "env", *[f"{k}={v}" for k, v in env.items()], "/usr/sbin/snmpd",
-               "-f", "-Lf", self.log, "-LF", "0-4", self.warnlog, "-LF", "0-3", self.errlog, "-C", "-c", self.conf,
+               "-f", "-LF", "0-3", self.errlog, "-LF", "0-4", self.warnlog, "-Lf", self.log, "-C", "-c", self.conf,
                "-I", disabled or "-" + snmpd_disabled_modules(), "-p", self.pidfile, *extra_args, address]
         self.proc = lab.spawn(cmd, f"{tag}.out")
         self.pid = self.proc.pid  # ip netns exec, setpriv and env all exec: this is snmpd

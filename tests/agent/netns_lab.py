@@ -304,6 +304,9 @@ def start_ipmibd(lab, ipmibd, conf_text, sock, env=None):
         env = dict(env or os.environ)
         if env.pop("LD_PRELOAD", None):
             print("SKIPPED (inproc): LD_PRELOAD, meant for ipmibd alone, is not preloaded into snmpd")
+        # IPMIBD_SNMPD_PRELOAD: the ASan/UBSan runtimes a sanitized ipmibd.so needs (snmpd only).
+        if os.environ.get("IPMIBD_SNMPD_PRELOAD"):
+            env["LD_PRELOAD"] = os.environ["IPMIBD_SNMPD_PRELOAD"]
         return lab.spawn(cmd, "ipmibd.out", env=dict(env, SNMPCONFPATH=lab.path("snmpconf")))
     with open(conf, "w") as f:
         f.write(conf_text)

@@ -94,7 +94,8 @@ start_agent() {
     sed -i -E '/^[[:space:]]*agentx(PingInterval|Socket|Timeout|Retries)\b/Id' "$2"
     mkdir -p "$WORK/snmpconf"
     ln -sfn "$(realpath "$2")" "$WORK/snmpconf/ipmibd.conf"
-    SNMPCONFPATH="$WORK/snmpconf" snmpd -f -Lf "$WORK/ipmibd.log" -C -c "$WORK/snmpd.conf" \
+    # IPMIBD_SNMPD_PRELOAD: the ASan/UBSan runtimes for a sanitized ipmibd.so (snmpd only).
+    LD_PRELOAD="${IPMIBD_SNMPD_PRELOAD:-}" SNMPCONFPATH="$WORK/snmpconf" snmpd -f -Lf "$WORK/ipmibd.log" -C -c "$WORK/snmpd.conf" \
       -I "-$IPMIBD_SNMPD_DISABLED_MODULES" -p "$WORK/snmpd.pid" "udp:127.0.0.1:$PORT" &
   else
     "$1" -f -Lf "$WORK/ipmibd.log" -C -c "$2" -x "$AGENTX" &

@@ -10,8 +10,7 @@ first in the process's library list, so snmpd (and only snmpd: not `ip`, setpriv
 is started through `env LD_PRELOAD="libasan.so libubsan.so"` with LeakSanitizer on. Snmpd itself
 is not instrumented; what ASan checks is the module's code and every heap block in the process
 (interceptors). Reports go to files in the lab directory; any report fails the test.
-Net-SNMP's own start-up leaks are suppressed by snmpd_lsan.supp (Net-SNMP frames only), on top of
-tests/agent/lsan.supp."""
+Net-SNMP's own start-up leaks are suppressed by tests/agent/lsan.supp (Net-SNMP frames only)."""
 
 import ipaddress
 import json
@@ -88,7 +87,7 @@ class Sanitizer:
         os.chmod(lab.dir, 0o755)
         supp = lab.path("lsan.supp")
         with open(supp, "w") as out:
-            for name in (os.path.join(ROOT, "tests", "agent", "lsan.supp"), os.path.join(HERE, "snmpd_lsan.supp")):
+            for name in (os.path.join(ROOT, "tests", "agent", "lsan.supp"),):
                 with open(name) as f:
                     out.write(f.read() + "\n")
         os.chmod(supp, 0o644)

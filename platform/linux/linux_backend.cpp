@@ -291,7 +291,6 @@ std::unique_ptr<LinuxBackend> LinuxBackend::open(LinuxOptions options, Result& e
   backend->batchNow_ = Clock::now();
   backend->reconcileAllButRoutes(snapshot, true);
   backend->nextIpInterfaceRefresh_ = backend->batchNow_ + kIpInterfaceRefreshInterval;
-  backend->nextRaRouteRefresh_ = backend->batchNow_; // finds out whether the initial load had any
   // The routes, O(routes), are left to dispatch() (linux_resync.cpp): open() stays O(links,
   // addresses, neighbours), whatever the size of the route table.
   if (auto r = backend->beginInitialRouteLoad(); !r.ok()) {

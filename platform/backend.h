@@ -6,6 +6,7 @@
 #include "platform/status.h"
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -71,10 +72,15 @@ struct IpGlobalSettings {
 struct BackendStats {
   std::uint64_t resyncs = 0; // full re-dumps after a lost notification stream (netlink overrun)
   Timestamp lastResync{};
-  std::uint64_t resyncSteps = 0;    // dispatch() calls that advanced a resync's stepwise part
-  std::uint64_t resyncRestarts = 0; // resyncs started over (events lost again while one ran)
-  std::uint64_t eventsDelivered = 0;
+  std::uint64_t resyncSteps = 0;     // dispatch() calls that advanced a resync's stepwise part
+  std::uint64_t resyncRestarts = 0;  // resyncs started over (events lost again while one ran)
+  std::uint64_t eventsDelivered = 0; // changes published (an initial route load's rows not included)
+  std::uint64_t loadSteps = 0;       // dispatch() calls that advanced the initial route load
 };
+
+// Rows per notification batch of an initial route load (see Backend::routesLoading): small enough
+// that a subscriber may apply each batch on delivery, inside the dispatch() budget.
+inline constexpr std::size_t kRouteLoadBatch = 256;
 
 // The API. Every call is synchronous and returns a Result whose status is one of the codes listed
 // at the call; `message` carries the backend's own words (the kernel's extended ack) when it has
@@ -141,8 +147,29 @@ public:
   virtual Result flushIpNetTable2(Family family, InterfaceIndex interfaceIndex) = 0;
 
   // ---- Routes (GetIpForwardTable2 / Create/Set/DeleteIpForwardEntry2 / GetBestRoute2) ----------
-  // Rows of the route tables this backend was configured to export (main by default).
+  // Rows of the route tables this backend was configured to export (main by default). Always
+  // complete, also during an initial route load (it then asks the kernel: O(routes)).
   virtual Result getIpForwardTable2(Family family, std::vector<RouteRow>& table) = 0;
+
+  // Initial route load. Contract:
+  // - A backend may return from its open before it has read the routes (the Linux backend: a dump
+  //   of 1M routes takes ~1 s, longer than a caller's loop may be held). routesLoading() is then
+  //   true, and the routes present at open reach the route subscribers through dispatch(), as
+  //   ChangeKind::Add batches of at most kRouteLoadBatch rows, each dispatch() delivering about
+  //   what its budget allows (the subscribers' time spent on the batches included). A backend that
+  //   loads its routes in open (the sim backend) returns false from the start.
+  // - Order: the load's batches are published while routesLoading() is true, every change made
+  //   meanwhile only after it turned false, in the kernel's order; so a subscriber can tell the
+  //   load from changes by asking routesLoading() in its callback. (Should the backend lose
+  //   events during the load, the repair's differences, of any kind, are published while it is
+  //   still true.) A route changed during the load may show its older state in a load batch and
+  //   its newer one in a later change.
+  // - Who receives it: the route subscribers registered before the first dispatch(). A consumer
+  //   that subscribes and then finds routesLoading() true takes no dump: the load brings every
+  //   route. One finding it false reads getIpForwardTable2 after subscribing, as before.
+  // - Meanwhile every read stays correct (single-row route reads ask the kernel instead of a
+  //   cache), and the other kinds of rows are complete from open.
+  virtual bool routesLoading() const { return false; }
   // Key: see RouteRow. Success; NotFound.
   virtual Result getIpForwardEntry2(RouteRow& row) = 0;
   // Success; AlreadyExists; NotFound (interface); InvalidParameter (family mismatch, next hop on

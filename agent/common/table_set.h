@@ -29,7 +29,8 @@ public:
     bool loading = false;    // still applying the initial dump
   };
 
-  // Creates every unit and attaches it to `backend` (subscribe, then queue the initial dump).
+  // Creates every unit and attaches it to `backend` (subscribe, then queue the initial dump; the
+  // route units of a backend still loading its routes get them from dispatch() instead).
   // Units whose attach fails stay registered but empty; the failures are returned as messages.
   explicit TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors);
   ~TableSet();

@@ -252,7 +252,6 @@ struct LinuxBackend::Snapshot {
   std::vector<NeighborParms> parms;
   std::vector<UnicastAddressRow> addresses;
   std::vector<NeighborRow> neighbors;
-  std::vector<RouteRow> routes;
 };
 
 struct LinuxBackend::IpInterfaceContext {
@@ -285,14 +284,19 @@ std::unique_ptr<LinuxBackend> LinuxBackend::open(LinuxOptions options, Result& e
     if (!backend->routeDumpSocket_) return nullptr;
   }
   Snapshot snapshot;
-  if (auto r = backend->loadSnapshot(snapshot, true); !r.ok()) {
+  if (auto r = backend->loadSnapshot(snapshot); !r.ok()) {
     error = r;
     return nullptr;
   }
   backend->batchNow_ = Clock::now();
-  backend->reconcileAll(snapshot, true);
+  backend->reconcileAllButRoutes(snapshot, true);
   backend->nextIpInterfaceRefresh_ = backend->batchNow_ + kIpInterfaceRefreshInterval;
-  backend->nextRaRouteRefresh_ = backend->batchNow_; // finds out whether the initial dump had any
+  // The routes, O(routes), are left to dispatch() (linux_resync.cpp): open() stays O(links,
+  // addresses, neighbours), whatever the size of the route table.
+  if (auto r = backend->beginInitialRouteLoad(); !r.ok()) {
+    error = r;
+    return nullptr;
+  }
   error = Result::success();
   return backend;
 }
@@ -515,12 +519,11 @@ Result LinuxBackend::loadIpInterfaces(std::vector<InterfaceRow>& links,
   return Result::success();
 }
 
-Result LinuxBackend::loadSnapshot(Snapshot& s, bool routes) {
+Result LinuxBackend::loadSnapshot(Snapshot& s) {
   if (auto r = dumpLinks(&s.links, &s.ipInterfaces); !r.ok()) return r;
   if (auto r = dumpNeighborParms(s.parms); !r.ok()) return r;
   if (auto r = dumpAddresses(Family::Unspecified, 0, s.addresses); !r.ok()) return r;
-  if (auto r = dumpNeighbors(Family::Unspecified, 0, s.neighbors); !r.ok()) return r;
-  return routes ? dumpRoutes(Family::Unspecified, 0, 0, s.routes) : Result::success();
+  return dumpNeighbors(Family::Unspecified, 0, s.neighbors);
 }
 
 // IPv4 keeps its reachable/retransmit times only in the ARP table's per-device parameters, and IPv6
@@ -562,14 +565,6 @@ void LinuxBackend::reconcileNeighbors(std::vector<NeighborRow>& fresh) {
   reconcileMap(neighbors_, fresh, hasNeighborSubscribers() ? &pendingNeighbors_.changes : nullptr, batchNow_,
                false);
 }
-void LinuxBackend::reconcileRoutes(std::vector<RouteRow>& fresh) {
-  auto* changes = hasRouteSubscribers() ? &pendingRoutes_.changes : nullptr;
-  const std::size_t first = changes ? changes->size() : 0;
-  routes_.reconcile(fresh, changes, batchNow_);
-  std::optional<std::map<InterfaceIndex, InterfaceLuid>> dumped;
-  if (changes) fillRouteChangeLuids(*changes, first, dumped);
-}
-
 void LinuxBackend::fillRouteChangeLuids(std::vector<Change<RouteRow>>& changes, std::size_t first,
                                         std::optional<std::map<InterfaceIndex, InterfaceLuid>>& dumped) {
   for (auto c = changes.begin() + std::ptrdiff_t(first); c != changes.end(); ++c) {
@@ -589,14 +584,9 @@ void LinuxBackend::fillRouteChangeLuids(std::vector<Change<RouteRow>>& changes, 
   }
 }
 
-void LinuxBackend::reconcileAll(Snapshot& s, bool initial) {
-  reconcileAllButRoutes(s, initial);
-  reconcileRoutes(s.routes);
-}
-
 Result LinuxBackend::reloadAllButRoutes() {
   Snapshot snapshot;
-  if (auto r = loadSnapshot(snapshot, false); !r.ok()) return r;
+  if (auto r = loadSnapshot(snapshot); !r.ok()) return r;
   batchNow_ = Clock::now();
   reconcileAllButRoutes(snapshot, false);
   return Result::success();
@@ -1149,8 +1139,8 @@ Result LinuxBackend::getIpNetEntry2(NeighborRow& row) {
 
 Result LinuxBackend::getIpForwardTable2(Family family, std::vector<RouteRow>& table) {
   // With every queued event applied the shadow is the kernel's table: rebuilding the rows from it
-  // costs a fraction of a dump (at 1M routes ~0.2 s instead of ~1 s of dump, decode and sort;
-  // this is the table's initial load right after open()).
+  // costs a fraction of a dump (at 1M routes ~0.2 s instead of ~1 s of dump, decode and sort).
+  // During the initial route load (and any resync) this is a dump.
   if (catchUpRoutes()) {
     table.clear();
     table.reserve(routes_.size());

@@ -15,6 +15,9 @@
 //   state is compact (packed key and fields, fingerprint, creation time: see route_shadow.h). The
 //   route part of that repair runs in budget-sized steps of dispatch() on a socket of its own
 //   (the contract is at the top of linux_resync.cpp).
+// - Start: open() reads links, addresses, neighbours and IP interfaces (small), but not the routes:
+//   their initial load is a route resync of its own kind, in steps of dispatch(), publishing the
+//   routes as it reads them (routesLoading(), see backend.h and linux_resync.cpp).
 // Everything runs on the caller's thread; notifications are delivered only from dispatch().
 #pragma once
 
@@ -44,8 +47,9 @@ struct RouteResync;
 
 class LinuxBackend final : public Backend {
 public:
-  // Opens the sockets (in options.netns) and loads the initial state. Null with `error` set when
-  // the namespace or netlink is unavailable.
+  // Opens the sockets (in options.netns), loads the initial state but the routes, and requests
+  // the routes' dump, read by dispatch() (routesLoading()). Null with `error` set when the
+  // namespace or netlink is unavailable.
   static std::unique_ptr<LinuxBackend> open(LinuxOptions options, Result& error);
   ~LinuxBackend() override;
 
@@ -89,6 +93,7 @@ public:
   std::optional<Timestamp> nextDeadline() const override;
   bool dispatch(std::chrono::milliseconds budget) override;
   BackendStats stats() const override { return stats_; }
+  bool routesLoading() const override { return routesLoading_; }
 
   const LinuxOptions& options() const { return options_; }
 
@@ -110,6 +115,7 @@ private:
   RouteShadow routes_; // packed key and fields, fingerprint, creation time per route (route_shadow.h)
   bool resyncNeeded_ = false;
   std::unique_ptr<RouteResync> routeResync_; // the route re-dump in progress (linux_resync.cpp)
+  bool routesLoading_ = false;               // the initial route load is not all published yet
 
   // ---- read side helpers (linux_backend.cpp) ---------------------------------------------------
 public:
@@ -134,7 +140,7 @@ private:
   // `protocol`: only routes of that rtm_protocol (0 = any).
   Result dumpRoutes(Family family, std::uint32_t table, InterfaceIndex oif, std::vector<RouteRow>& out,
                     std::uint8_t protocol = 0);
-  Result loadSnapshot(Snapshot& snapshot, bool routes);
+  Result loadSnapshot(Snapshot& snapshot); // all but the routes
   Result loadIpInterfaces(std::vector<InterfaceRow>& links, std::vector<IpInterfaceRow>& ipInterfaces);
 
   bool exportsTable(std::uint32_t table) const;
@@ -153,14 +159,12 @@ private:
   void completeIpInterface(IpInterfaceRow& row, const IpInterfaceContext& context) const;
 
   // Caches <- fresh state (mark and sweep), recording the differences when someone listens.
-  void reconcileAll(Snapshot& snapshot, bool initial);
   void reconcileAllButRoutes(Snapshot& snapshot, bool initial);
   Result reloadAllButRoutes(); // dumps and reconciles all but the routes (a resync's first part)
   void reconcileLinks(std::vector<InterfaceRow>& fresh, bool initial);
   void reconcileIpInterfaces(std::vector<IpInterfaceRow>& fresh, bool initial);
   void reconcileAddresses(std::vector<UnicastAddressRow>& fresh);
   void reconcileNeighbors(std::vector<NeighborRow>& fresh);
-  void reconcileRoutes(std::vector<RouteRow>& fresh);
   // Luids of route changes from a mark and sweep, from links_; for added routes through links it
   // has not heard of yet, from one link dump (kept in `dumped`).
   void fillRouteChangeLuids(std::vector<Change<RouteRow>>& changes, std::size_t first,
@@ -170,6 +174,12 @@ private:
   // ---- resync after an overrun and route refresh, the route part in steps (linux_resync.cpp) ---
   Result beginResync();
   Result beginRouteDump(bool full);
+  Result beginInitialRouteLoad(); // open()'s route dump, read and published in steps
+  // Publishes an initial load's rows read so far (batches of kRouteLoadBatch).
+  void publishLoadedRoutes(RouteResync& resync);
+  // An initial load that lost events or failed: what it published becomes the shadow (merged in
+  // steps), then a full resync diffs the kernel's table against it.
+  void salvageInitialLoad(RouteResync& resync);
   Result requestRouteDump(RouteResync& resync);
   // One dispatch()'s share of the route resync, until `deadline` (at least one unit of work). The
   // resync is then still running (out of time), done (routeResync_ null), or to be started over

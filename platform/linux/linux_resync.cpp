@@ -1,11 +1,14 @@
-// LinuxBackend's repair after an event-socket overrun (resync) and its route re-read after a silent
-// route flush (route refresh), the route part in budget-sized steps of dispatch().
+// LinuxBackend's initial route load, its repair after an event-socket overrun (resync) and its
+// route re-read after a silent route flush (route refresh), the route part in budget-sized steps
+// of dispatch().
 //
 // Contract
 // - Why: ENOBUFS on the event socket (events were lost) sets resyncNeeded_: a full resync. A link
 //   taken down, or deleted under a multipath route, flushes routes without RTM_DELROUTE and sets
-//   routesRefreshNeeded_: a route-only one. Either way no single dispatch() call runs much longer
-//   than its budget, at any table size (before, a resync of 1M routes was one 1.2 s call).
+//   routesRefreshNeeded_: a route-only one. open() starts the initial load: a route-only one
+//   against the empty shadow. Either way no single dispatch() call runs much longer than its
+//   budget, at any table size (before, a resync of 1M routes was one 1.2 s call, and open() with
+//   the route tables' attach took ~1.5 s at 1M routes).
 // - Start (within one dispatch() call): a full resync first discards the events already queued
 //   (they predate what follows), then dumps links, addresses, neighbours, neighbour parameters and
 //   IP interfaces synchronously (they are small) and reconciles them, publishing the differences.
@@ -41,6 +44,20 @@
 //   concurrent changes (NLM_F_DUMP_INTR) is requested again, held events kept, up to
 //   kMaxRouteDumpAttempts times; the last attempt is taken as is (the held events repair it). A
 //   failure (a dump error, a socket that cannot be reopened) retries the full resync a second later.
+// - Initial load (RouteResync::initial): the same phases, but each dumped route is also published
+//   as an Add right away (Backend::routesLoading() is true meanwhile), in batches of
+//   kRouteLoadBatch between two datagrams, so the subscribers' work on them is inside the budget
+//   and no copy of the table waits in a queue. The merge then only builds the shadow (its
+//   differences are those Adds); routesLoading() turns false when the last dumped route is
+//   published, so the held events replayed afterwards reach the subscribers as changes. Since the
+//   subscribers already have every route published, the shadow must have them too: a dump
+//   interrupted by concurrent changes is requested again without dropping the first attempt's
+//   routes (the shadow is the union; a route gone since has its deletion among the held events),
+//   and an attempt cut short (events lost, held events past the limit, a dump error) is not
+//   dropped but salvaged: the routes published so far are merged into the shadow, the held events
+//   discarded, and a full resync follows, which diffs the kernel's table against them and
+//   publishes the differences, still under routesLoading() (then it turns false). Its steps count
+//   in stats_.loadSteps, not resyncSteps; it is not a resync (stats_.resyncs).
 // - Kernel limit (not new, but a stepwise dump spans more time than a one-go dump): when the IPv6
 //   tree changes between two datagrams of a dump, fib6_dump_table restarts its walk at the root and
 //   skips as many routes as it already sent, without NLM_F_DUMP_INTR. A change behind the walk can
@@ -108,6 +125,11 @@ const nlmsghdr& HeldEvents::front() const {
   return *reinterpret_cast<const nlmsghdr*>(bytes_.data() + head_);
 }
 
+void HeldEvents::clear() {
+  bytes_.clear();
+  head_ = 0;
+}
+
 void HeldEvents::pop() {
   head_ += NLMSG_ALIGN(front().nlmsg_len);
   if (empty()) {
@@ -156,6 +178,14 @@ Result LinuxBackend::beginRouteDump(bool full) {
   return Result::success();
 }
 
+Result LinuxBackend::beginInitialRouteLoad() {
+  if (auto r = beginRouteDump(false); !r.ok()) return r;
+  routeResync_->initial = true;
+  routeResync_->started = batchNow_; // as before: routes present at open were created then
+  routesLoading_ = true;
+  return Result::success();
+}
+
 Result LinuxBackend::requestRouteDump(RouteResync& resync) {
   const auto [table, family] = resync.requests[resync.request];
   alignas(nlmsghdr) std::array<char, 256> bytes{};
@@ -178,6 +208,37 @@ void LinuxBackend::abandonRouteResync() {
   routeResync_.reset();
 }
 
+// ---- initial load --------------------------------------------------------------------------------
+
+void LinuxBackend::publishLoadedRoutes(RouteResync& resync) {
+  std::vector<Change<RouteRow>>& batch = resync.loadBatch;
+  if (batch.empty()) return;
+  fillRouteChangeLuids(batch, 0, resync.dumpedLuids);
+  // Moved out before publishing, as publishPending() does: a callback may read the backend.
+  std::vector<Change<RouteRow>> rows;
+  rows.swap(batch);
+  const std::span<const Change<RouteRow>> all(rows);
+  for (std::size_t at = 0; at < all.size(); at += kRouteLoadBatch)
+    publish(all.subspan(at, std::min(kRouteLoadBatch, all.size() - at)));
+  rows.clear();
+  batch.swap(rows); // its capacity, for the next datagrams
+}
+
+void LinuxBackend::salvageInitialLoad(RouteResync& resync) {
+  ++stats_.resyncRestarts;
+  // The kernel refuses a new dump on a socket whose dump was not read to its end.
+  if (resync.dumpOpen) routeDumpSocket_.reset();
+  resync.dumpOpen = false;
+  resync.salvaged = true;
+  resync.events.clear(); // the full resync that follows starts from the kernel's state
+  publishLoadedRoutes(resync);
+  if (resync.phase == RouteResync::Phase::Dumping) {
+    resync.fresh->finish();
+    resync.merge = std::make_unique<RouteShadow::Rebuild>(routes_, *resync.fresh, resync.started);
+    resync.phase = RouteResync::Phase::Merging;
+  }
+}
+
 // ---- steps -----------------------------------------------------------------------------------------
 
 bool LinuxBackend::holdEvents(RouteResync& resync) {
@@ -194,14 +255,27 @@ bool LinuxBackend::holdEvents(RouteResync& resync) {
 
 Result LinuxBackend::stepRouteResync(Timestamp deadline) {
   RouteResync& resync = *routeResync_;
-  ++stats_.resyncSteps;
+  ++(resync.initial ? stats_.loadSteps : stats_.resyncSteps);
   Slice slice(deadline);
-  if (resync.phase != RouteResync::Phase::Replaying && !holdEvents(resync)) {
-    ++stats_.resyncRestarts;
-    abandonRouteResync();
-    resyncNeeded_ = true;
-    return Result::success();
+  if (resync.phase != RouteResync::Phase::Replaying && !resync.salvaged && !holdEvents(resync)) {
+    if (resync.initial) {
+      salvageInitialLoad(resync);
+    } else {
+      ++stats_.resyncRestarts;
+      abandonRouteResync();
+      resyncNeeded_ = true;
+      return Result::success();
+    }
   }
+  // A dump error: a resync retries later; an initial load keeps what it published (see above).
+  auto failed = [&](Result r) {
+    if (!resync.initial) {
+      abandonRouteResync();
+      return r;
+    }
+    salvageInitialLoad(resync);
+    return Result::success();
+  };
 
   while (resync.phase == RouteResync::Phase::Dumping && slice.more()) {
     const std::uint32_t table = resync.requests[resync.request].first;
@@ -210,43 +284,53 @@ Result LinuxBackend::stepRouteResync(Timestamp deadline) {
         [&](const nlmsghdr& m) {
           resync.decoded.clear();
           if (!decodeRoute(m, resync.decoded)) return;
-          for (const RouteRow& row : resync.decoded)
-            if (row.table == table) // the kernel filters, unless strict checking is missing
-              resync.fresh->add({packKey(row), {}, packParams(row)});
+          for (RouteRow& row : resync.decoded) {
+            if (row.table != table) continue; // the kernel filters, unless strict checking is missing
+            resync.fresh->add({packKey(row), resync.started, packParams(row)});
+            // RA routes' expiries move without a message (refreshRaRoutes); without any, no
+            // refresh: its dump walks every IPv6 route (~0.2 s at 200k, in one call).
+            if (row.nativeProtocol == RTPROT_RA)
+              nextRaRouteRefresh_ = std::min(nextRaRouteRefresh_, Clock::now());
+            if (resync.initial) {
+              row.created = resync.started;
+              resync.loadBatch.push_back({ChangeKind::Add, std::move(row)});
+            }
+          }
         },
-        [&] { return !slice.more(); });
+        [&] { return resync.loadBatch.size() >= kRouteLoadBatch || !slice.more(); });
+    // Published between datagrams: the subscribers' time on them counts in the budget.
+    publishLoadedRoutes(resync);
     if (resync.dump.done) resync.dumpOpen = false;
     // A table that does not exist (yet) in this family is an error to a filtered dump: no routes.
-    if (!r.ok() && (r.status != Status::NotFound || !resync.dump.done)) {
-      abandonRouteResync();
-      return r;
-    }
-    if (!resync.dump.done) break; // out of time
+    if (!r.ok() && (r.status != Status::NotFound || !resync.dump.done)) return failed(r);
+    if (!resync.dump.done) continue; // a batch published, or out of time (slice.more() says)
     resync.interrupted = resync.interrupted || resync.dump.interrupted;
     if (++resync.request == resync.requests.size()) {
       if (resync.interrupted && resync.attempt < kMaxRouteDumpAttempts) {
-        // Concurrent changes may have made the walk skip routes: again, from the start.
+        // Concurrent changes may have made the walk skip routes: again, from the start. (The
+        // initial load keeps the routes it has published: see above.)
         ++resync.attempt;
         resync.interrupted = false;
         resync.request = 0;
-        resync.fresh = std::make_unique<RouteDumpSorter>();
+        if (!resync.initial) resync.fresh = std::make_unique<RouteDumpSorter>();
       } else {
+        // Every route of the initial load is published: what follows are changes.
+        if (resync.initial) routesLoading_ = false;
         resync.fresh->finish();
-        resync.mergeStarted = Clock::now();
+        resync.mergeStarted = resync.initial ? resync.started : Clock::now();
         resync.merge = std::make_unique<RouteShadow::Rebuild>(routes_, *resync.fresh, resync.mergeStarted);
         resync.phase = RouteResync::Phase::Merging;
         break;
       }
     }
-    if (auto sent = requestRouteDump(resync); !sent.ok()) {
-      abandonRouteResync();
-      return sent;
-    }
+    if (auto sent = requestRouteDump(resync); !sent.ok()) return failed(sent);
   }
 
   while (resync.phase == RouteResync::Phase::Merging && slice.more()) {
     const std::size_t first = resync.changes.size();
-    const bool done = resync.merge->step(kMergeStep, hasRouteSubscribers() ? &resync.changes : nullptr);
+    // The initial load has published its differences (every route an Add) already.
+    const bool publishing = hasRouteSubscribers() && !resync.initial;
+    const bool done = resync.merge->step(kMergeStep, publishing ? &resync.changes : nullptr);
     fillRouteChangeLuids(resync.changes, first, resync.dumpedLuids);
     if (!done) continue;
     routes_.adopt(*resync.merge);
@@ -259,6 +343,17 @@ Result LinuxBackend::stepRouteResync(Timestamp deadline) {
                                     std::make_move_iterator(resync.changes.begin()),
                                     std::make_move_iterator(resync.changes.end()));
     resync.changes = {};
+    if (resync.salvaged) {
+      // The shadow is what the subscribers were told; a full resync repairs the rest.
+      routeResync_.reset();
+      resyncNeeded_ = true;
+      return Result::success();
+    }
+    if (routesLoading_) {
+      // The full resync after a salvaged initial load: its differences complete the load.
+      publishPending();
+      routesLoading_ = false;
+    }
     resync.phase = RouteResync::Phase::Replaying;
   }
 

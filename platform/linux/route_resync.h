@@ -29,6 +29,7 @@ public:
   std::size_t count() const { return count_; } // messages pushed
   const nlmsghdr& front() const;
   void pop();
+  void clear(); // drops every message
 
 private:
   std::size_t limit_;
@@ -43,6 +44,15 @@ struct RouteResync {
   RouteResync(bool full, std::size_t eventLimit) : full(full), events(eventLimit) {}
 
   bool full; // after an overrun (everything re-dumped; counts in BackendStats::resyncs)
+  // The routes' initial load (open()): the shadow is empty and nothing was published, so each
+  // dumped route is published as an Add as soon as it is read (loadBatch), every attempt's, and
+  // the shadow becomes the union of the attempts' dumps (what was published); the merge publishes
+  // nothing. `salvaged`: cut short (events lost, a dump failed), it merges what it published and
+  // leaves the rest to a full resync instead of replaying.
+  bool initial = false;
+  bool salvaged = false;
+  Timestamp started{}; // initial: the creation time of the routes it loads
+  std::vector<Change<RouteRow>> loadBatch;
   Phase phase = Phase::Dumping;
   // Dumping: one request per exported table and family, in key order, so the kernel sends the
   // routes nearly sorted; `request` is the one in progress.

@@ -24,10 +24,18 @@ public:
   void push(std::span<const platform::Change<Row>> changes) {
     changes_.insert(changes_.end(), changes.begin(), changes.end());
   }
+  // A batch of a backend's initial load (Backend::routesLoading()) the unit could not apply on
+  // delivery: queued like changes (the backend publishes the load before any change), but it
+  // counts as loading until applied.
+  void pushLoad(std::span<const platform::Change<Row>> changes) {
+    push(changes);
+    loadQueued_ += changes.size();
+  }
 
   bool empty() const { return snapshotNext_ >= snapshot_.size() && changes_.empty(); }
   std::size_t pending() const { return (snapshot_.size() - snapshotNext_) + changes_.size(); }
-  bool loadingSnapshot() const { return snapshotNext_ < snapshot_.size(); }
+  // The snapshot, or rows of a load pushed by pushLoad, are not all applied yet.
+  bool loadingSnapshot() const { return snapshotNext_ < snapshot_.size() || loadQueued_ != 0; }
   // Rows of memory the dump still holds (its vector's capacity): 0 once drain() has applied it.
   std::size_t heldSnapshotRows() const { return snapshot_.capacity(); }
 
@@ -51,6 +59,7 @@ public:
     while (!changes_.empty()) {
       apply(changes_.front().kind, changes_.front().row);
       changes_.pop_front();
+      if (loadQueued_ != 0) --loadQueued_; // after apply, as for the snapshot
       if (timeUp()) return !empty();
     }
     return false;
@@ -60,6 +69,7 @@ private:
   static constexpr std::size_t kCheckEvery = 64;
   std::vector<Row> snapshot_;
   std::size_t snapshotNext_ = 0;
+  std::size_t loadQueued_ = 0; // changes_' first entries that are load rows
   std::deque<platform::Change<Row>> changes_;
 };
 

@@ -158,6 +158,11 @@ platform::Result InetCidrRouteTable::attach(platform::Backend& backend) {
   writer_.attach(backend);
   subscription_ = backend.notifyRouteChange2(
       options_.family, [this](std::span<const platform::Change<RouteRow>> changes) { enqueue(changes); });
+  if (backend.routesLoading()) {
+    // Its routes come as notifications (backend.h): no O(routes) dump here.
+    loadingBackend_ = &backend;
+    return platform::Result::success();
+  }
   std::vector<RouteRow> rows;
   platform::Result result = backend.getIpForwardTable2(options_.family, rows);
   if (result.ok()) queue_.loadSnapshot(std::move(rows));
@@ -165,12 +170,17 @@ platform::Result InetCidrRouteTable::attach(platform::Backend& backend) {
 }
 
 void InetCidrRouteTable::enqueue(std::span<const platform::Change<RouteRow>> changes) {
-  if (queue_.empty() && changes.size() <= kApplyInlineMax) {
+  // A backend's load batches (at most kRouteLoadBatch rows) are applied on delivery too: inside
+  // the backend's budget, so its load never piles up here as a copy of the table.
+  if (queue_.empty() && changes.size() <= std::max(kApplyInlineMax, platform::kRouteLoadBatch)) {
     for (const auto& change : changes)
       apply(change.kind, change.row);
     return;
   }
-  queue_.push(changes);
+  if (loadingBackend_ && loadingBackend_->routesLoading())
+    queue_.pushLoad(changes);
+  else
+    queue_.push(changes);
 }
 
 bool InetCidrRouteTable::applyPending(std::chrono::steady_clock::duration budget) {

@@ -81,7 +81,10 @@ public:
   InetCidrRouteTable& operator=(const InetCidrRouteTable&) = delete;
 
   // Subscribes to route changes, then takes the initial dump. The dump is only queued: rows appear
-  // as applyPending() works through it. Failure leaves the table empty but subscribed.
+  // as applyPending() works through it. Failure leaves the table empty but subscribed. A backend
+  // whose routes are still loading (Backend::routesLoading()) is not asked for a dump: its load's
+  // batches arrive as notifications, applied on delivery, and the table is loading() until the
+  // backend's load is over and every batch applied. `backend` must outlive the table.
   platform::Result attach(platform::Backend& backend);
   // Queues a batch as delivered by Backend::notifyRouteChange2 (the subscription calls this).
   void enqueue(std::span<const platform::Change<platform::RouteRow>> changes);
@@ -96,7 +99,9 @@ public:
 
   // Watches every change applied after the initial dump (nullptr: none); must outlive its use.
   void setObserver(RowObserver<platform::RouteRow>* observer) { observer_ = observer; }
-  bool loading() const { return queue_.loadingSnapshot(); }
+  bool loading() const {
+    return queue_.loadingSnapshot() || (loadingBackend_ && loadingBackend_->routesLoading());
+  }
   std::size_t pending() const { return queue_.pending(); }
   std::size_t rowCount() const { return table_.rows().size(); } // = inetCidrRouteNumber
   std::uint32_t discardCount() const { return discards_; }      // = inetCidrRouteDiscards
@@ -129,6 +134,7 @@ private:
   ChangeQueue<platform::RouteRow> queue_;
   InetCidrRouteWriter writer_{table_, options_};
   platform::Subscription subscription_;
+  const platform::Backend* loadingBackend_ = nullptr; // the backend whose route load feeds the table
   RowObserver<platform::RouteRow>* observer_ = nullptr;
   // Compatible-form keys shared by several rows, and those rows (all served in the full form).
   std::map<IndexKey, std::vector<Identity>> collisions_;

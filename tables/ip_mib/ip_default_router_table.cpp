@@ -72,6 +72,11 @@ platform::Result IpDefaultRouterTable::attach(platform::Backend& backend) {
   subscription_ = backend.notifyRouteChange2(
       platform::Family::Unspecified,
       [this](std::span<const platform::Change<RouteRow>> changes) { enqueue(changes); });
+  if (backend.routesLoading()) {
+    // As InetCidrRouteTable: the backend's load brings every route as a notification.
+    loadingBackend_ = &backend;
+    return platform::Result::success();
+  }
   std::vector<RouteRow> rows;
   platform::Result result = backend.getIpForwardTable2(platform::Family::Unspecified, rows);
   if (result.ok()) {
@@ -85,12 +90,16 @@ platform::Result IpDefaultRouterTable::attach(platform::Backend& backend) {
 }
 
 void IpDefaultRouterTable::enqueue(std::span<const platform::Change<RouteRow>> changes) {
-  if (queue_.empty() && changes.size() <= kApplyInlineMax) {
+  // As InetCidrRouteTable: a backend's load batches too are applied on delivery.
+  if (queue_.empty() && changes.size() <= std::max(kApplyInlineMax, platform::kRouteLoadBatch)) {
     for (const auto& change : changes)
       apply(change.kind, change.row);
     return;
   }
-  queue_.push(changes);
+  if (loadingBackend_ && loadingBackend_->routesLoading())
+    queue_.pushLoad(changes);
+  else
+    queue_.push(changes);
 }
 
 bool IpDefaultRouterTable::applyPending(std::chrono::steady_clock::duration budget) {

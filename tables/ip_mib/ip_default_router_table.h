@@ -56,7 +56,8 @@ public:
   IpDefaultRouterTable& operator=(const IpDefaultRouterTable&) = delete;
 
   // Subscribes to route changes, then queues the initial dump (rows appear as applyPending()
-  // works through it). Failure leaves the table empty but subscribed.
+  // works through it). Failure leaves the table empty but subscribed. A backend whose routes are
+  // still loading is not asked for a dump (as InetCidrRouteTable::attach); it must outlive the table.
   platform::Result attach(platform::Backend& backend);
   // Queues a batch as delivered by Backend::notifyRouteChange2 (the subscription calls this).
   void enqueue(std::span<const platform::Change<platform::RouteRow>> changes);
@@ -65,7 +66,9 @@ public:
   // Applies one change now. Routes that are no default router are ignored.
   void apply(platform::ChangeKind kind, const platform::RouteRow& row);
 
-  bool loading() const { return queue_.loadingSnapshot(); }
+  bool loading() const {
+    return queue_.loadingSnapshot() || (loadingBackend_ && loadingBackend_->routesLoading());
+  }
   std::size_t pending() const { return queue_.pending(); }
   std::size_t rowCount() const { return table_.rows().size(); }
 
@@ -89,6 +92,7 @@ private:
   MibTable<DefaultRouterEntry> table_;
   std::map<platform::RouteKey, Candidate> candidates_; // every default route served or shadowed
   ChangeQueue<platform::RouteRow> queue_;
+  const platform::Backend* loadingBackend_ = nullptr; // as InetCidrRouteTable's
   platform::Subscription subscription_;
 };
 

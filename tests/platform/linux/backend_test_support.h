@@ -67,6 +67,15 @@ inline void buildTopology(const TestNamespace& ns) {
   ns.ip("-6 neigh add fe80::7 lladdr 02:00:00:00:00:08 dev v0 nud permanent");
 }
 
+// Runs the initial route load to its end before anyone subscribes (so the tests' subscribers,
+// which read getIpForwardTable2 after subscribing, get no load batches on top of it).
+inline void finishRouteLoad(LinuxBackend& backend) {
+  for (int calls = 0; backend.routesLoading() || backend.dispatch(0ms); ++calls) {
+    REQUIRE(calls < 1'000'000);
+    backend.dispatch(100ms);
+  }
+}
+
 inline std::unique_ptr<LinuxBackend> openBackend(const TestNamespace& ns, int eventBuffer = 8 << 20) {
   LinuxOptions options;
   options.netns = ns.name();
@@ -75,6 +84,7 @@ inline std::unique_ptr<LinuxBackend> openBackend(const TestNamespace& ns, int ev
   auto backend = LinuxBackend::open(options, error);
   INFO(error.toString());
   REQUIRE(backend);
+  finishRouteLoad(*backend);
   return backend;
 }
 

@@ -219,6 +219,7 @@ TEST_CASE("single-row route reads over two exported tables, with events still qu
   Result error;
   auto b = LinuxBackend::open(options, error);
   REQUIRE(b);
+  finishRouteLoad(*b);
   const auto v0 = indexByName(*b)["v0"];
   std::vector<RouteRow> published;
   auto subscription = b->notifyRouteChange2(Family::Unspecified, [&](std::span<const Change<RouteRow>> c) {

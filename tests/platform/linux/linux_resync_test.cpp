@@ -47,6 +47,7 @@ struct Lab {
     backend = LinuxBackend::open(options, error);
     INFO(error.toString());
     REQUIRE(backend);
+    finishRouteLoad(*backend);
     subscription = backend->notifyRouteChange2(Family::Unspecified, [this](auto c) { view.apply(c); });
     std::vector<RouteRow> initial;
     REQUIRE(backend->getIpForwardTable2(Family::Unspecified, initial).ok());
@@ -213,6 +214,7 @@ TEST_CASE("a resync dumps every exported table, one that does not exist as empty
   Result error;
   auto b = LinuxBackend::open(options, error);
   REQUIRE(b);
+  finishRouteLoad(*b);
   View<RouteKey, RouteRow> view(routeKey);
   auto subscription = b->notifyRouteChange2(Family::Unspecified, [&](auto c) { view.apply(c); });
   std::vector<RouteRow> initial;

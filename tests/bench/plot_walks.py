@@ -14,8 +14,8 @@ import math
 import sys
 
 COLORS = {"a": "#d62728", "b": "#1f77b4", "c": "#7f7f7f", "d": "#2ca02c", "e": "#9467bd"}
-W, H = 760, 480
-LEFT, RIGHT, TOP, BOTTOM = 80, 250, 40, 60
+W, H = 840, 480
+LEFT, RIGHT, TOP, BOTTOM = 80, 330, 40, 60
 
 
 def fmt_count(n):

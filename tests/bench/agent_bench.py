@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Agent benchmark: Debian's snmpd, ipmibd over AgentX, a minimal AgentX subagent and ipmibd standalone.
+"""Agent benchmark: Debian's snmpd, ipmibd over AgentX, a minimal AgentX subagent, ipmibd standalone and in-process.
 
 One command builds a network namespace with N routes (IPv4 and IPv6, some multipath) and M
 neighbors, then measures the systems one after the other in the same run (alternating them when
@@ -9,6 +9,13 @@ neighbors, then measures the systems one after the other in the same run (altern
   c  the same master + tests/bench/minimal_subagent.c: a synthetic table of the same row count and
      index shapes, O(log n) lookups, nothing else: the floor of the AgentX path
   d  ipmibd -S: standalone, Net-SNMP's master agent in ipmibd's own process
+  e  Debian's snmpd (IP modules disabled) loading ipmibd.so in-process (`dlmod ipmibd PATH`), its
+     ipmibd.conf found through SNMPCONFPATH; RSS and CPU are snmpd's
+For (e) the run also probes snmpd's responsiveness: a GET of sysUpTime.0 + ifDescr.1 every 10 ms
+during a start of its own (until inetCidrRouteNumber.0 counts every row) and during an `ip -batch`
+flood of --flood IPv6 route adds (then deletes): latency p50/p99/max, lost requests, longest stall.
+--ipv4-only puts every route in 10.0.0.0/8 (/32s) instead of the default 80/20 IPv4/IPv6 mix;
+--json FILE keeps the figures for plot_walks.py (walk time against route count, one line per agent).
 "Cold" is the first walk after a start, sent as soon as the system answers anything at all, so it
 includes whatever the agent loads on first touch; the start-up figures come from a start of their
 own (first answer; first inetCidrRouteNumber.0 counting every route). --large (1M routes) walks
@@ -23,10 +30,12 @@ Needs root (namespaces), snmpd and the snmp tools; exits 77 (skip) without them.
 """
 import argparse
 import ctypes
+import json
 import os
 import random
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -50,7 +59,11 @@ NAMES = {
     "b": "snmpd+ipmibd AgentX",
     "c": "snmpd+minimal AgentX",
     "d": "ipmibd standalone",
+    "e": "snmpd+ipmibd in-process",
 }
+IPMIBD_SERVERS = "bde"  # the systems where ipmibd serves the table (change notifications, views)
+SYSUPTIME = "1.3.6.1.2.1.1.3.0"
+IFDESCR1 = "1.3.6.1.2.1.2.2.1.2.1"  # lo's ifDescr: served by snmpd's own IF-MIB module, not ipmibd
 
 
 PIN = []  # ["taskset", "-c", CPU] with --pin: agents and measuring clients share one CPU
@@ -104,13 +117,21 @@ def build_links(work):
     ], work, "links.batch")
 
 
-def build_routes(work, routes, neighbors):
-    """Adds the routes and neighbors; returns (IPv4 rows, IPv6 rows) ipmibd will serve for them."""
-    n4 = min(routes - routes // 5, IPV4_CAPACITY)
-    n6 = routes - n4
+def build_routes(work, routes, neighbors, ipv4_only=False):
+    """Adds the routes and neighbors; returns (IPv4 rows, IPv6 rows) ipmibd will serve for them.
+    Mixed (default): 80 % IPv4 /32s in 198.18.0.0/15 (at most 98,304), the rest IPv6 /64s;
+    ipv4_only: every route an IPv4 /32 in 10.0.0.0/8."""
+    if ipv4_only:
+        if routes > 1 << 24:
+            sys.exit("--ipv4-only: at most 16,777,216 routes (10.0.0.0/8)")
+        n4, n6, base = routes, 0, 0x0A000000  # 10.0.0.0
+    else:
+        n4 = min(routes - routes // 5, IPV4_CAPACITY)
+        n6 = routes - n4
+        base = 0xC6120000  # 198.18.0.0
     lines, extra4, extra6 = [], 0, 0
     for i in range(n4):
-        a = 0xC6120000 + i  # 198.18.0.0 + i
+        a = base + i
         dst = f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}/32"
         if i % 20 == 19:
             lines.append(f"route add {dst} proto static nexthop via 192.0.2.{2 + i % 8} dev d0 "
@@ -174,10 +195,10 @@ class System:
         self.server = None  # the process serving the table (RSS, CPU)
         self.master = None
 
-    def _spawn(self, cmd, log):
-        env = dict(os.environ, SNMP_PERSISTENT_DIR=os.path.join(self.work, "persist"))
-        p = subprocess.Popen(PIN + cmd, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.work, log), "a"),
-                             env=env)
+    def _spawn(self, cmd, log, env_extra=None):
+        env = dict(os.environ, SNMP_PERSISTENT_DIR=os.path.join(self.work, "persist"), **(env_extra or {}))
+        with open(os.path.join(self.work, log), "a") as err:
+            p = subprocess.Popen(PIN + cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         self.procs.append(p)
         return p
 
@@ -227,6 +248,22 @@ class System:
             sock = self._master()
             t0 = time.monotonic()
             self.server = self._spawn([self.args.minimal, sock, str(rows4), str(rows6)], "stderr.log")
+        elif self.key == "e":
+            # snmpd.conf holds Net-SNMP's directives and the dlmod line; ipmibd.conf (ipmibd's own
+            # directives, the same file as (b)'s) is found in SNMPCONFPATH. No system snmpd.conf
+            # is read (-C), and the IP modules ipmibd replaces are disabled as for the master.
+            confdir = os.path.join(self.work, "conf-e")
+            os.makedirs(confdir, exist_ok=True)
+            shutil.copy(self._ipmibd_conf(False), os.path.join(confdir, "ipmibd.conf"))
+            conf = os.path.join(self.work, "inproc.conf")
+            with open(conf, "w") as f:
+                f.write("rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n"
+                        f"trap2sink 127.0.0.1:{self.trap_port} public\n"
+                        f"dlmod ipmibd {self.args.module}\n")
+            t0 = time.monotonic()
+            self.server = self._spawn(["snmpd", "-f", "-C", "-c", conf, "-I", "-" + self.args.disabled, "-Lf", log,
+                                       "-p", os.path.join(self.work, "snmpd-e.pid"), self.peer], "stderr.log",
+                                      {"SNMPCONFPATH": confdir})
         else:
             t0 = time.monotonic()
             self.server = self._spawn([self.args.ipmibd, "-f", "-C", "-c", self._ipmibd_conf(True), "-S", self.peer,
@@ -294,6 +331,213 @@ def wait_first_answer(system, t0, expected, limit=600):
     if full is None:
         raise RuntimeError(f"system {system.key}: no full answer within {limit} s")
     return full
+
+
+def _ber(tag, payload):
+    n = len(payload)
+    if n < 0x80:
+        length = bytes([n])
+    else:
+        raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        length = bytes([0x80 | len(raw)]) + raw
+    return bytes([tag]) + length + payload
+
+
+def _ber_int(v):
+    return _ber(0x02, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
+
+
+def _ber_oid(text):
+    arcs = [int(x) for x in text.strip(".").split(".")]
+    out = bytearray([arcs[0] * 40 + arcs[1]])
+    for a in arcs[2:]:
+        chunk = [a & 0x7F]
+        a >>= 7
+        while a:
+            chunk.append(0x80 | (a & 0x7F))
+            a >>= 7
+        out += bytes(reversed(chunk))
+    return _ber(0x06, bytes(out))
+
+
+def get_request(request_id, oids, community=b"public"):
+    """An SNMPv2c GetRequest datagram (BER written by hand: the probe must not wait on a library)."""
+    varbinds = b"".join(_ber(0x30, _ber_oid(o) + b"\x05\x00") for o in oids)
+    pdu = _ber(0xA0, _ber_int(request_id) + _ber_int(0) + _ber_int(0) + _ber(0x30, varbinds))
+    return _ber(0x30, _ber_int(1) + _ber(0x04, community) + pdu)
+
+
+def _tlv(data, i):
+    """(tag, start of value, end of value) of the TLV at data[i]."""
+    tag, n = data[i], data[i + 1]
+    i += 2
+    if n & 0x80:
+        k = n & 0x7F
+        n = int.from_bytes(data[i:i + k], "big")
+        i += k
+    return tag, i, i + n
+
+
+def response_status(data):
+    """(request-id, error-status) of an SNMPv2c Response datagram, or None."""
+    try:
+        _, i, _ = _tlv(data, 0)  # message SEQUENCE
+        _, _, i = _tlv(data, i)  # version
+        _, _, i = _tlv(data, i)  # community
+        tag, i, _ = _tlv(data, i)  # PDU
+        if tag != 0xA2:
+            return None
+        _, vs, ve = _tlv(data, i)
+        request_id = int.from_bytes(data[vs:ve], "big", signed=True)
+        _, es, ee = _tlv(data, ve)
+        return request_id, int.from_bytes(data[es:ee], "big")
+    except IndexError:
+        return None
+
+
+class Probe:
+    """A GET of sysUpTime.0 and ifDescr.1 (objects snmpd serves itself, not ipmibd) every `interval`
+    seconds from one UDP socket, whatever is outstanding: how long snmpd leaves its other MIBs
+    waiting while ipmibd works inside it. A request unanswered after `timeout` is lost (so is one
+    sent before snmpd opened its port); the longest stall is the longest time without any answer
+    while requests were outstanding (from the first answer on)."""
+
+    def __init__(self, peer, interval=0.01, timeout=1.0):
+        host, port = peer.split(":")[1:]
+        self.addr, self.interval, self.timeout = (host, int(port)), interval, timeout
+        self.sent, self.latencies, self.errors = {}, [], 0
+        self.stopped, self.stop_time = threading.Event(), None
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.settimeout(0.005)
+        self.first_answer = None
+        self.last_answer = None
+        self.stall = 0.0
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        self.threads = [threading.Thread(target=f, daemon=True) for f in (self._send, self._receive)]
+        for t in self.threads:
+            t.start()
+        return self
+
+    def _send(self):
+        request_id, next_time = 1, time.monotonic()
+        while not self.stopped.is_set():
+            self.sent[request_id] = time.monotonic()
+            try:
+                self.sock.sendto(get_request(request_id, (SYSUPTIME, IFDESCR1)), self.addr)
+            except OSError:  # ECONNREFUSED from an earlier ICMP port unreachable: snmpd not bound yet
+                pass
+            request_id += 1
+            next_time += self.interval
+            time.sleep(max(0.0, next_time - time.monotonic()))
+
+    def _receive(self):
+        # After the last request, answers are awaited for `timeout` more (then the rest are lost).
+        while not self.stopped.is_set() or time.monotonic() - self.stop_time <= self.timeout:
+            try:
+                data = self.sock.recv(65536)
+            except OSError:  # timeout
+                continue
+            now = time.monotonic()
+            status = response_status(data)
+            if status is None or status[0] not in self.sent:
+                continue
+            request_id, error = status
+            if error:
+                self.errors += 1
+            self.latencies.append((request_id, now - self.sent[request_id]))
+            if self.first_answer is None:
+                self.first_answer = now
+            elif self.last_answer is not None:
+                # time without any answer, less the part when nothing was outstanding (~none at 10 ms)
+                self.stall = max(self.stall, now - self.last_answer)
+            self.last_answer = now
+
+    def __exit__(self, *exc):
+        self.stop_time = time.monotonic()
+        self.stopped.set()
+        for t in self.threads:
+            t.join()
+        self.sock.close()
+
+    def result(self):
+        """{'sent', 'answered', 'lost', 'late', 'p50', 'p99', 'max' (ms), 'first' (s), 'stall' (ms)}."""
+        on_time = {i for i, l in self.latencies if l <= self.timeout}
+        answered = len(self.latencies)
+        sent = len(self.sent)
+        # Lost before snmpd answered anything at all (its port not open yet, or never read before
+        # the answer that came first), and lost afterwards: a stall of a serving snmpd.
+        first_id = min((i for i, _ in self.latencies), default=None)
+        early = sum(1 for i in self.sent if i not in on_time and (first_id is None or i < first_id))
+        r = {"sent": sent, "answered": answered, "lost": sent - len(on_time) - early, "lost_before_first": early,
+             "late": answered - len(on_time),
+             "errors": self.errors, "stall": self.stall * 1000,
+             "first": (self.first_answer - self.started) if self.first_answer else None,
+             "seconds": self.stop_time - self.started}
+        every = sorted(l for _, l in self.latencies)
+        if every:
+            r["p50"] = every[len(every) // 2] * 1000
+            r["p99"] = every[min(len(every) - 1, int(len(every) * 0.99))] * 1000
+            r["max"] = every[-1] * 1000
+        return r
+
+
+def flood(work, count, delete=False):
+    """`ip -batch` of `count` IPv6 /64 route adds (or their deletes) in 2001:db8:f000::/36, away
+    from the benchmark's own routes; returns the seconds ip took."""
+    verb = "del" if delete else "add"
+    lines = [f"route {verb} 2001:db8:f{(i >> 16) & 0xfff:03x}:{i & 0xffff:x}::/64"
+             + ("" if delete else " via 2001:db8:ffff::2 dev d0 proto static") for i in range(count)]
+    t = time.monotonic()
+    ip_batch(lines, work, f"flood-{verb}.batch")
+    return time.monotonic() - t
+
+
+def measure_responsiveness(args, key, work, rows4, rows6):
+    """The probe during a start of its own (the agent's spawn until inetCidrRouteNumber.0 counts
+    every row) and during a flood of --flood route adds, then of their deletes. Made for (e); (d)
+    (--probe-systems d,e) is the control: the same ipmibd code in its own event loop; (a) the
+    probe's own floor: Debian's snmpd does no work per route change (its cache lives 60 s)."""
+    system = System(key, args, work, rows4, rows6)
+    expected = args.routes if key == "a" else rows4 + rows6  # Debian counts a multipath route once
+    out = {}
+    try:
+        with Probe(system.peer) as probe:
+            t0 = system.start(rows4, rows6)
+            # a GET sent before snmpd's port opens is lost: wait for any answer first (20-ms retries)
+            wait_any_answer(system, t0, args.startup_cap)
+            full = wait_full_answer(system, t0, expected, args.startup_cap)
+        out["startup"] = probe.result()
+        out["startup"]["full"] = full
+        if full is None:
+            return out
+        time.sleep(1.0)
+        base = int(snmpget(system.peer, NUMBER, 5.0))  # the routes above plus the connected ones
+        for name, delete in (("flood_add", False), ("flood_del", True)):
+            with Probe(system.peer) as probe:
+                seconds = flood(work, args.flood, delete)
+                # until ipmibd counts the whole flood, then 0.5 s more ((a): its cache, 1 s)
+                caught_up = (wait_count(system, base if delete else base + args.flood, 120) if key != "a"
+                             else time.sleep(1.0))
+                time.sleep(0.5)
+            out[name] = probe.result()
+            out[name]["ip_seconds"] = seconds
+            out[name]["caught_up"] = caught_up
+    finally:
+        system.stop()
+    return out
+
+
+def wait_count(system, expected, limit):
+    """Seconds until inetCidrRouteNumber.0 == expected, or None after `limit` seconds."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        value = snmpget(system.peer, NUMBER, 2.0)
+        if value is not None and value.isdigit() and int(value) == expected:
+            return time.monotonic() - t0
+        time.sleep(0.05)
+    return None
 
 
 def walk(system, oid, keep=None):
@@ -379,7 +623,7 @@ def measure_empty(args, key, work):
         t0 = system.start(0, 0)
         wait_first_answer(system, t0, 0)
         walk(system, ENTRY)
-        if key != "c":  # the same code paths as the measured run: the views are walked there too
+        if key != "c" and not args.no_views:  # the same code paths as the measured run: the views are walked there too
             for _, oid, _ in VIEW_WALKS:
                 walk(system, oid)
         return proc_status(system.server.pid, "VmRSS")
@@ -410,7 +654,7 @@ def measure(args, key, work, rows4, rows6, routes):
         return r
     # --large: full walks through the AgentX hop (~15 min each at 1M routes) and through Debian's
     # snmpd are skipped; those systems walk one column, standalone ipmibd the whole table as well.
-    full_walks = not args.large or key == "d"
+    full_walks = not args.large or key in "de"
     system = System(key, args, work, rows4, rows6)
     try:
         t0 = system.start(rows4, rows6)
@@ -424,11 +668,12 @@ def measure(args, key, work, rows4, rows6, routes):
             warm = [walk(system, ENTRY) for _ in range(1 if args.quick or args.large else 2)]
             best = min(warm, key=lambda w: w[0])
             r["warm"], r["warm_cpu"], r["warm_master_cpu"] = best[0], best[2], best[3]
+            r["warm_varbinds"] = best[1]
         else:
             r["column_cold"], _, _, _ = walk(system, COLUMN)
         r["column"], r["column_rows"], r["column_cpu"], r["column_master_cpu"] = walk(system, COLUMN,
                                                                                       keep=column_file)
-        if full_walks and key != "c":
+        if full_walks and key != "c" and not args.no_views:
             # The deprecated tables (a warm walk each, after the full walks loaded any cache), and
             # before the RSS below, so that it includes whatever serving them costs.
             for name, oid, _ in VIEW_WALKS:
@@ -444,16 +689,16 @@ def measure(args, key, work, rows4, rows6, routes):
         r["rss"] = proc_status(system.server.pid, "VmRSS")
         with Churn(args.churn_rate) as churn:
             r["get_churn"] = client(args, system, "get", oid_file, gets)
-            if key in "bd":
+            if key in IPMIBD_SERVERS:
                 r["visible"] = client(args, system, "visible", 20 if args.quick else 200, 2000)
             elif key == "a":  # its 60-s cache: a change is not seen within a second
                 r["visible"] = client(args, system, "visible", 2, 1000)
                 r["visible_note"] = "none in 1 s"
 
         r["churn_rate"] = churn.achieved
-        if key in "bd":
+        if key in IPMIBD_SERVERS:
             # ipmibd's own change notifications (ipmibdRouteAdded), behind the master through its
-            # trap2sink, standalone through ipmibd.conf's; Debian's snmpd and (c) send none. The
+            # trap2sink, standalone through ipmibd.conf's, in-process through snmpd.conf's; Debian's snmpd and (c) send none. The
             # churn above put ipmibd's notifications in storm mode (counted, not sent per row),
             # which ends after a second of at most notifyRate changes.
             time.sleep(2.5)
@@ -462,6 +707,9 @@ def measure(args, key, work, rows4, rows6, routes):
         if key != "c":
             # Each destroy after a timed create re-reads the route table (about 1 s at 1M routes).
             r["set"] = client(args, system, "set", 10 if args.quick or args.large else 100, community="private")
+            # A destroy that timed out (a loaded machine) leaves its route, and the next system's
+            # createAndGo of the same row would be refused: remove whatever is left.
+            subprocess.run(["ip", "route", "flush", "root", "198.19.251.0/24"], stderr=subprocess.DEVNULL)
         if key == "a" and not args.quick and not args.large:
             # Debian's inetCidrRouteTable cache expires 60 s after its load; the next request reloads it.
             wait = 61 - (time.monotonic() - cold_started)
@@ -645,16 +893,17 @@ def print_table(args, results, baseline, routes, rows4, rows6, loads):
     add("createAndGo SET p50", get("set", "p50"),
         lambda r: (fmt_latency(r.get("set"), "p50") if r["set"]["n"] else "refused") if r.get("set") else
         ("n/a" if "rss" in r else "-"))
-    add("resident memory (serving process; b, d: every view served)", lambda r: r.get("rss"),
+    add("resident memory (serving process; b, d, e: every view served)", lambda r: r.get("rss"),
         lambda r: f"{r['rss'] / 2**20:.1f} MB" if r.get("rss") is not None else "-")
 
     def per_route(k):
         r = results[k]
         return (r["rss"] - baseline[k]) / routes if baseline.get(k) is not None and r.get("rss") else None
 
-    metric_rows.append(("  bytes per route above empty table (b, d: incl. every view)", {k: per_route(k) for k in systems},
+    metric_rows.append(("  bytes per route above empty table (b, d, e: incl. every view)", {k: per_route(k) for k in systems},
                         {k: (f"{per_route(k):.0f}" if per_route(k) is not None else "-") for k in systems}))
-    ratios = [(n, x, y) for n, x, y in (("b/c", "b", "c"), ("a/d", "a", "d"), ("b/d", "b", "d"))
+    ratios = [(n, x, y) for n, x, y in (("b/c", "b", "c"), ("a/d", "a", "d"), ("b/d", "b", "d"), ("a/e", "a", "e"),
+                                        ("b/e", "b", "e"), ("d/e", "d", "e"))
               if x in systems and y in systems]
     print()
     print(f"ipmibd agent benchmark: {routes} routes ({rows4} IPv4 + {rows6} IPv6 rows incl. multipath next "
@@ -671,14 +920,92 @@ def print_table(args, results, baseline, routes, rows4, rows6, loads):
     print_markdown(table)
     churn = {k: f"{results[k].get('churn_rate', 0):.0f}" for k in systems}
     print(f"\nachieved churn (changes/s): {churn}; ratios are column x / column y (times, latencies, memory)")
-    ipmibd = [k for k in systems if k in "bd" and per_route(k) is not None]
+    ipmibd = [k for k in systems if k in IPMIBD_SERVERS and per_route(k) is not None]
     if ipmibd:
         # ipmibd serves every deprecated table (ipAddrTable, ipNetToMediaTable, ipRouteTable,
         # ipCidrRouteTable, ...) as a view of the current tables' rows: nothing is stored per route for
         # them, and the RSS is taken after walks of inetCidrRouteTable, ipCidrRouteTable and ipRouteTable.
         figures = ", ".join(f"({k}) {per_route(k):.0f} B" for k in ipmibd)
         print(f"memory per route with every view served (RSS after walking inetCidrRouteTable, ipCidrRouteTable "
-              f"and ipRouteTable): {figures}; target <= 200 B at 100k routes")
+              f"and ipRouteTable; (e): snmpd's): {figures}; target <= 200 B at 100k routes")
+    for k in systems:
+        cold, warm = results[k].get("varbinds"), results[k].get("warm_varbinds")
+        if cold is not None and warm is not None and cold != warm:
+            print(f"NOTE ({k}): the cold walk returned {cold} varbinds, the warm one {warm}: the cold walk met a "
+                  "table still loading")
+    if "e" in systems:
+        print_targets(results, {k: per_route(k) for k in systems})
+
+
+def print_targets(results, per_route):
+    """The in-process module's targets (issue 16), each with its figure and verdict."""
+    e = results["e"]
+    checks = []
+
+    def ratio(name, other, figure, target):
+        x, y = results.get(other, {}).get(figure), e.get(figure)
+        if x is None or y is None or not y:
+            checks.append((name, "not measured", "-"))
+        else:
+            checks.append((name, f"{x / y:.2f}x (target >= {target}x)", "met" if x / y >= target else "MISSED"))
+
+    ratio("warm walk: in-process vs native (a/e)", "a", "warm", 1.5)
+    ratio("warm walk: in-process vs AgentX (b/e)", "b", "warm", 10)
+    ratio("cold walk: in-process vs native (a/e)", "a", "cold", 5)
+    if per_route.get("e") is None:
+        checks.append(("snmpd's RSS growth per route (e)", "not measured", "-"))
+    else:
+        checks.append(("snmpd's RSS growth per route (e)", f"{per_route['e']:.0f} B (target <= 200 B)",
+                       "met" if per_route["e"] <= 200 else "MISSED"))
+    probe = e.get("probe") or {}
+    for name, label in (("startup", "start-up"), ("flood_add", "route-add flood"), ("flood_del", "route-delete flood")):
+        stat = probe.get(name)
+        if not stat or "p99" not in stat:
+            checks.append((f"probe p99 during {label}", "not measured", "-"))
+        else:
+            ok = stat["p99"] <= 50 and stat["lost"] == 0
+            first = f", first answer {fmt_time(stat['first'])} after spawn" if name == "startup" else ""
+            checks.append((f"probe p99 during {label}", f"{stat['p99']:.1f} ms, max {stat['max']:.1f} ms, "
+                           f"lost {stat['lost']} after the first answer{first} (target p99 <= 50 ms)",
+                           "met" if ok else "MISSED"))
+    print()
+    print_markdown([["in-process target", "figure", "verdict"]] + [list(c) for c in checks])
+
+
+def systems_probed(args, results):
+    return [k for k in args.systems if results.get(k, {}).get("probe")]
+
+
+def print_probe(key, probe, flood_count):
+    """The responsiveness probe's figures for one system."""
+    rows = [[f"({key}) responsiveness probe: GET sysUpTime.0+ifDescr.1 every 10 ms", "sent", "answered",
+             "lost before first answer", "lost after", "p50", "p99", "max", "longest stall", "notes"]]
+    labels = {"startup": "start-up (agent spawned -> inetCidrRouteNumber.0 full)",
+              "flood_add": f"ip -batch of {flood_count} IPv6 route adds", "flood_del": f"... and of their {flood_count} deletes"}
+    for name in ("startup", "flood_add", "flood_del"):
+        stat = probe.get(name)
+        if not stat:
+            continue
+        ms = lambda v: "-" if v is None else (f"{v:.1f} ms" if v < 1000 else f"{v / 1000:.2f} s")
+        if name == "startup":
+            notes = (f"first answer {fmt_time(stat['first'])} after spawn; full count "
+                     + (fmt_time(stat["full"]) if stat.get("full") is not None else "never") + " after spawn")
+        else:
+            notes = f"ip -batch took {fmt_time(stat['ip_seconds'])}"
+            if key != "a":  # Debian's snmpd shows the flood only when its 60-s cache expires
+                notes += ("; inetCidrRouteNumber.0 caught up "
+                          + (fmt_time(stat["caught_up"]) if stat.get("caught_up") is not None else "NOT within 120 s")
+                          + " after ip exited")
+        if stat["errors"]:
+            notes += f"; {stat['errors']} error answers"
+        rows.append([labels[name], str(stat["sent"]), str(stat["answered"]), str(stat["lost_before_first"]),
+                     str(stat["lost"]), ms(stat.get("p50")),
+                     ms(stat.get("p99")), ms(stat.get("max")), ms(stat["stall"]), notes])
+    print()
+    print("lost = no answer within 1 s of its send; before the first answer the agent may not have opened its "
+          "port yet; latencies over every answer; longest stall = longest time between two answers"
+          + ("; ipmibd -S serves no IF-MIB: (d) answers ifDescr.1 with noSuchObject" if key == "d" else ""))
+    print_markdown(rows)
 
 
 def disabled_modules():
@@ -704,7 +1031,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--routes", type=int, default=10000)
     parser.add_argument("--neighbors", type=int, default=1000)
-    parser.add_argument("--systems", default="a,b,c,d")
+    parser.add_argument("--systems", default="a,b,c,d,e")
     parser.add_argument("--rounds", type=int, default=1, help="repeat the systems in turn; best figures kept")
     parser.add_argument("--quick", action="store_true", help="fewer samples, no 60-s reload walk")
     parser.add_argument("--churn-rate", type=int, default=1000)
@@ -718,6 +1045,17 @@ def main():
     parser.add_argument("--interleave", type=int, default=0, metavar="K",
                         help="with b and c: afterwards run both side by side and alternate K single-column "
                              "walks (and K/2 full walks unless --large) of each; prints min and median")
+    parser.add_argument("--ipv4-only", action="store_true",
+                        help="every route an IPv4 /32 in 10.0.0.0/8 (default: 80 %% IPv4, 20 %% IPv6)")
+    parser.add_argument("--flood", type=int, default=100000, metavar="N",
+                        help="(e)'s responsiveness probe: route adds (then deletes) in one ip -batch (0: no flood)")
+    parser.add_argument("--no-probe", action="store_true", help="skip the responsiveness probe")
+    parser.add_argument("--probe-systems", default="e",
+                        help="systems probed for responsiveness (default e; d,e adds standalone ipmibd as the control)")
+    parser.add_argument("--no-views", action="store_true",
+                        help="skip the walks of the deprecated ipCidrRouteTable and ipRouteTable (the longest "
+                             "part of (b)'s run at 100k routes); RSS then excludes what serving them costs")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON (for plot_walks.py)")
     parser.add_argument("--pin", type=int, default=None, metavar="CPU",
                         help="run the agents and the measuring clients on this one CPU (taskset)")
     args = parser.parse_args()
@@ -725,17 +1063,20 @@ def main():
         args.startup_cap = 120.0 if args.large else 600.0
     args.systems = list(dict.fromkeys(s.strip() for s in args.systems.split(",") if s.strip()))
     if any(s not in NAMES for s in args.systems):
-        parser.error("--systems takes a comma-separated subset of a,b,c,d")
+        parser.error("--systems takes a comma-separated subset of a,b,c,d,e")
     if args.pin is not None:
         if args.pin not in os.sched_getaffinity(0):
             parser.error(f"--pin {args.pin}: no such CPU available")
         PIN[:] = ["taskset", "-c", str(args.pin)]
-    args.ipmibd = os.path.join(args.build_dir, "agent", "ipmibd")
+    args.ipmibd = os.path.join(args.build_dir, "agent", "daemon", "ipmibd")
     args.minimal = os.path.join(args.build_dir, "tests", "bench", "minimal_subagent")
     args.client = os.path.join(args.build_dir, "tests", "bench", "bench_client")
+    args.module = os.path.abspath(os.path.join(args.build_dir, "agent", "module", "ipmibd.so"))
     for path in (args.ipmibd, args.minimal, args.client):
         if not os.access(path, os.X_OK):
-            sys.exit(f"missing {path}: build the ipmibd, minimal_subagent and bench_client targets")
+            sys.exit(f"missing {path}: build the ipmibd, minimal_subagent, bench_client and ipmibd_module targets")
+    if "e" in args.systems and not os.path.exists(args.module):
+        sys.exit(f"missing {args.module}: build the ipmibd_module target")
     for tool in ("snmpd", "snmpbulkwalk", "snmpget", "ip"):
         if shutil.which(tool) is None:
             skip(f"{tool} not installed")
@@ -755,13 +1096,21 @@ def main():
         for key in args.systems:
             baseline[key] = measure_empty(args, key, work)
         t = time.monotonic()
-        rows4, rows6 = build_routes(work, args.routes, args.neighbors)
+        rows4, rows6 = build_routes(work, args.routes, args.neighbors, args.ipv4_only)
         print(f"namespace built: {args.routes} routes, {args.neighbors} neighbors in {time.monotonic() - t:.1f} s")
         results = {}
         for round_number in range(args.rounds):
             for key in args.systems:
-                print(f"round {round_number + 1}: measuring ({key}) {NAMES[key]} ...", flush=True)
+                print(f"round {round_number + 1}: measuring ({key}) {NAMES[key]} ...", end="", flush=True)
+                t = time.monotonic()
                 r = measure(args, key, work, rows4, rows6, args.routes)
+                print(f" {time.monotonic() - t:.1f} s; load average {os.getloadavg()[0]:.2f}", flush=True)
+                if key in args.probe_systems and not args.no_probe and round_number == 0:
+                    print(f"({key}) responsiveness probe: start-up and route flood ...", end="", flush=True)
+                    t = time.monotonic()
+                    r["probe"] = measure_responsiveness(args, key, work, rows4, rows6)
+                    r["probe_load"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+                    print(f" {time.monotonic() - t:.1f} s", flush=True)
                 previous = results.get(key)
                 if previous is None:
                     results[key] = r
@@ -777,6 +1126,15 @@ def main():
             interleaved = None
         if results:  # --rounds 0: the interleaved walks only
             print_table(args, results, baseline, args.routes, rows4, rows6, loads)
+            for key in systems_probed(args, results):
+                print_probe(key, results[key]["probe"], args.flood)
+                print(f"load average after the probe: {results[key]['probe_load']}")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"routes": args.routes, "rows4": rows4, "rows6": rows6, "neighbors": args.neighbors,
+                           "ipv4_only": args.ipv4_only, "large": args.large, "quick": args.quick,
+                           "machine": machine(), "loads": loads, "date": time.strftime("%Y-%m-%d %H:%M"),
+                           "names": NAMES, "baseline": baseline, "results": results}, f, indent=1)
         if interleaved:
             print_interleaved(interleaved)
     finally:

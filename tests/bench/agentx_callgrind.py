@@ -167,7 +167,7 @@ def main():
     args.systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     if not args.systems or any(s not in SYSTEMS for s in args.systems):
         parser.error("--systems takes a comma-separated subset of b,c,d")
-    args.ipmibd = os.path.join(args.build_dir, "agent", "ipmibd")
+    args.ipmibd = os.path.join(args.build_dir, "agent", "daemon", "ipmibd")
     args.minimal = os.path.join(args.build_dir, "tests", "bench", "minimal_subagent")
     for path in (args.ipmibd, args.minimal):
         if not os.access(path, os.X_OK):

@@ -193,7 +193,7 @@ def main():
     parser.add_argument("--build-dir", default=os.path.join(agent_bench.ROOT, "build"))
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, traps)")
     args = parser.parse_args()
-    ipmibd = os.path.join(args.build_dir, "agent", "ipmibd")
+    ipmibd = os.path.join(args.build_dir, "agent", "daemon", "ipmibd")
     if not os.path.exists(ipmibd):
         agent_bench.skip(f"{ipmibd} not built")
     for tool in ("snmpd", "snmptrapd", "snmpget", "ip"):

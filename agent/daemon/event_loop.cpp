@@ -2,6 +2,7 @@
 #include "agent/daemon/event_loop.h"
 
 #include "agent/common/netsnmp.h"
+#include "agent/common/request_backlog.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -120,7 +121,7 @@ bool EventLoop::iterate() {
   netsnmp_check_outstanding_agent_requests();
 
   if (source != nullptr && (workPending_ || sourceReadable || (deadline && *deadline <= after)))
-    workPending_ = source->run(kWorkBudget);
+    workPending_ = source->run(sliceBudget(kWorkBudget)); // short while requests wait (request_backlog.h)
   return true;
 }
 

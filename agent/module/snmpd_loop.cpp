@@ -2,6 +2,7 @@
 #include "agent/module/snmpd_loop.h"
 
 #include "agent/common/netsnmp.h"
+#include "agent/common/request_backlog.h"
 
 #include <algorithm>
 
@@ -53,7 +54,7 @@ void SnmpdLoop::runSlice() {
   if (source == nullptr) {
     pending_ = false;
   } else {
-    pending_ = source->run(kSlice);
+    pending_ = source->run(sliceBudget(kSlice)); // short while requests wait (request_backlog.h)
   }
   schedule();
 }

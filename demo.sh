@@ -44,7 +44,7 @@ if [ "$DO_BUILD" = 1 ]; then
   fi
   cmake --build "$BUILD" --target ipmibd -j"$(nproc)" >/dev/null
 fi
-IPMIBD="$BUILD/agent/ipmibd"
+IPMIBD="$BUILD/agent/daemon/ipmibd"
 [ -x "$IPMIBD" ] || { echo "demo.sh: $IPMIBD not built" >&2; exit 1; }
 
 # ---- private master and subagent ---------------------------------------------------------------

@@ -744,8 +744,15 @@ def compare_netstat(report, lab, ns, kroutes):
         if not o or o[:-5] != r[:-5] or not a or not all(x.isdigit() for x in r[-5:] + o[-5:] + a[-5:]):
             report.fail(T, f"-Ci {name}: Debian {' '.join(r)!r}, ipmibd {' '.join(o or ['(absent)'])!r}")
         elif o[-5:] != r[-5:]:
-            if _counters_between(*[[int(x) for x in v[-5:]] for v in (r, o, a)]):
+            rv, ov, av = [[int(x) for x in v[-5:]] for v in (r, o, a)]
+            if _counters_between(rv, ov, av):
                 report.allow("netstat-counter", f"-Ci {name}: Debian {r[-5:]}, ipmibd {o[-5:]}")
+            elif _counters_between(ov, ov, av) and _counters_between(rv, rv, av):
+                # -Ci's packet counters are IF-MIB's (ifInUcastPkts, ...), which snmpd itself serves
+                # in both setups from its own interface cache: ours may have loaded it before
+                # Debian's read (seen once in-process). Ours read again must still pass Debian's.
+                report.allow("netstat-counter",
+                             f"-Ci {name}: Debian {r[-5:]}, ipmibd {o[-5:]} (snmpd's IF-MIB cache), then {a[-5:]}")
             else:
                 report.fail(T, f"-Ci {name} counters: Debian {r[-5:]}, ipmibd {o[-5:]}, then {a[-5:]}")
     # Statistics: 'N label' lines; every label of Debian's, values in order.

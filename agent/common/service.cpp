@@ -156,11 +156,23 @@ Service::~Service() {
 }
 
 bool Service::run(std::chrono::milliseconds budget) {
+  const auto start = LoopClock::now();
   const bool backendMore = backend_->dispatch(budget / 2);
+  const auto dispatched = LoopClock::now();
   const bool tablesMore = tables_->applyPending(budget / 2);
+  const auto applied = LoopClock::now();
   if (notifier_) {
     notifier_->poll();
     NotificationSender::flush(*notifier_);
+  }
+  // A slice far over its budget holds snmpd's (or the daemon's) loop: `-Dipmibd:slice` names the
+  // part that overran (how the route shadow's page release under a 1M-route flood was found).
+  if (const auto end = LoopClock::now(); end - start > 4 * budget) {
+    auto us = [](auto d) { return long(std::chrono::duration_cast<std::chrono::microseconds>(d).count()); };
+    DEBUGMSGTL(("ipmibd:slice",
+                "slice of %ld us (budget %ld ms): backend %ld us, tables %ld us, notifications %ld us\n",
+                us(end - start), long(budget.count()), us(dispatched - start), us(applied - dispatched),
+                us(end - applied)));
   }
   if (!backendMore && !tablesMore && !loaded_) {
     // The initial dump's decoded rows and queued batches are freed by now, but glibc kept them

@@ -527,19 +527,25 @@ void RouteShadow::Cursor::next() {
 
 namespace {
 
-// Hands `bytes` more (whole pages) of a vector's buffer back to the kernel, from `released` on,
-// without freeing the buffer: its first and last partial pages, where the allocator keeps its
-// bookkeeping, stay. Freeing ~60 MB at once costs ~6 ms of page-table work; this spreads it over
-// steps, and the final free() then finds little left to unmap. True when every page is released.
-template <class T> bool releasePages(std::vector<T>& v, std::size_t& released, std::size_t bytes) {
-  static const std::uintptr_t page = std::uintptr_t(::sysconf(_SC_PAGESIZE));
+// Hands `bytes` more of a vector's buffer back to the kernel (MADV_DONTNEED), from `released` on,
+// without freeing the buffer: its unaligned ends, where the allocator keeps its bookkeeping, stay.
+// Freeing ~60 MB at once costs ~6 ms of page-table work; this spreads it over steps, and the final
+// free() then finds little left to unmap. Pieces are kReleasePiece long and aligned to it: an
+// unaligned or small piece makes the kernel split a transparent huge page, and every madvise is a
+// TLB flush on each CPU the process ran on (an IPI, slow on a busy VM: 128-KB pieces, one per route
+// change, held snmpd's loop for 0.1-0.2 s under a route flood at 1M routes). True when every piece
+// is released.
+constexpr std::uintptr_t kReleasePiece = std::uintptr_t(8) << 20;
+template <class T>
+bool releasePages(std::vector<T>& v, std::size_t& released, std::size_t bytes, std::size_t& calls) {
   const auto data = reinterpret_cast<std::uintptr_t>(v.data());
-  const std::uintptr_t begin = (data + page - 1) / page * page;
-  const std::uintptr_t end = (data + v.capacity() * sizeof(T)) / page * page;
+  const std::uintptr_t begin = (data + kReleasePiece - 1) / kReleasePiece * kReleasePiece;
+  const std::uintptr_t end = (data + v.capacity() * sizeof(T)) / kReleasePiece * kReleasePiece;
   if (!data || end <= begin + released) return true;
-  const std::size_t length =
-      std::min<std::size_t>(std::max<std::size_t>(bytes / page, 1) * page, end - begin - released);
+  const std::size_t pieces = std::max<std::size_t>(bytes / kReleasePiece, 1);
+  const std::size_t length = std::min<std::size_t>(pieces * kReleasePiece, end - begin - released);
   ::madvise(reinterpret_cast<void*>(begin + released), length, MADV_DONTNEED);
+  ++calls;
   released += length;
   return begin + released >= end;
 }
@@ -562,6 +568,7 @@ struct RouteShadow::Merge {
   bool swapped = false;
   Delta oldFrozen; // after the swap: the frozen delta, its nodes freed in pieces
   std::size_t releasedNarrow = 0, releasedCompact = 0;
+  std::size_t releaseCredit = 0; // bytes the release steps have earned (releasePages)
 };
 
 void RouteShadow::beginMerge() {
@@ -603,11 +610,14 @@ bool RouteShadow::stepMerge(std::size_t limit) {
   const std::size_t budget = limit - done;
   for (std::size_t erased = 0; erased < budget && !m.oldFrozen.empty(); ++erased)
     m.oldFrozen.erase(m.oldFrozen.begin());
-  const std::size_t bytes = budget > std::numeric_limits<std::size_t>::max() / 1024
-                                ? std::numeric_limits<std::size_t>::max()
-                                : budget * 1024;
-  if (!m.oldFrozen.empty() || !releasePages(m.out->narrow, m.releasedNarrow, bytes) ||
-      !releasePages(m.out->compactV6, m.releasedCompact, bytes))
+  if (!m.oldFrozen.empty()) return false;
+  // Pages go back a piece (kReleasePiece) at a time, once the steps have earned it: ~1 KB of credit
+  // per entry of budget (a piece costs about what merging 8k entries does).
+  m.releaseCredit = budget >= kReleasePiece ? kReleasePiece : m.releaseCredit + budget * 1024;
+  if (m.releaseCredit < kReleasePiece) return false;
+  const std::size_t bytes = std::exchange(m.releaseCredit, 0);
+  if (!releasePages(m.out->narrow, m.releasedNarrow, bytes, pageReleases_) ||
+      !releasePages(m.out->compactV6, m.releasedCompact, bytes, pageReleases_))
     return false;
   merge_.reset();
   return true;

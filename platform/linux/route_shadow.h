@@ -313,6 +313,8 @@ public:
   void setChangeStep(std::size_t entries) { changeStep_ = entries; }
   // Entries in the newest delta (for tests: the bound the changes' steps keep).
   std::size_t deltaSize() const { return delta_.size(); }
+  // madvise calls that handed old vector pages back (for tests: each is a TLB flush on every CPU).
+  std::size_t pageReleases() const { return pageReleases_; }
   // Merges everything into the vectors now: O(n) in one go.
   void compact();
 
@@ -332,6 +334,7 @@ private:
   std::unique_ptr<Merge> merge_;               // null: frozen_ is empty
   std::size_t size_ = 0;
   std::size_t changeStep_ = kChangeStep;
+  std::size_t pageReleases_ = 0;
   std::uint64_t version_ = 0;        // changes with the content or its layout: a Rebuild checks it
   mutable std::size_t rebuilds_ = 0; // Rebuilds reading this shadow: the merge waits for them
 };

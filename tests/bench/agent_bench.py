@@ -1050,6 +1050,9 @@ def main():
     parser.add_argument("--flood", type=int, default=100000, metavar="N",
                         help="(e)'s responsiveness probe: route adds (then deletes) in one ip -batch (0: no flood)")
     parser.add_argument("--no-probe", action="store_true", help="skip the responsiveness probe")
+    parser.add_argument("--keep-work", action="store_true", help="keep the work directory (the agents' logs)")
+    parser.add_argument("--probe-only", action="store_true",
+                        help="only the responsiveness probe of --probe-systems (no walks, churn or memory figures)")
     parser.add_argument("--probe-systems", default="e",
                         help="systems probed for responsiveness (default e; d,e adds standalone ipmibd as the control)")
     parser.add_argument("--no-views", action="store_true",
@@ -1103,7 +1106,7 @@ def main():
             for key in args.systems:
                 print(f"round {round_number + 1}: measuring ({key}) {NAMES[key]} ...", end="", flush=True)
                 t = time.monotonic()
-                r = measure(args, key, work, rows4, rows6, args.routes)
+                r = {} if args.probe_only else measure(args, key, work, rows4, rows6, args.routes)
                 print(f" {time.monotonic() - t:.1f} s; load average {os.getloadavg()[0]:.2f}", flush=True)
                 if key in args.probe_systems and not args.no_probe and round_number == 0:
                     print(f"({key}) responsiveness probe: start-up and route flood ...", end="", flush=True)
@@ -1125,7 +1128,8 @@ def main():
         else:
             interleaved = None
         if results:  # --rounds 0: the interleaved walks only
-            print_table(args, results, baseline, args.routes, rows4, rows6, loads)
+            if not args.probe_only:
+                print_table(args, results, baseline, args.routes, rows4, rows6, loads)
             for key in systems_probed(args, results):
                 print_probe(key, results[key]["probe"], args.flood)
                 print(f"load average after the probe: {results[key]['probe_load']}")
@@ -1139,7 +1143,10 @@ def main():
             print_interleaved(interleaved)
     finally:
         ns.close()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep_work:
+            print(f"work directory kept (agent logs): {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

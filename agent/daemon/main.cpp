@@ -24,6 +24,10 @@
 #define IPMIBD_VERSION "unknown"
 #endif
 
+// agentx/subagent.c (libnetsnmpagent) connects to the master from this POST_READ_CONFIG callback;
+// Debian installs no header declaring it. -t removes it so a check never touches a master.
+extern "C" int subagent_startup(int majorID, int minorID, void* serverArg, void* clientArg);
+
 namespace {
 
 using namespace ipmibd::agent;
@@ -156,6 +160,35 @@ int serve(const Options& options) {
   return status;
 }
 
+// -t: reads the files exactly as a start would (same directives, same role, so the same Net-SNMP
+// directives are known) and runs the same whole-file checks, but connects to no master, listens
+// on no port and starts no backend (a sim scenario or a netns is only named, not opened).
+int checkConfiguration(const Options& options) {
+  if (!options.standaloneAddresses)
+    snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG, subagent_startup, nullptr,
+                             0);
+  std::error_code ec;
+  ConfigReader reader(std::filesystem::current_path(ec));
+  if (options.standaloneAddresses) registerAccessControlDirectives();
+  reader.begin();
+  init_snmp(kApp);
+  reader.onReadDone();
+  if (!reader.started()) {
+    snmp_log(LOG_ERR, "ipmibd: Net-SNMP did not read any configuration\n");
+    return 1;
+  }
+  if (reader.errors() > 0) {
+    snmp_log(LOG_ERR, "ipmibd: %d error(s) in the configuration (see above)\n", reader.errors());
+    return 1;
+  }
+  if (auto problem = validate(reader.config())) {
+    snmp_log(LOG_ERR, "ipmibd: %s (searched %s)\n", problem->c_str(), configSearchPath().c_str());
+    return 1;
+  }
+  std::printf("ipmibd: configuration OK (backend %s)\n", describe(reader.config().backend).c_str());
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -173,6 +206,10 @@ int main(int argc, char** argv) {
     std::printf("ipmibd %s (Net-SNMP %s)\n", IPMIBD_VERSION, netsnmp_get_version());
     return 0;
   }
+  if (options.directives) {
+    std::fputs(directivesText().c_str(), stdout);
+    return 0;
+  }
   std::string error;
   if (!setUpLogging(options, error)) {
     std::fprintf(stderr, "ipmibd: %s\n", error.c_str());
@@ -184,7 +221,7 @@ int main(int argc, char** argv) {
   // an agentxPingInterval line in the files, read by init_snmp(), still overrides it.
   netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
                      kDefaultAgentxPingInterval);
-  const int status = serve(options);
+  const int status = options.checkConfig ? checkConfiguration(options) : serve(options);
   snmp_shutdown(kApp); // closes the AgentX session (Close-PDU)
   return status;
 }

@@ -1,6 +1,8 @@
 // Command-line parsing for ipmibd (getopt-like, but without global state so tests can call it).
 #include "agent/daemon/options.h"
 
+#include "agent/common/daemon_config.h"
+
 #include <string_view>
 
 namespace ipmibd::agent {
@@ -97,6 +99,16 @@ ParsedOptions parseOptions(int argc, const char* const* argv) {
       break;
     }
     if (arg.size() < 2 || arg[0] != '-') return fail("unexpected argument '" + std::string(arg) + "'");
+    // The two GNU-style long options every tool is expected to know; everything else is snmpd's.
+    if (arg.starts_with("--")) {
+      if (arg == "--help")
+        o.help = true;
+      else if (arg == "--version")
+        o.version = true;
+      else
+        return fail("unknown option " + std::string(arg));
+      continue;
+    }
     // Clustered switches ("-fC") as getopt allows; an option taking a value ends the cluster.
     for (std::size_t pos = 1; pos < arg.size(); ++pos) {
       const char c = arg[pos];
@@ -118,8 +130,9 @@ ParsedOptions parseOptions(int argc, const char* const* argv) {
       switch (c) {
       case 'f': o.foreground = true; break;
       case 'C': o.noDefaultConfigs = true; break;
-      case 'h':
-      case 'H': o.help = true; break;
+      case 'h': o.help = true; break;
+      case 'H': o.directives = true; break;
+      case 't': o.checkConfig = true; break;
       case 'V':
       case 'v': o.version = true; break;
       case 'x':
@@ -199,11 +212,27 @@ std::string usageText(const std::string& program) {
          "  -D[TOKENS]    Net-SNMP debug output for TOKENS (comma separated; all when empty)\n"
          "  -L MODE       logging: e (stderr), o (stdout), n (none), f FILE, s FACILITY,\n"
          "                E/O/N/F/S PRIORITY [FILE|FACILITY] for a minimum priority\n"
-         "  -h            this help\n"
-         "  -V            print the version and exit\n"
+         "  -t            check the configuration files and exit (0: they are valid)\n"
+         "  -H            list the ipmibd.conf directives and exit\n"
+         "  -h, --help    this help\n"
+         "  -V, -v, --version\n"
+         "                print the version and exit\n"
          "\n"
          "Configuration: ipmibd.conf in SNMPCONFPATH (see `net-snmp-config --snmpconfpath`).\n"
-         "Signals: SIGHUP re-reads the configuration, SIGTERM/SIGINT stop the agent.\n";
+         "Signals: SIGHUP re-reads the configuration, SIGTERM/SIGINT stop the agent.\n"
+         "See ipmibd(8) and ipmibd.conf(5).\n";
+}
+
+std::string directivesText() {
+  std::string text = "ipmibd.conf directives (ipmibd.conf(5)):\n";
+  for (const Directive& d : directives())
+    text += "  " + std::string(d.token) + " " + std::string(d.help) + "\n";
+  text += "\n"
+          "Net-SNMP's own directives are read from ipmibd.conf too: agentXSocket and\n"
+          "agentxPingInterval; with -S also snmpd's agentaddress, access control (rocommunity,\n"
+          "rwcommunity, com2sec, group, view, access, createUser, rouser, rwuser) and\n"
+          "notification sinks (trap2sink, informsink, trapsess).\n";
+  return text;
 }
 
 } // namespace ipmibd::agent

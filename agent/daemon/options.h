@@ -18,8 +18,10 @@ struct Options {
   std::string pidFile;                  // -p
   std::string user;                     // -u: drop root to this user (name or number)
   std::string group;                    // -g: ... and this group (default: the user's)
-  bool help = false;                    // -h
-  bool version = false;                 // -V
+  bool help = false;                    // -h, --help
+  bool version = false;                 // -V, -v, --version
+  bool directives = false;              // -H: list ipmibd.conf's directives (as snmpd -H)
+  bool checkConfig = false;             // -t: read and check the configuration, then exit
   // -S: serve SNMP directly (Net-SNMP master role) on these comma-separated transport addresses
   // (e.g. "udp:161,tcp:161"); `agentaddress` lines of ipmibd.conf are added to them. Empty value
   // ("-S ''"): only the file's agentaddress lines. nullopt: AgentX subagent.
@@ -36,5 +38,9 @@ ParsedOptions parseOptions(int argc, const char* const* argv);
 
 // The help text for -h and usage errors.
 std::string usageText(const std::string& program);
+
+// The text of -H: one line per ipmibd.conf directive, "  TOKEN SYNTAX", straight from the parser's
+// table (agent/common/daemon_config.h directives()), then a note on Net-SNMP's own directives.
+std::string directivesText();
 
 } // namespace ipmibd::agent

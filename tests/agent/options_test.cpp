@@ -3,9 +3,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
 #include <vector>
 
 using ipmibd::agent::parseOptions;
+using ipmibd::agent::usageText;
 
 namespace {
 ipmibd::agent::ParsedOptions parse(std::vector<const char*> args) {
@@ -83,4 +88,44 @@ TEST_CASE("options: -S selects standalone mode", "[agent][options]") {
   CHECK_FALSE(parse({"-f"}).options.standaloneAddresses);
   CHECK(parse({"-S"}).error);
   CHECK(parse({"-S", "udp:1161", "-x", "/tmp/x"}).error); // standalone has no AgentX master
+}
+
+TEST_CASE("options: -H, -t and the long options", "[agent][options]") {
+  CHECK(parse({"-H"}).options.directives);
+  CHECK_FALSE(parse({"-H"}).options.help); // -H was help once; now the directive list, as snmpd -H
+  CHECK(parse({"-t", "-C", "-c", "/tmp/a.conf"}).options.checkConfig);
+  CHECK(parse({"-tS", ""}).options.checkConfig);
+  CHECK(parse({"--help"}).options.help);
+  CHECK(parse({"--version"}).options.version);
+  CHECK(parse({"-v"}).options.version);
+  CHECK(parse({"--versio"}).error);
+  CHECK(parse({"--foreground"}).error);
+}
+
+// The usage text is the list the man page is checked against (tests/man/options_test.py): every
+// option it names must be accepted, and no other letter.
+TEST_CASE("options: the usage text lists exactly what parseOptions accepts", "[agent][options]") {
+  std::set<std::string> listed;
+  std::istringstream usage(usageText("ipmibd"));
+  const std::regex option("(^|[ ,])(--?[A-Za-z][A-Za-z-]*)");
+  for (std::string line; std::getline(usage, line);) {
+    if (line.rfind("  -", 0) != 0) continue;
+    const std::string names = line.substr(2, line.find("  ", 2) - 2); // "-x ADDRESS", "-h, --help"
+    for (auto it = std::sregex_iterator(names.begin(), names.end(), option); it != std::sregex_iterator();
+         ++it)
+      listed.insert((*it)[2]);
+  }
+  CHECK(listed.count("--help") == 1);
+  CHECK(listed.count("--version") == 1);
+  for (char c = 'A'; c <= 'z'; ++c) {
+    if (c > 'Z' && c < 'a') continue;
+    const std::string flag = std::string("-") + c;
+    // Each option alone, or with a value it would accept when it takes one.
+    std::vector<const char*> args = {flag.c_str(), "value"};
+    if (c == 'L') args = {"-L", "e"};
+    if (c == 'g') args = {"-u", "nobody", "-g", "nogroup"};
+    const bool accepted = !parse({flag.c_str()}).error || !parse(args).error;
+    INFO(flag);
+    CHECK(accepted == (listed.count(flag) == 1));
+  }
 }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # `cmake --install` into a private prefix: the daemon, the in-process module and the MIB land
-# where the README and conf/snmpd-inprocess.conf say, and the module exports only snmpd's entry points.
+# where the README, conf/snmpd-inprocess.conf and the man pages say, and the module exports only snmpd's entry points.
 set -euo pipefail
 BUILD="$1"
 PREFIX="$(mktemp -d /tmp/ipmibd-install.XXXXXX)"
@@ -10,7 +10,10 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
 libdir="$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD/CMakeCache.txt")"
 [ -n "$libdir" ] || libdir=lib
-for f in sbin/ipmibd "$libdir/ipmibd/ipmibd.so" share/snmp/mibs/IPMIBD-MIB.txt; do
+mandir="$(sed -n 's/^CMAKE_INSTALL_MANDIR:PATH=//p' "$BUILD/CMakeCache.txt")"
+[ -n "$mandir" ] || mandir=share/man
+for f in sbin/ipmibd bin/ipmibd-platform "$libdir/ipmibd/ipmibd.so" share/snmp/mibs/IPMIBD-MIB.txt \
+  "$mandir/man8/ipmibd.8" "$mandir/man8/ipmibd-platform.8" "$mandir/man5/ipmibd.conf.5"; do
   [ -f "$PREFIX/$f" ] || fail "cmake --install did not install $f"
   echo "installed: $f"
 done
@@ -24,3 +27,10 @@ exported="$(nm -D --defined-only "$PREFIX/$libdir/ipmibd/ipmibd.so" | awk '{prin
 # Loadable on its own: every symbol resolved by its declared libraries (snmpd adds none).
 ldd -r "$PREFIX/$libdir/ipmibd/ipmibd.so" 2>&1 | grep -q "undefined symbol" && fail "undefined symbols in ipmibd.so"
 echo "PASS: install layout and module exports"
+# The installed man pages name the module under the configured prefix (CMAKE_INSTALL_PREFIX, what
+# a package build sets; --prefix above only moves this test's copy), not a placeholder.
+configured="$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$BUILD/CMakeCache.txt")"
+case "$libdir" in /*) module="$libdir/ipmibd/ipmibd.so" ;; *) module="$configured/$libdir/ipmibd/ipmibd.so" ;; esac
+grep -q "^\.B dlmod ipmibd $module\$" "$PREFIX/$mandir/man8/ipmibd.8" || fail "ipmibd.8 does not name $module"
+grep -q "@[A-Z_]*@" "$PREFIX/$mandir"/man*/ipmibd* && fail "unconfigured @...@ left in a man page"
+echo "PASS: man pages installed and configured"

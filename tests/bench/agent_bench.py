@@ -261,8 +261,9 @@ class System:
                         f"trap2sink 127.0.0.1:{self.trap_port} public\n"
                         f"dlmod ipmibd {self.args.module}\n")
             t0 = time.monotonic()
+            debug = ["-D" + self.args.debug] if self.args.debug else []
             self.server = self._spawn(["snmpd", "-f", "-C", "-c", conf, "-I", "-" + self.args.disabled, "-Lf", log,
-                                       "-p", os.path.join(self.work, "snmpd-e.pid"), self.peer], "stderr.log",
+                                       *debug, "-p", os.path.join(self.work, "snmpd-e.pid"), self.peer], "stderr.log",
                                       {"SNMPCONFPATH": confdir})
         else:
             t0 = time.monotonic()
@@ -1050,6 +1051,8 @@ def main():
     parser.add_argument("--flood", type=int, default=100000, metavar="N",
                         help="(e)'s responsiveness probe: route adds (then deletes) in one ip -batch (0: no flood)")
     parser.add_argument("--no-probe", action="store_true", help="skip the responsiveness probe")
+    parser.add_argument("--debug", metavar="TOKENS",
+                        help="(e): snmpd -DTOKENS, e.g. ipmibd:slice (slices over 4x their budget; with --keep-work)")
     parser.add_argument("--keep-work", action="store_true", help="keep the work directory (the agents' logs)")
     parser.add_argument("--probe-only", action="store_true",
                         help="only the responsiveness probe of --probe-systems (no walks, churn or memory figures)")

@@ -155,4 +155,67 @@ TEST_CASE("open and attach take no pass over the routes; dispatch loads them wit
   CHECK(routers.rowCount() == 1); // default via 198.51.100.254
 }
 
+TEST_CASE("an initial load cut short by held events past the limit is salvaged and completed by a resync") {
+  // resyncEventLimit of 4 KB: a few dozen route events held during the load cut it short. What
+  // was published stays published (no Delete, no second Add of it); the full resync that follows
+  // publishes only the differences, and the subscriber ends with the kernel's table.
+  REQUIRE_ROOT();
+  TestNamespace ns{"is"};
+  buildTopology(ns);
+  ns.ip("route add default via 198.51.100.254");
+  const int count = std::min(routeCount(), 20'000);
+  ns.batch(bulkRoutes(count));
+
+  LinuxOptions options;
+  options.netns = ns.name();
+  options.resyncEventLimit = 4096;
+  Result error;
+  auto backend = LinuxBackend::open(options, error);
+  INFO(error.toString());
+  REQUIRE(backend);
+  REQUIRE(backend->routesLoading());
+  View<RouteKey, RouteRow> view{routeKey};
+  Subscription subscription =
+      backend->notifyRouteChange2(Family::Unspecified, [&](auto changes) { view.apply(changes); });
+  ipmibd::tables::InetCidrRouteTable routes;
+  REQUIRE(routes.attach(*backend).ok());
+
+  bool changed = false;
+  int calls = 0;
+  while (true) {
+    const bool more = backend->dispatch(2ms);
+    ++calls;
+    if (!changed && backend->stats().loadSteps >= 2 && backend->routesLoading()) {
+      // 200 adds and 100 deletes of routes the load may or may not have published yet.
+      std::ostringstream churn;
+      for (int i = 0; i < 200; ++i)
+        churn << "route add 10.250." << i << ".0/24 via 198.51.100.254\n";
+      for (int i = 0; i < count / 2; i += count / 200)
+        churn << "route del 10." << i / 65536 << "." << (i / 256) % 256 << "." << i % 256
+              << "/32 via 198.51.100.254\n";
+      ns.batch(churn.str());
+      changed = true;
+    }
+    const bool tablesMore = routes.applyPending(10ms);
+    if (!more && !tablesMore && !routes.loading() && !backend->routesLoading()) break;
+    REQUIRE(calls < 1'000'000);
+  }
+  REQUIRE(changed);
+  settle(*backend);
+  while (routes.applyPending(100ms)) {}
+
+  CHECK(backend->stats().resyncRestarts >= 1); // cut short: salvaged
+  CHECK(!backend->routesLoading());
+  CHECK(!routes.loading());
+  CHECK(view.anomalies.empty());
+  const auto kernel4 = ipRoutes(ns, false), kernel6 = ipRoutes(ns, true);
+  CHECK(tuplesOf(*backend, view.rows, Family::V4) == kernel4);
+  CHECK(tuplesOf(*backend, view.rows, Family::V6) == kernel6);
+  CHECK(ourRoutes(*backend, Family::V4) == kernel4);
+  CHECK(ourRoutes(*backend, Family::V6) == kernel6);
+  std::vector<RouteRow> rows;
+  REQUIRE(backend->getIpForwardTable2(Family::Unspecified, rows).ok());
+  CHECK(routes.rowCount() == rows.size());
+}
+
 } // namespace

@@ -2,6 +2,7 @@
 #include "agent/common/capabilities.h"
 #include "agent/common/config_reader.h"
 #include "agent/common/netsnmp.h"
+#include "agent/common/object_list.h"
 #include "agent/common/service.h"
 #include "agent/common/uptime_clock.h"
 #include "agent/daemon/event_loop.h"
@@ -208,6 +209,10 @@ int main(int argc, char** argv) {
   }
   if (options.directives) {
     std::fputs(directivesText().c_str(), stdout);
+    return 0;
+  }
+  if (options.objects) {
+    std::fputs(objectListText(servedObjects()).c_str(), stdout);
     return 0;
   }
   std::string error;

@@ -99,12 +99,15 @@ ParsedOptions parseOptions(int argc, const char* const* argv) {
       break;
     }
     if (arg.size() < 2 || arg[0] != '-') return fail("unexpected argument '" + std::string(arg) + "'");
-    // The two GNU-style long options every tool is expected to know; everything else is snmpd's.
+    // The two GNU-style long options every tool is expected to know, and --objects (snmpd has no
+    // such listing, so no letter of its to follow); everything else is snmpd's.
     if (arg.starts_with("--")) {
       if (arg == "--help")
         o.help = true;
       else if (arg == "--version")
         o.version = true;
+      else if (arg == "--objects")
+        o.objects = true;
       else
         return fail("unknown option " + std::string(arg));
       continue;
@@ -214,6 +217,8 @@ std::string usageText(const std::string& program) {
          "                E/O/N/F/S PRIORITY [FILE|FACILITY] for a minimum priority\n"
          "  -t            check the configuration files and exit (0: they are valid)\n"
          "  -H            list the ipmibd.conf directives and exit\n"
+         "  --objects     list every object served, one \"OID NAME KIND ACCESS\" line each\n"
+         "                (tables, entries, columns, scalars), and exit\n"
          "  -h, --help    this help\n"
          "  -V, -v, --version\n"
          "                print the version and exit\n"

@@ -21,6 +21,7 @@ struct Options {
   bool help = false;                    // -h, --help
   bool version = false;                 // -V, -v, --version
   bool directives = false;              // -H: list ipmibd.conf's directives (as snmpd -H)
+  bool objects = false;                 // --objects: list every served object, OID and name
   bool checkConfig = false;             // -t: read and check the configuration, then exit
   // -S: serve SNMP directly (Net-SNMP master role) on these comma-separated transport addresses
   // (e.g. "udp:161,tcp:161"); `agentaddress` lines of ipmibd.conf are added to them. Empty value

@@ -9,6 +9,7 @@
 #include <span>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace ipmibd::tables {
 
@@ -28,6 +29,23 @@ struct NoSuchInstance {
   friend bool operator==(NoSuchInstance, NoSuchInstance) = default;
 };
 using GetResult = std::variant<Value, NoSuchObject, NoSuchInstance>;
+
+// One column a table declares (index columns included), for listings of what is served
+// (ipmibd --objects): its sub-identifier below the entry, its MIB name and its MAX-ACCESS.
+struct ColumnDeclaration {
+  SubId id;
+  std::string_view name;
+  Access access;
+  friend bool operator==(const ColumnDeclaration&, const ColumnDeclaration&) = default;
+};
+
+// The declarations of a column list (Column<Row>, ViewColumn<Entry>: anything with id, name, access).
+template <class Columns> std::vector<ColumnDeclaration> declarationsOf(const Columns& columns) {
+  std::vector<ColumnDeclaration> out;
+  for (const auto& column : columns)
+    out.push_back({column.id, column.name, column.access});
+  return out;
+}
 
 // A GETNEXT answer: the next instance's full OID and its value.
 struct VarBind {
@@ -62,6 +80,12 @@ public:
   // The write side (row_writer.h), or nullptr when nothing here is writable: the agent then
   // registers the object read-only. The SET engine (set_request.h) drives it per PDU.
   virtual RowWriter* writer() const { return nullptr; }
+
+  // What the MIB module declares here, for listings (ipmibd --objects), straight from the units'
+  // column lists: a table's columns in id order (empty for a scalar), a scalar's MAX-ACCESS
+  // (nullopt for a table).
+  virtual std::vector<ColumnDeclaration> declaredColumns() const { return {}; }
+  virtual std::optional<Access> scalarAccess() const { return std::nullopt; }
 };
 
 } // namespace ipmibd::tables

@@ -20,6 +20,7 @@ public:
   std::string_view name() const override { return name_; }
   Syntax syntax() const { return syntax_; }
   Access access() const { return access_; }
+  std::optional<Access> scalarAccess() const override { return access_; }
   // Makes the scalar writable through `writer` (its unit); nullptr = read-only.
   void setWriter(RowWriter* writer) { writer_ = writer; }
   RowWriter* writer() const override { return writer_; }

@@ -45,6 +45,7 @@ public:
   const Oid& base() const override { return entry_; }
   std::string_view name() const override { return name_; }
   std::span<const Column<Row>> columns() const { return columns_; }
+  std::vector<ColumnDeclaration> declaredColumns() const override { return declarationsOf(columns_); }
   SortedIndex<Row>& rows() { return rows_; }
   const SortedIndex<Row>& rows() const { return rows_; }
   // Makes the table writable through `writer` (its unit); nullptr = read-only.

@@ -55,6 +55,7 @@ public:
   const Oid& base() const override { return entry_; }
   std::string_view name() const override { return name_; }
   std::span<const ViewColumn<Entry>> columns() const { return columns_; }
+  std::vector<ColumnDeclaration> declaredColumns() const override { return declarationsOf(columns_); }
   void setWriter(RowWriter* writer) { writer_ = writer; }
   RowWriter* writer() const override { return writer_; }
 

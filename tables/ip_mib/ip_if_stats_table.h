@@ -108,6 +108,7 @@ private:
         : owner_(owner), table_(table) {}
     const Oid& base() const override { return table_.base(); }
     std::string_view name() const override { return table_.name(); }
+    std::vector<ColumnDeclaration> declaredColumns() const override { return table_.declaredColumns(); }
     GetResult get(std::span<const SubId> suffix, const RequestContext& context) const override;
     std::optional<VarBind> getNext(std::span<const SubId> suffix,
                                    const RequestContext& context) const override;

@@ -98,6 +98,8 @@ TEST_CASE("options: -H, -t and the long options", "[agent][options]") {
   CHECK(parse({"--help"}).options.help);
   CHECK(parse({"--version"}).options.version);
   CHECK(parse({"-v"}).options.version);
+  CHECK(parse({"--objects"}).options.objects);
+  CHECK_FALSE(parse({"--objects"}).error);
   CHECK(parse({"--versio"}).error);
   CHECK(parse({"--foreground"}).error);
 }
@@ -117,6 +119,7 @@ TEST_CASE("options: the usage text lists exactly what parseOptions accepts", "[a
   }
   CHECK(listed.count("--help") == 1);
   CHECK(listed.count("--version") == 1);
+  CHECK(listed.count("--objects") == 1);
   for (char c = 'A'; c <= 'z'; ++c) {
     if (c > 'Z' && c < 'a') continue;
     const std::string flag = std::string("-") + c;

@@ -162,6 +162,7 @@ def build_routes(work, routes, neighbors, ipv4_only=False):
 # The tests' port picker (tests/agent/netns_lab.py): below the ephemeral range, so that no client
 # started meanwhile (ctest runs the smoke beside other tests) takes the port before the agent binds it.
 sys.path.insert(0, os.path.join(ROOT, "tests", "agent"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from netns_lab import free_udp_port as free_port  # noqa: E402
 
 

@@ -23,7 +23,8 @@ import sys
 import tempfile
 import time
 
-import agent_bench as ab
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import agent_bench as ab  # noqa: E402
 
 SYSTEMS = "bcd"
 COLUMNS = 11  # inetCidrRouteTable's readable columns, 7-17

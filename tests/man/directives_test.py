@@ -4,6 +4,8 @@ table, agent/common/daemon_config.cpp), in both directions, and with the same or
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
 import manpage
 
 ipmibd, page = sys.argv[1], sys.argv[2]

@@ -9,6 +9,8 @@ import os
 import shlex
 import subprocess
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import tempfile
 
 import manpage

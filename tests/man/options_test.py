@@ -5,6 +5,8 @@ import re
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
 import manpage
 
 OPTION = re.compile(r"^(--?[A-Za-z][A-Za-z-]*)")

@@ -1,6 +1,6 @@
 #!/bin/bash
 # `cmake --install` into a private prefix: the daemon, the in-process module and the MIB land
-# where the README, conf/snmpd-inprocess.conf and the man pages say, and the module exports only snmpd's entry points.
+# where docs/design.md, conf/snmpd-inprocess.conf and the man pages say, and the module exports only snmpd's entry points.
 set -euo pipefail
 BUILD="$1"
 PREFIX="$(mktemp -d /tmp/ipmibd-install.XXXXXX)"

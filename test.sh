@@ -45,6 +45,8 @@ IPMIBD_TEST_PRELOAD="$liblsan" \
   LSAN_OPTIONS="suppressions=$PWD/tests/agent/lsan.supp:print_suppressions=0:log_path=$lsan_reports/lsan" \
   ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600 -LE extended
 fail_on_reports "$lsan_reports"
+echo "== Debian package (build with -g1, lintian, dpkg -i, walk the installed daemon and module, purge)"
+ctest --test-dir build --output-on-failure --timeout 2400 -R '^packaging_deb$'
 
 echo "== build (ASan+UBSan)"
 cmake -S . -B build-asan -DIPMIBD_WERROR=ON -DIPMIBD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \

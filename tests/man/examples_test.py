@@ -6,6 +6,7 @@ checked with `ipmibd -t -C -c FILE` (with -S '' for the standalone directives), 
 added when the block has no backend line; illustrative: not run (deployment steps, snmpd lines).
 conf/ipmibd.conf, the sample the package ships, is checked the same way."""
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -57,6 +58,32 @@ for page in pages:
         elif kind != "illustrative":
             failures.append(f"{where}: .EX block without an `.\\\" example: run|config|standalone-config|"
                             f"illustrative` line before it (found {kind!r})")
+# README.md: each fenced block follows `<!-- example: tested-by TEST... -->` naming the ctest tests
+# (or .ci/run, the CI entry point) that run its commands, or `<!-- example: illustrative -->`.
+ctest_names = set()
+for root, _, files in os.walk(os.path.join(source_dir, "tests")):
+    for file in files:
+        if file == "CMakeLists.txt":
+            with open(os.path.join(root, file), encoding="utf-8") as f:
+                ctest_names.update(re.findall(r"add_test\(NAME (\S+)", f.read()))
+readme = os.path.join(source_dir, "README.md")
+with open(readme, encoding="utf-8") as f:
+    lines = f.read().splitlines()
+inside = False
+for number, line in enumerate(lines, 1):
+    if not line.startswith("```"):
+        continue
+    inside = not inside
+    if not inside:
+        continue
+    marker = re.match(r"<!-- example: (tested-by (.+)|illustrative) -->$", lines[number - 2] if number > 1 else "")
+    counts["README block"] = counts.get("README block", 0) + 1
+    if not marker:
+        failures.append(f"README.md:{number}: code block without `<!-- example: tested-by TEST | illustrative -->`")
+        continue
+    for test in (marker.group(2) or "").split():
+        if test != ".ci/run" and test not in ctest_names:
+            failures.append(f"README.md:{number}: tested-by {test}: no such ctest test")
 with open(os.path.join(source_dir, "conf", "ipmibd.conf"), encoding="utf-8") as f:
     check_config(f.read().splitlines(), False, "conf/ipmibd.conf")
 print("examples:", ", ".join(f"{n} {k}" for k, n in sorted(counts.items(), key=str)))

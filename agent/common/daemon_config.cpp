@@ -96,8 +96,14 @@ std::optional<std::string> applyAgentxContext(DaemonConfig& config, std::string_
 std::optional<std::string> applyContext(DaemonConfig& config, std::string_view arguments,
                                         const std::filesystem::path&) {
   const auto w = words(arguments);
-  const std::string usage = "usage: context NAME netns NSNAME | context NAME table N";
+  const std::string usage = "usage: context NAME netns NSNAME | context NAME table N | context auto netns";
+  if (w.size() == 2 && w[0] == "auto" && w[1] == "netns") {
+    if (config.autoNetns) return "context auto netns given more than once";
+    config.autoNetns = true;
+    return std::nullopt;
+  }
   if (w.size() != 3) return usage;
+  if (w[0] == "auto") return "context: 'auto' is reserved (context auto netns)";
   ContextSpec spec;
   spec.name = w[0];
   if (spec.name.size() > 255) return "context: NAME is longer than 255 characters";
@@ -204,7 +210,7 @@ constexpr Directive kDirectives[] = {
     {"notifyRate", "N per-row notifications per second (default 50)", applyNotifyRate},
     {"notifySnmpChanges", "yes | no (default yes)", applyNotifySnmpChanges},
     {"notifyLinkUpDown", "yes | no: IF-MIB linkUp/linkDown (default no)", applyNotifyLinkUpDown},
-    {"context", "NAME netns NSNAME | NAME table N (a routing instance served in SNMP context NAME)",
+    {"context", "NAME netns NSNAME | NAME table N | auto netns (routing instances as SNMP contexts)",
      applyContext},
 };
 
@@ -241,6 +247,8 @@ std::optional<std::string> validate(const DaemonConfig& config) {
     return "no backend configured: add `backend linux [netns NAME]` or `backend sim FILE` to ipmibd.conf";
   if (config.eventReceiveBuffer && !std::holds_alternative<LinuxBackendSpec>(config.backend))
     return "eventReceiveBuffer applies to `backend linux` only";
+  if (config.autoNetns && !std::holds_alternative<LinuxBackendSpec>(config.backend))
+    return "context auto netns: network namespaces need `backend linux`";
   for (const ContextSpec& context : config.contexts) {
     if (context.name == config.effectiveContext())
       return "context " + context.name + " is the default instance's own context (agentxContext)";

@@ -76,6 +76,7 @@ struct DaemonConfig {
   std::optional<int> eventReceiveBuffer;          // bytes; the Linux backend's netlink event socket
   NotifySettings notify;                          // change notifications (notify_settings.h)
   std::vector<ContextSpec> contexts;              // routing instances beside the default one
+  bool autoNetns = false; // `context auto netns`: every named namespace, followed, as a context
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }

@@ -30,6 +30,12 @@ bool send(const tables::Notification& n, const std::string& context) {
         snmp_varlist_add_variable(&vars, name.data(), name.size(), asnType(vb.value.syntax()), nullptr, 0);
     ok = var != nullptr && setVarbindValue(var, vb.value);
   }
+  if (ok && !context.empty()) {
+    // For receivers without the SNMPv3 contextName (v1/v2c sinks): ipmibdNotifyContext.0, last.
+    const std::vector<oid> name = toNetSnmp(tables::NotificationOids::context());
+    ok = snmp_varlist_add_variable(&vars, name.data(), name.size(), ASN_OCTET_STR, context.data(),
+                                   context.size()) != nullptr;
+  }
   // Both prepend sysUpTime.0; a non-default routing instance's notification carries its SNMP
   // context (the AgentX Notify-PDU's context; SNMPv3 sinks' contextName).
   if (ok && context.empty()) send_v2trap(vars);

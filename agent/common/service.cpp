@@ -6,12 +6,14 @@
 #include "agent/common/non_volatile_restore.h"
 #include "agent/common/notification_sender.h"
 #include "agent/common/set_transactions.h"
+#include "platform/linux/netns_watch.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <malloc.h>
 #include <sys/epoll.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace ipmibd::agent {
@@ -136,26 +138,117 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
   if (!self->registerObjects(self->primary(), clock, self->notifyInfo_->objects(), error)) return nullptr;
   for (std::size_t i = 1; i < self->instances_.size(); ++i)
     if (!self->registerObjects(*self->instances_[i], clock, {}, error)) return nullptr;
-  if (self->instances_.size() > 1) {
+  self->clock_ = &clock;
+  if (self->instances_.size() > 1 || config.autoNetns) {
     self->epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (self->epoll_ < 0) {
       error = std::string("epoll_create1: ") + std::strerror(errno);
       return nullptr;
     }
-    for (const auto& instance : self->instances_) {
-      epoll_event event{};
-      event.events = EPOLLIN;
-      if (instance->backend->eventDescriptor() < 0) continue;
-      if (::epoll_ctl(self->epoll_, EPOLL_CTL_ADD, instance->backend->eventDescriptor(), &event) != 0) {
-        error = std::string("epoll_ctl: ") + std::strerror(errno);
-        return nullptr;
-      }
+    for (const auto& instance : self->instances_)
+      if (!self->watchBackend(*instance, error)) return nullptr;
+  }
+  if (config.autoNetns) {
+    try {
+      self->netnsWatch_ = std::make_unique<platform::linux_backend::NetnsWatch>();
+    } catch (const std::system_error& e) {
+      error = std::string("context auto netns: ") + e.what();
+      return nullptr;
     }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    if (::epoll_ctl(self->epoll_, EPOLL_CTL_ADD, self->netnsWatch_->descriptor(), &event) != 0) {
+      error = std::string("epoll_ctl: ") + std::strerror(errno);
+      return nullptr;
+    }
+    for (const std::string& name : self->netnsWatch_->names())
+      self->addNamespace(name);
   }
   // Writes reach a real kernel only with CAP_NET_ADMIN, which may be gone by the time a SET comes
   // (snmpd -u): each SET checks it in RESERVE1, before anything changes.
   SetTransactions::instance().requireNetAdmin(std::holds_alternative<LinuxBackendSpec>(config.backend));
   return self;
+}
+
+bool Service::watchBackend(const Instance& instance, std::string& error) {
+  if (epoll_ < 0 || instance.backend->eventDescriptor() < 0) return true;
+  epoll_event event{};
+  event.events = EPOLLIN;
+  if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, instance.backend->eventDescriptor(), &event) == 0) return true;
+  error = std::string("epoll_ctl: ") + std::strerror(errno);
+  return false;
+}
+
+void Service::remove(std::size_t index) {
+  Instance& instance = *instances_[index];
+  if (epoll_ >= 0 && instance.backend->eventDescriptor() >= 0)
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, instance.backend->eventDescriptor(), nullptr);
+  instance.registrations.clear();      // unregistered (AgentX: Unregister-PDUs) before the tables go
+  SetTransactions::instance().clear(); // a SET in flight may point into its tables
+  instances_.erase(instances_.begin() + std::ptrdiff_t(index));
+  next_ = 0;
+}
+
+// An automatic context is named after its namespace; a `context` line or the default instance's
+// context of the same name wins (that namespace is then not served twice under one name).
+void Service::addNamespace(const std::string& name) {
+  for (const auto& instance : instances_)
+    if (instance->context == name) return;
+  ContextSpec spec{name, ContextSpec::Kind::Netns, name, 0};
+  const DaemonConfig own = instanceConfig(config_, spec);
+  std::string error;
+  auto instance = open(own, name, error);
+  if (!instance) {
+    // `ip netns add` creates the file, then mounts the namespace on it: try again shortly, a few
+    // times, then give up until the namespace is created again.
+    const int attempts = ++netnsAttempts_[name];
+    if (attempts < 20) {
+      netnsRetry_[name] = LoopClock::now() + std::chrono::milliseconds(50 * attempts);
+    } else {
+      snmp_log(LOG_WARNING, "ipmibd: context auto netns: not serving namespace %s: %s\n", name.c_str(),
+               error.c_str());
+      netnsRetry_.erase(name);
+      netnsAttempts_.erase(name);
+    }
+    return;
+  }
+  netnsRetry_.erase(name);
+  netnsAttempts_.erase(name);
+  instance->automatic = true;
+  buildTables(*instance, own, platform::Clock::now());
+  if (!registerObjects(*instance, *clock_, {}, error) || !watchBackend(*instance, error)) {
+    snmp_log(LOG_WARNING, "ipmibd: context auto netns: not serving namespace %s: %s\n", name.c_str(),
+             error.c_str());
+    instance->registrations.clear();
+    return;
+  }
+  instances_.push_back(std::move(instance));
+}
+
+void Service::followNamespaces() {
+  if (!netnsWatch_) return;
+  for (const auto& change : netnsWatch_->read()) {
+    if (change.added) {
+      netnsAttempts_.erase(change.name);
+      addNamespace(change.name);
+      continue;
+    }
+    netnsRetry_.erase(change.name);
+    netnsAttempts_.erase(change.name);
+    for (std::size_t i = 0; i < instances_.size(); ++i)
+      if (instances_[i]->automatic && instances_[i]->context == change.name) {
+        snmp_log(LOG_INFO, "ipmibd: namespace %s deleted: context %s no longer served\n", change.name.c_str(),
+                 change.name.c_str());
+        remove(i);
+        break;
+      }
+  }
+  const auto now = LoopClock::now();
+  std::vector<std::string> due;
+  for (const auto& [name, at] : netnsRetry_)
+    if (at <= now) due.push_back(name);
+  for (const std::string& name : due)
+    addNamespace(name);
 }
 
 std::vector<std::string> Service::contexts() const {
@@ -244,6 +337,7 @@ Service::~Service() {
 }
 
 bool Service::run(std::chrono::milliseconds budget) {
+  followNamespaces();
   // Each instance in turn, starting with the one after the last that ran out of time, so a busy
   // instance cannot starve the others; each gets what remains of the budget.
   const auto start = LoopClock::now();
@@ -298,6 +392,8 @@ std::optional<LoopClock::time_point> Service::deadline() const {
   auto consider = [&](std::optional<LoopClock::time_point> t) {
     if (t && (!next || *t < *next)) next = t;
   };
+  for (const auto& [name, at] : netnsRetry_)
+    consider(at);
   for (const auto& instance : instances_) {
     consider(instance->backend->nextDeadline());
     if (!instance->notifier) continue;

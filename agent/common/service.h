@@ -10,12 +10,15 @@
 #include "agent/common/uptime_clock.h"
 #include "agent/common/work_source.h"
 #include "platform/backend.h"
+#include "platform/linux/netns_watch.h"
 #include "tables/ip_mib/ip_address_tables.h"
 #include "tables/notify/link_watch.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
+
 
 namespace ipmibd::agent {
 
@@ -75,6 +78,7 @@ private:
   // notifier), notifier, backend.
   struct Instance {
     std::string context;
+    bool automatic = false; // `context auto netns`: removed with its namespace
     std::unique_ptr<platform::Backend> backend;
     std::unique_ptr<tables::ChangeNotifier> notifier; // null when notifications are off
     std::unique_ptr<TableSet> tables;
@@ -88,13 +92,24 @@ private:
   bool registerObjects(Instance& instance, UptimeClock& clock, std::vector<const tables::MibObject*> extra,
                        std::string& error);
   Instance& primary() const { return *instances_.front(); }
+  // Adds the instance's backend to the epoll set; removes an instance (unregistering it first).
+  bool watchBackend(const Instance& instance, std::string& error);
+  void remove(std::size_t index);
+  // `context auto netns`: namespaces created or deleted since the last look, and the ones whose
+  // first attempt to open failed (the namespace is mounted a moment after its file appears).
+  void followNamespaces();
+  void addNamespace(const std::string& name);
 
   DaemonConfig config_;
   std::unique_ptr<Persistence> persistence_;         // the default instance's nonVolatile addresses
   std::vector<std::unique_ptr<Instance>> instances_; // the default one first
   std::unique_ptr<NotifyInfo> notifyInfo_;           // settings and counters of the default one
-  int epoll_ = -1;                                   // with more than one instance
-  std::size_t next_ = 0;                             // the instance run() starts with
+  int epoll_ = -1;                                   // with contexts: every backend, the netns watch
+  UptimeClock* clock_ = nullptr;                     // for instances registered later
+  std::unique_ptr<platform::linux_backend::NetnsWatch> netnsWatch_; // context auto netns
+  std::map<std::string, LoopClock::time_point> netnsRetry_;         // namespaces not opened yet
+  std::map<std::string, int> netnsAttempts_;
+  std::size_t next_ = 0; // the instance run() starts with
   std::size_t writable_ = 0;
   bool loaded_ = false; // the initial load has been applied (and its garbage returned)
 };

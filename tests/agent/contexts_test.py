@@ -20,14 +20,16 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import (Lab, LabError, inproc, ipmibd_argument, parse_walk, report_failure, run,  # noqa: E402
-                       start_ipmibd, start_master, wait_for)
+from netns_lab import (Lab, LabError, free_udp_port, ipmibd_argument, parse_walk, report_failure,  # noqa: E402
+                       run, start_ipmibd, start_master, wait_for)
 
 ROUTE = "1.3.6.1.2.1.4.24.7.1"  # inetCidrRouteEntry
 IF_INDEX, ROUTE_TYPE, STATUS = 7, 8, 17
 NEIGH_PHYS = "1.3.6.1.2.1.4.35.1.4"  # ipNetToPhysicalPhysAddress
 IP_ROUTE_NEXT_HOP = "1.3.6.1.2.1.4.21.1.7"  # ipRouteNextHop
 CONTEXTS = {"ctxA": "A", "ctxB": "B", "pol": "M"}
+NOTIFY_CONTEXT = ".1.3.6.1.4.1.8072.9999.9999.42.3.15.0"  # ipmibdNotifyContext.0
+ROUTE_ADDED = ".1.3.6.1.4.1.8072.9999.9999.42.0.1"  # ipmibdRouteAdded
 MACS = {"A": "02:00:00:00:0a:01", "B": "02:00:00:00:0b:01"}
 
 
@@ -128,6 +130,14 @@ def main():
                      f"group gro{context} v2c ro{context}", f"group grw{context} v2c rw{context}",
                      f"access gro{context} {context} any noauth exact all none none",
                      f"access grw{context} {context} any noauth exact all all none"]
+        # Notifications: a real snmptrapd behind the master's v2c trap2sink, one line per notification.
+        trap_port = free_udp_port()
+        with open(lab.path("snmptrapd.conf"), "w") as f:
+            f.write("disableAuthorization yes\n")
+        lab.spawn(["snmptrapd", "-f", "-C", "-c", lab.path("snmptrapd.conf"), "-Lf", lab.path("traps.log"), "-On",
+                   "-Oe", "-Oq", "-OU", "-Ot", "-F", "%V|%v\n", f"udp:127.0.0.1:{trap_port}"], "snmptrapd.out",
+                  env=dict(os.environ, MIBS=""))
+        conf.append(f"trap2sink 127.0.0.1:{trap_port} public")
         port, sock, _ = start_master(lab, "\n".join(conf) + "\n")
         ipmibd_conf = (f"backend linux netns {names['M']}\nagentxPingInterval 1\nwriteAccess inetCidrRouteTable\n"
                        f"stateFile none\n"
@@ -200,6 +210,29 @@ def main():
         print("   refusal:", (r.stdout + r.stderr).strip().splitlines()[:1])
         after = {short: (kernel_routes(lab, ns), kernel_routes(lab, ns, "100")) for short, ns in names.items()}
         check("the refusal changed no instance", after == state, after)
+
+        # Notifications name their context: a route added in B by hand, one added in M's main table.
+        lab.ip(names["B"], "route", "add", "198.18.77.0/24", "via", "192.0.2.1")
+        lab.ip(names["M"], "route", "add", "198.18.78.0/24", "via", "192.0.2.1")
+
+        def traps():
+            try:
+                with open(lab.path("traps.log")) as f:
+                    return [line for line in f if ROUTE_ADDED + " " in line or ROUTE_ADDED + "|" in line]
+            except OSError:
+                return []
+
+        def trap_of(prefix):
+            return [t for t in traps() if ".1.4." + prefix + "." in t]
+        try:
+            wait_for(lambda: trap_of("198.18.77.0") and trap_of("198.18.78.0"), 10, interval=0.2,
+                     what="the two ipmibdRouteAdded notifications")
+        except LabError as e:
+            check("notifications arrive", False, str(e) + " " + "".join(traps()))
+        b, m = trap_of("198.18.77.0"), trap_of("198.18.78.0")
+        check("ctxB's notification ends with ipmibdNotifyContext = ctxB",
+              len(b) == 1 and b[0].rstrip().split("|")[-1] == f'{NOTIFY_CONTEXT} "ctxB"', b)
+        check("the default instance's notification carries no context", len(m) == 1 and NOTIFY_CONTEXT not in m[0], m)
 
         if failures:
             report_failure(lab, f"{len(failures)} check(s) failed")

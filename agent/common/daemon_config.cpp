@@ -119,6 +119,9 @@ std::optional<std::string> applyContext(DaemonConfig& config, std::string_view a
       return "context " + spec.name + ": '" + w[2] +
              "' is not a route table id (1-4294967295, main, local, default)";
     spec.table = *id;
+  } else if (w[1] == "vrf") {
+    return "context " + spec.name + " vrf: VRF contexts are not implemented yet; `context " + spec.name +
+           " table N` with the VRF's table serves its routes (with the namespace's other tables)";
   } else {
     return usage;
   }

@@ -26,6 +26,16 @@ template <class T> std::optional<T> parseNumber(std::string_view text) {
   return value;
 }
 
+// Route table names as `ip route` knows them by default (/etc/iproute2/rt_tables).
+std::optional<std::uint32_t> routeTableId(std::string_view word) {
+  if (word == "main") return 254;
+  if (word == "local") return 255;
+  if (word == "default") return 253;
+  const auto id = parseNumber<std::uint32_t>(word);
+  if (!id || *id == 0) return std::nullopt;
+  return id;
+}
+
 std::optional<std::string> applyBackend(DaemonConfig& config, std::string_view arguments,
                                         const std::filesystem::path& baseDirectory) {
   const auto w = words(arguments);
@@ -55,17 +65,8 @@ std::optional<std::string> applyRouteTable(DaemonConfig& config, std::string_vie
   const auto w = words(arguments);
   if (w.size() != 1)
     return "usage: routeTable N (a kernel route table id 1-4294967295, main, local, default)";
-  std::optional<std::uint32_t> id;
-  if (w[0] == "main")
-    id = 254;
-  else if (w[0] == "local")
-    id = 255;
-  else if (w[0] == "default")
-    id = 253;
-  else
-    id = parseNumber<std::uint32_t>(w[0]);
-  if (!id || *id == 0)
-    return "routeTable: '" + w[0] + "' is not a route table id (1-4294967295, main, local, default)";
+  const std::optional<std::uint32_t> id = routeTableId(w[0]);
+  if (!id) return "routeTable: '" + w[0] + "' is not a route table id (1-4294967295, main, local, default)";
   if (std::ranges::find(config.routeTables, *id) != config.routeTables.end())
     return "routeTable " + std::to_string(*id) + " listed twice";
   config.routeTables.push_back(*id);
@@ -89,6 +90,42 @@ std::optional<std::string> applyAgentxContext(DaemonConfig& config, std::string_
   if (config.agentxContext) return "agentxContext given more than once";
   if (w.size() != 1 || w[0].size() > 255) return "usage: agentxContext NAME (one word, up to 255 characters)";
   config.agentxContext = w[0];
+  return std::nullopt;
+}
+
+std::optional<std::string> applyContext(DaemonConfig& config, std::string_view arguments,
+                                        const std::filesystem::path&) {
+  const auto w = words(arguments);
+  const std::string usage = "usage: context NAME netns NSNAME | context NAME table N | context auto netns";
+  if (w.size() == 2 && w[0] == "auto" && w[1] == "netns") {
+    if (config.autoNetns) return "context auto netns given more than once";
+    config.autoNetns = true;
+    return std::nullopt;
+  }
+  if (w.size() != 3) return usage;
+  if (w[0] == "auto") return "context: 'auto' is reserved (context auto netns)";
+  ContextSpec spec;
+  spec.name = w[0];
+  if (spec.name.size() > 255) return "context: NAME is longer than 255 characters";
+  if (std::ranges::any_of(config.contexts, [&](const ContextSpec& c) { return c.name == spec.name; }))
+    return "context " + spec.name + " given more than once";
+  if (w[1] == "netns") {
+    spec.kind = ContextSpec::Kind::Netns;
+    spec.netns = w[2];
+  } else if (w[1] == "table") {
+    spec.kind = ContextSpec::Kind::Table;
+    const auto id = routeTableId(w[2]);
+    if (!id)
+      return "context " + spec.name + ": '" + w[2] +
+             "' is not a route table id (1-4294967295, main, local, default)";
+    spec.table = *id;
+  } else if (w[1] == "vrf") {
+    return "context " + spec.name + " vrf: VRF contexts are not implemented yet; `context " + spec.name +
+           " table N` with the VRF's table serves its routes (with the namespace's other tables)";
+  } else {
+    return usage;
+  }
+  config.contexts.push_back(std::move(spec));
   return std::nullopt;
 }
 
@@ -176,6 +213,8 @@ constexpr Directive kDirectives[] = {
     {"notifyRate", "N per-row notifications per second (default 50)", applyNotifyRate},
     {"notifySnmpChanges", "yes | no (default yes)", applyNotifySnmpChanges},
     {"notifyLinkUpDown", "yes | no: IF-MIB linkUp/linkDown (default no)", applyNotifyLinkUpDown},
+    {"context", "NAME netns NSNAME | NAME table N | auto netns (routing instances as SNMP contexts)",
+     applyContext},
 };
 
 } // namespace
@@ -211,6 +250,14 @@ std::optional<std::string> validate(const DaemonConfig& config) {
     return "no backend configured: add `backend linux [netns NAME]` or `backend sim FILE` to ipmibd.conf";
   if (config.eventReceiveBuffer && !std::holds_alternative<LinuxBackendSpec>(config.backend))
     return "eventReceiveBuffer applies to `backend linux` only";
+  if (config.autoNetns && !std::holds_alternative<LinuxBackendSpec>(config.backend))
+    return "context auto netns: network namespaces need `backend linux`";
+  for (const ContextSpec& context : config.contexts) {
+    if (context.name == config.effectiveContext())
+      return "context " + context.name + " is the default instance's own context (agentxContext)";
+    if (context.kind == ContextSpec::Kind::Netns && !std::holds_alternative<LinuxBackendSpec>(config.backend))
+      return "context " + context.name + " netns: network namespaces need `backend linux`";
+  }
   return std::nullopt;
 }
 

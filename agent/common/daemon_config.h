@@ -48,6 +48,20 @@ struct WriteAccess {
   std::vector<std::string> objects; // MibObject names: inetCidrRouteTable, ipDefaultTTL, ...
   friend bool operator==(const WriteAccess&, const WriteAccess&) = default;
 };
+// `context NAME netns NSNAME` / `context NAME table N`: one more routing instance, served under the
+// SNMP context NAME (SNMPv3 contextName; AgentX non-default context) beside the default one. A
+// netns context serves every table of that namespace (a Linux backend opened in it); a table
+// context the routes of kernel route table N of the default instance's namespace, with that
+// namespace's other tables.
+struct ContextSpec {
+  enum class Kind { Netns, Table };
+  std::string name;
+  Kind kind = Kind::Netns;
+  std::string netns;       // Kind::Netns
+  std::uint32_t table = 0; // Kind::Table
+  friend bool operator==(const ContextSpec&, const ContextSpec&) = default;
+};
+
 // The names `writeAccess` accepts: every object ipmibd can write.
 std::span<const std::string_view> writableObjectNames();
 
@@ -61,6 +75,8 @@ struct DaemonConfig {
   std::optional<std::filesystem::path> stateFile; // absolute; empty = `stateFile none`
   std::optional<int> eventReceiveBuffer;          // bytes; the Linux backend's netlink event socket
   NotifySettings notify;                          // change notifications (notify_settings.h)
+  std::vector<ContextSpec> contexts;              // routing instances beside the default one
+  bool autoNetns = false; // `context auto netns`: every named namespace, followed, as a context
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }

@@ -5,6 +5,8 @@
 
 #include "tables/notify/change_notifier.h"
 
+#include <string>
+
 namespace ipmibd::agent {
 
 // While the master is away (no AgentX session) notifications are dropped and counted
@@ -15,7 +17,8 @@ namespace ipmibd::agent {
 class NotificationSender {
 public:
   // Sends (or drops) everything the notifier has ready; returns how many were handled.
-  static std::size_t flush(tables::ChangeNotifier& notifier);
+  // `context`: the routing instance's SNMP context ("" = the default one).
+  static std::size_t flush(tables::ChangeNotifier& notifier, const std::string& context = {});
   static bool masterConnected();
   static bool standalone(); // the master agent role (ipmibd -S)
 };

@@ -10,12 +10,15 @@
 #include "agent/common/uptime_clock.h"
 #include "agent/common/work_source.h"
 #include "platform/backend.h"
+#include "platform/linux/netns_watch.h"
 #include "tables/ip_mib/ip_address_tables.h"
 #include "tables/notify/link_watch.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
+
 
 namespace ipmibd::agent {
 
@@ -31,16 +34,26 @@ public:
   const DaemonConfig& config() const { return config_; }
   // State file saves that failed since start (each is logged at LOG_ERR).
   std::uint64_t stateFileSaveFailures() const { return persistence_ ? persistence_->saveFailures : 0; }
-  std::size_t registrations() const { return registrations_.size(); }
+  // Registrations of every instance.
+  std::size_t registrations() const {
+    std::size_t n = 0;
+    for (const auto& instance : instances_)
+      n += instance->registrations.size();
+    return n;
+  }
   // Registrations that accept SETs (writeAccess); 0 means read-only.
   std::size_t writableRegistrations() const { return writable_; }
 
-  int descriptor() const override { return backend_->eventDescriptor(); }
-  // The backend's next timed work, or the end of a notification summary window if sooner.
+  // One descriptor for every instance's backend: the backend's own with one instance, an epoll
+  // set of them with contexts (readable while any is).
+  int descriptor() const override;
+  // The backends' next timed work, or the end of a notification summary window if sooner.
   std::optional<LoopClock::time_point> deadline() const override;
-  // Backend notifications first (they feed the tables' queues), then table work, each with half;
-  // then the change notifications that work produced go to the master.
+  // Per instance, in turn: backend notifications first (they feed the tables' queues), then table
+  // work; then the change notifications that work produced go to the master.
   bool run(std::chrono::milliseconds budget) override;
+  // The routing instances' SNMP contexts, the default one ("" unless agentxContext) first.
+  std::vector<std::string> contexts() const;
 
 private:
   explicit Service(DaemonConfig config) : config_(std::move(config)) {}
@@ -59,15 +72,44 @@ private:
   // The address unit's nonVolatile list changed at a SET's COMMIT: rewrite the file.
   void saveNonVolatile(const std::vector<tables::PersistentAddress>& addresses);
 
+  // One routing instance served in one SNMP context: the default one (ipmibd.conf's backend), or
+  // a `context` line's. Members are destroyed in reverse order: registrations (which point at
+  // objects), agent info, the link watch, tables (which hold backend subscriptions and watch the
+  // notifier), notifier, backend.
+  struct Instance {
+    std::string context;
+    bool automatic = false; // `context auto netns`: removed with its namespace
+    std::unique_ptr<platform::Backend> backend;
+    std::unique_ptr<tables::ChangeNotifier> notifier; // null when notifications are off
+    std::unique_ptr<TableSet> tables;
+    std::unique_ptr<tables::LinkWatch> linkWatch; // notifyLinkUpDown yes
+    std::unique_ptr<AgentInfo> info;
+    std::vector<std::unique_ptr<SubtreeRegistration>> registrations;
+  };
+  // Opens the instance's backend and builds its tables (not registered yet).
+  static std::unique_ptr<Instance> open(const DaemonConfig& config, std::string context, std::string& error);
+  static void buildTables(Instance& instance, const DaemonConfig& config, platform::Timestamp opened);
+  bool registerObjects(Instance& instance, UptimeClock& clock, std::vector<const tables::MibObject*> extra,
+                       std::string& error);
+  Instance& primary() const { return *instances_.front(); }
+  // Adds the instance's backend to the epoll set; removes an instance (unregistering it first).
+  bool watchBackend(const Instance& instance, std::string& error);
+  void remove(std::size_t index);
+  // `context auto netns`: namespaces created or deleted since the last look, and the ones whose
+  // first attempt to open failed (the namespace is mounted a moment after its file appears).
+  void followNamespaces();
+  void addNamespace(const std::string& name);
+
   DaemonConfig config_;
-  std::unique_ptr<platform::Backend> backend_;
-  std::unique_ptr<Persistence> persistence_;
-  std::unique_ptr<TableSet> tables_;
-  std::unique_ptr<tables::ChangeNotifier> notifier_; // null when notifications are off
-  std::unique_ptr<tables::LinkWatch> linkWatch_;     // notifyLinkUpDown yes
-  std::unique_ptr<AgentInfo> info_;
-  std::unique_ptr<NotifyInfo> notifyInfo_;
-  std::vector<std::unique_ptr<SubtreeRegistration>> registrations_;
+  std::unique_ptr<Persistence> persistence_;         // the default instance's nonVolatile addresses
+  std::vector<std::unique_ptr<Instance>> instances_; // the default one first
+  std::unique_ptr<NotifyInfo> notifyInfo_;           // settings and counters of the default one
+  int epoll_ = -1;                                   // with contexts: every backend, the netns watch
+  UptimeClock* clock_ = nullptr;                     // for instances registered later
+  std::unique_ptr<platform::linux_backend::NetnsWatch> netnsWatch_; // context auto netns
+  std::map<std::string, LoopClock::time_point> netnsRetry_;         // namespaces not opened yet
+  std::map<std::string, int> netnsAttempts_;
+  std::size_t next_ = 0; // the instance run() starts with
   std::size_t writable_ = 0;
   bool loaded_ = false; // the initial load has been applied (and its garbage returned)
 };

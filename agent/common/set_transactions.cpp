@@ -96,7 +96,8 @@ void SetTransactions::dropStale() {
 }
 
 void SetTransactions::handle(netsnmp_agent_request_info* reqinfo, netsnmp_request_info* requests,
-                             const tables::MibObject& object, const tables::RequestContext& context) {
+                             const tables::MibObject& object, const tables::RequestContext& context,
+                             tables::ChangeNotifier* notifier) {
   if (reqinfo == nullptr || reqinfo->asp == nullptr || reqinfo->asp->pdu == nullptr) return;
   const netsnmp_pdu* pdu = reqinfo->asp->pdu;
   const Key key{pdu->sessid, pdu->transid};
@@ -118,6 +119,7 @@ void SetTransactions::handle(netsnmp_agent_request_info* reqinfo, netsnmp_reques
       transactions_.erase(key);
       it = transactions_.emplace(key, Transaction{}).first;
       it->second.session = session;
+      it->second.notifier = notifier;
     }
     reserve1(it->second, reqinfo, requests, object);
     return;
@@ -178,7 +180,7 @@ void SetTransactions::reserve1(Transaction& tx, netsnmp_agent_request_info* reqi
 void SetTransactions::endForNotifier(Transaction& tx, bool committed) {
   if (!tx.announced) return;
   tx.announced = false;
-  if (notifier_) notifier_->setEnded(tx.rows, committed);
+  if (tx.notifier) tx.notifier->setEnded(tx.rows, committed);
 }
 
 tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode,
@@ -191,8 +193,8 @@ tables::SetOutcome SetTransactions::runPhase(Transaction& tx, int mode,
     if (outcome.ok()) tx.request.announcingRows(tx.rows);
     break;
   case MODE_SET_ACTION:
-    if (notifier_) {
-      notifier_->setBegan(tx.rows);
+    if (tx.notifier) {
+      tx.notifier->setBegan(tx.rows);
       tx.announced = true;
     }
     outcome = tx.request.execute();

@@ -30,15 +30,17 @@ public:
   // The process-wide registry (Net-SNMP's handlers are plain C callbacks).
   static SetTransactions& instance();
 
-  // One handler call in a SET mode: `requests` are this registration's varbinds, `object` its object.
+  // One handler call in a SET mode: `requests` are this registration's varbinds, `object` its
+  // object. `notifier` (null: none) is told which rows (entry OID + index) the PDU changes, from
+  // ACTION until the PDU ends, and whether it was committed, so echoes of undone changes are not
+  // announced: the notifier of the routing instance (SNMP context) the registration serves, all of
+  // one PDU's registrations being of one context.
   void handle(netsnmp_agent_request_info* reqinfo, netsnmp_request_info* requests,
-              const tables::MibObject& object, const tables::RequestContext& context);
+              const tables::MibObject& object, const tables::RequestContext& context,
+              tables::ChangeNotifier* notifier);
   // Drops every transaction (the tables they point into are going away: reload, shutdown).
   void clear() { transactions_.clear(); }
   std::size_t size() const { return transactions_.size(); }
-  // Tells `notifier` which rows (entry OID + index) each PDU changes, from ACTION until the PDU
-  // ends, and whether it was committed, so echoes of undone changes are not announced. nullptr: none.
-  void setNotifier(tables::ChangeNotifier* notifier) { notifier_ = notifier; }
   // When true, a PDU is refused in RESERVE1 with noAccess (nothing is touched) unless the process
   // holds CAP_NET_ADMIN at that moment: the kernel would refuse each write with EPERM, and the
   // process may have lost the capability after start-up (snmpd -u drops to Debian-snmp).
@@ -54,8 +56,9 @@ private:
     int mode = MODE_SET_RESERVE1;  // the last mode run
     const void* session = nullptr; // the agent session that ran it (one per phase PDU)
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-    std::vector<tables::Oid> rows; // the rows its varbinds name (entry OID + index)
-    bool announced = false;        // the notifier was told the PDU began
+    std::vector<tables::Oid> rows;              // the rows its varbinds name (entry OID + index)
+    bool announced = false;                     // the notifier was told the PDU began
+    tables::ChangeNotifier* notifier = nullptr; // its context's (handle())
   };
   // Tells the notifier that the PDU ended, if it was told it began.
   void endForNotifier(Transaction& tx, bool committed);
@@ -66,7 +69,6 @@ private:
   void dropStale();
 
   std::map<Key, Transaction> transactions_;
-  tables::ChangeNotifier* notifier_ = nullptr;
   bool requireNetAdmin_ = false;
   std::function<void()> onEnd_;
 };

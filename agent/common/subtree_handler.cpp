@@ -143,7 +143,7 @@ int handle(netsnmp_mib_handler* handler, netsnmp_handler_registration*, netsnmp_
   case MODE_SET_FREE:
   case MODE_SET_UNDO:
     // The whole PDU is one transaction across every registration it touches.
-    SetTransactions::instance().handle(reqinfo, requests, self->object(), context);
+    SetTransactions::instance().handle(reqinfo, requests, self->object(), context, self->notifier());
     return SNMP_ERR_NOERROR;
   default: break;
   }
@@ -181,6 +181,7 @@ std::unique_ptr<SubtreeRegistration> SubtreeRegistration::create(const tables::M
     return nullptr;
   }
   handler->myvoid = self.get();
+  self->notifier_ = options.notifier;
   const std::vector<oid> base = toNetSnmp(object.base());
   netsnmp_handler_registration* reg = netsnmp_handler_registration_create(
       name.c_str(), handler, base.data(), base.size(),

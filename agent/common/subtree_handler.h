@@ -3,6 +3,7 @@
 
 #include "agent/common/uptime_clock.h"
 #include "tables/engine/mib_object.h"
+#include "tables/notify/change_notifier.h"
 
 #include <memory>
 #include <string>
@@ -17,6 +18,8 @@ struct RegistrationOptions {
   // Register read-write and answer SETs (the object must have a writer); otherwise Net-SNMP
   // refuses every SET of the subtree with notWritable itself.
   bool writable = false;
+  // The routing instance's change notifier, told about the SETs of this registration (null: none).
+  tables::ChangeNotifier* notifier = nullptr;
 };
 
 // Registers object.base() with netsnmp_register_handler() and answers MODE_GET / MODE_GETNEXT by
@@ -33,12 +36,14 @@ public:
 
   const tables::MibObject& object() const { return object_; }
   UptimeClock& clock() const { return clock_; }
+  tables::ChangeNotifier* notifier() const { return notifier_; }
 
 private:
   SubtreeRegistration(const tables::MibObject& object, UptimeClock& clock) : object_(object), clock_(clock) {}
 
   const tables::MibObject& object_;
   UptimeClock& clock_;
+  tables::ChangeNotifier* notifier_ = nullptr;
   netsnmp_handler_registration_s* registration_ = nullptr;
 };
 

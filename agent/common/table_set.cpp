@@ -149,7 +149,8 @@ private:
 
 } // namespace
 
-TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors) {
+TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors,
+                   std::uint32_t routeTable) {
   // inetCidrRouteTable stays first: its ipmibdTableIndex is 1 (tests and operators rely on it).
   // The others follow in OID order below ip (1.3.6.1.2.1.4). The deprecated views read the units
   // they view, which are therefore made first and listed at their own OIDs.
@@ -165,6 +166,7 @@ TableSet::TableSet(platform::Backend& backend, std::vector<std::string>& attachE
   auto media = std::make_unique<UnitModel<tables::IpNetToMediaTable>>("ipNetToMediaTable", neighbors->unit());
   auto routes = makeUnit<tables::InetCidrRouteTable>("inetCidrRouteTable");
   tables::InetCidrRouteTable& routeUnit = routes->unit();
+  routeUnit.setRouteTable(routeTable);
   units_.push_back(std::move(routes));
   units_.push_back(std::move(scalars));   // .1 .2 .13 .25 .26
   units_.push_back(std::move(counters));  // .3-.12 .14-.19 .23

@@ -32,7 +32,9 @@ public:
   // Creates every unit and attaches it to `backend` (subscribe, then queue the initial dump; the
   // route units of a backend still loading its routes get them from dispatch() instead).
   // Units whose attach fails stay registered but empty; the failures are returned as messages.
-  explicit TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors);
+  // `routeTable`: the routing instance's own kernel table (InetCidrRouteOptions::routeTable).
+  TableSet(platform::Backend& backend, std::vector<std::string>& attachErrors,
+           std::uint32_t routeTable = platform::kMainRouteTable);
   ~TableSet();
   TableSet(const TableSet&) = delete;
   TableSet& operator=(const TableSet&) = delete;

@@ -67,6 +67,9 @@ struct InetCidrRouteOptions {
   platform::Family family = platform::Family::Unspecified; // both
   // createAndWait / notInService rows untouched this long are removed (RFC 2579: ~5 minutes).
   std::chrono::seconds rowIdleTimeout{300};
+  // The routing instance's own kernel table: SETs create routes there, and the deprecated views
+  // (ipRouteTable, ipCidrRouteTable) show its IPv4 routes. main, or a context's table.
+  std::uint32_t routeTable = platform::kMainRouteTable;
 };
 
 class InetCidrRouteTable {
@@ -93,6 +96,7 @@ public:
   bool applyPending(std::chrono::steady_clock::duration budget);
   // The idle time after which agent-held rows (createAndWait, notInService) are removed.
   void setRowIdleTimeout(std::chrono::seconds timeout) { options_.rowIdleTimeout = timeout; }
+  void setRouteTable(std::uint32_t table) { options_.routeTable = table; }
   InetCidrRouteWriter& writer() { return writer_; }
   // Applies one change immediately (Add and ParameterChange upsert, Delete erases).
   void apply(platform::ChangeKind kind, const platform::RouteRow& row);

@@ -149,7 +149,7 @@ SetError InetCidrRouteWriter::routeFor(const RouteIndex& index, const Settings& 
   platform::initializeIpForwardEntry(route);
   route.destinationPrefix = index.destination;
   route.protocol = platform::RouteProtocol::NetMgmt;
-  route.table = platform::kMainRouteTable;
+  route.table = options_.routeTable;
   route.metric = metricOf(s.metric1);
   ready = true;
   if (index.gateway) {
@@ -224,7 +224,7 @@ RouteEntry InetCidrRouteWriter::mirrorOf(const RouteIndex& index, const Settings
   RouteEntry entry;
   entry.ifIndex = std::uint32_t(s.ifIndex.value_or(std::int32_t(index.policyIfIndex.value_or(0))));
   entry.metric = metricOf(s.metric1);
-  entry.routeTable = platform::kMainRouteTable;
+  entry.routeTable = options_.routeTable;
   entry.type = std::uint8_t(s.type.value_or(index.gateway ? kRemote : entry.ifIndex != 0 ? kLocal : 1));
   entry.protocol = kNetMgmt;
   entry.status = std::uint8_t(ready ? RowStatus::NotInService : RowStatus::NotReady);

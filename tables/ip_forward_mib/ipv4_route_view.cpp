@@ -50,14 +50,15 @@ const Item* seek(const SortedIndex<RouteEntry>& rows, std::span<const SubId> pre
   return rows.upperBound(encodeIndexKey(std::span<const SubId>(start.data(), 2 + n), scratch));
 }
 
-const Item* collect(const SortedIndex<RouteEntry>& rows, const Item* start, Ipv4RouteGroup& group) {
+const Item* collect(const SortedIndex<RouteEntry>& rows, const Item* start, Ipv4RouteGroup& group,
+                    std::uint32_t table) {
   group.clear();
   Ipv4Route first;
   if (!start || !readIpv4(start, first)) return nullptr;
   const Item* item = start;
   Ipv4Route route = first;
   while (true) {
-    if (route.entry().routeTable == platform::kMainRouteTable) group.push_back(route);
+    if (route.entry().routeTable == table) group.push_back(route);
     item = rows.next(item);
     if (!item || !readIpv4(item, route)) return nullptr;
     if (route.destination != first.destination) return item;
@@ -73,7 +74,7 @@ std::optional<Ipv4RouteViewRow> Ipv4RouteView::find(std::span<const SubId> index
   const auto& rows = routes_.table().rows();
   const auto* start = ipv4_routes::seek(rows, index.first(4));
   Ipv4RouteGroup group;
-  ipv4_routes::collect(rows, start, group);
+  ipv4_routes::collect(rows, start, group, routes_.options().routeTable);
   if (group.empty() || !std::equal(index.begin(), index.begin() + 4, group.front().destination.begin()))
     return std::nullopt;
   Ipv4RouteViewRows viewRows;
@@ -89,7 +90,7 @@ std::optional<Ipv4RouteViewRow> Ipv4RouteView::after(std::span<const SubId> inde
   Ipv4RouteGroup group;
   Ipv4RouteViewRows viewRows;
   while (start) {
-    const auto* next = ipv4_routes::collect(rows, start, group);
+    const auto* next = ipv4_routes::collect(rows, start, group, routes_.options().routeTable);
     viewRows.clear();
     if (!group.empty()) order_(group, viewRows);
     for (const auto& row : viewRows)
@@ -144,7 +145,7 @@ std::size_t Ipv4RouteView::rowCount() const {
   Ipv4RouteGroup group;
   Ipv4RouteViewRows viewRows;
   for (const auto* start = ipv4_routes::seek(rows, {}); start;) {
-    const auto* next = ipv4_routes::collect(rows, start, group);
+    const auto* next = ipv4_routes::collect(rows, start, group, routes_.options().routeTable);
     viewRows.clear();
     if (!group.empty()) order_(group, viewRows);
     count += viewRows.size();

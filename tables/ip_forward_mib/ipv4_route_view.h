@@ -91,9 +91,11 @@ namespace ipv4_routes {
 using Item = SortedIndex<RouteEntry>::Item;
 // The first row at or after destination `prefix` (its up to 4 leading sub-identifiers, SNMP order).
 const Item* seek(const SortedIndex<RouteEntry>& rows, std::span<const SubId> prefix);
-// Collects the main-table IPv4 rows sharing the destination of `start` into `group` (emptied
-// first) and returns the first row of the next destination; nullptr after the last IPv4 row.
-const Item* collect(const SortedIndex<RouteEntry>& rows, const Item* start, Ipv4RouteGroup& group);
+// Collects the IPv4 rows of kernel table `table` (the instance's: main by default) sharing the
+// destination of `start` into `group` (emptied first) and returns the first row of the next
+// destination; nullptr after the last IPv4 row.
+const Item* collect(const SortedIndex<RouteEntry>& rows, const Item* start, Ipv4RouteGroup& group,
+                    std::uint32_t table);
 } // namespace ipv4_routes
 
 } // namespace ipmibd::tables

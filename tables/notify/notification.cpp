@@ -41,6 +41,7 @@ Oid NotificationOids::changesCoalesced() { return notifications() + Oid{10}; }
 Oid NotificationOids::ipv4InterfaceChanged() { return notifications() + Oid{11}; }
 Oid NotificationOids::ipv6InterfaceChanged() { return notifications() + Oid{12}; }
 Oid NotificationOids::changeKind() { return notifyObject(9); }
+Oid NotificationOids::context() { return notifyObject(15); }
 Oid NotificationOids::table() { return notifyObject(10); }
 Oid NotificationOids::addedCount() { return notifyObject(11); }
 Oid NotificationOids::changedCount() { return notifyObject(12); }

@@ -44,6 +44,7 @@ struct NotificationOids {
   static Oid ipv6InterfaceChanged(); // ipmibdIpv6InterfaceChanged
   // Instance OIDs (.0) of the accessible-for-notify objects.
   static Oid changeKind();   // ipmibdNotifyChangeKind.0
+  static Oid context();      // ipmibdNotifyContext.0
   static Oid table();        // ipmibdNotifyTable.0
   static Oid addedCount();   // ipmibdNotifyAdded.0
   static Oid changedCount(); // ipmibdNotifyChanged.0

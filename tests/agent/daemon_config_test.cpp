@@ -81,6 +81,44 @@ TEST_CASE("config: agentxPriority and agentxContext", "[agent][config]") {
   CHECK(apply(e, "agentxContext", "two words"));
 }
 
+TEST_CASE("config: context directive", "[agent][config]") {
+  DaemonConfig c;
+  REQUIRE_FALSE(apply(c, "backend", "linux netns host"));
+  CHECK_FALSE(apply(c, "context", "blue netns tenant-blue"));
+  CHECK_FALSE(apply(c, "context", "pol table 100"));
+  CHECK_FALSE(apply(c, "context", "loc table local"));
+  CHECK_FALSE(apply(c, "context", "auto netns"));
+  REQUIRE(c.contexts.size() == 3);
+  CHECK(c.contexts[0] == ContextSpec{"blue", ContextSpec::Kind::Netns, "tenant-blue", 0});
+  CHECK(c.contexts[1] == ContextSpec{"pol", ContextSpec::Kind::Table, "", 100});
+  CHECK(c.contexts[2].table == 255);
+  CHECK(c.autoNetns);
+  CHECK_FALSE(validate(c));
+  CHECK(apply(c, "context", "blue table 7")); // the name again
+  CHECK(apply(c, "context", "auto netns"));   // twice
+  CHECK(apply(c, "context", "auto table 5")); // reserved
+  CHECK(apply(c, "context", "x table 0"));    // no table 0
+  CHECK(apply(c, "context", "x table many")); // not a number
+  CHECK(apply(c, "context", "x vrf blue"));   // not a kind (yet)
+  CHECK(apply(c, "context", "x netns"));      // no namespace
+  CHECK(apply(c, "context", "auto"));         // incomplete
+  DaemonConfig d;
+  REQUIRE_FALSE(apply(d, "backend", "linux"));
+  REQUIRE_FALSE(apply(d, "agentxContext", "main"));
+  REQUIRE_FALSE(apply(d, "context", "main table 100"));
+  CHECK(validate(d)); // the default instance's own context
+  DaemonConfig sim;
+  REQUIRE_FALSE(apply(sim, "backend", "sim demo.scn"));
+  REQUIRE_FALSE(apply(sim, "context", "pol table 100"));
+  CHECK_FALSE(validate(sim)); // a table of the simulator
+  REQUIRE_FALSE(apply(sim, "context", "blue netns x"));
+  CHECK(validate(sim)); // namespaces need linux
+  DaemonConfig simAuto;
+  REQUIRE_FALSE(apply(simAuto, "backend", "sim demo.scn"));
+  REQUIRE_FALSE(apply(simAuto, "context", "auto netns"));
+  CHECK(validate(simAuto));
+}
+
 TEST_CASE("config: stateFile directive", "[agent][config]") {
   DaemonConfig c;
   CHECK_FALSE(c.effectiveStateFile()); // no backend, no file

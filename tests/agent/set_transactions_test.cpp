@@ -62,7 +62,7 @@ public:
     netsnmp_agent_request_info reqinfo{};
     reqinfo.asp = &asp;
     reqinfo.mode = mode;
-    agent::SetTransactions::instance().handle(&reqinfo, requests_.data(), object_, context);
+    agent::SetTransactions::instance().handle(&reqinfo, requests_.data(), object_, context, nullptr);
   }
   // The error status each request carries, in varbind order.
   std::vector<int> statuses() const {

@@ -19,7 +19,6 @@
 #include <string>
 #include <vector>
 
-
 namespace ipmibd::agent {
 
 // Built from one DaemonConfig and replaced as a whole when SIGHUP brings a different one, so a

@@ -527,6 +527,16 @@ void RouteShadow::Cursor::next() {
 
 namespace {
 
+constexpr std::uintptr_t kReleasePiece = std::uintptr_t(8) << 20; // see releasePages
+
+// What releasePages has left to hand back of `v`, in bytes.
+template <class T> std::size_t unreleased(const std::vector<T>& v, std::size_t released) {
+  const auto data = reinterpret_cast<std::uintptr_t>(v.data());
+  const std::uintptr_t begin = (data + kReleasePiece - 1) / kReleasePiece * kReleasePiece;
+  const std::uintptr_t end = (data + v.capacity() * sizeof(T)) / kReleasePiece * kReleasePiece;
+  return !data || end <= begin + released ? 0 : end - begin - released;
+}
+
 // Hands `bytes` more of a vector's buffer back to the kernel (MADV_DONTNEED), from `released` on,
 // without freeing the buffer: its unaligned ends, where the allocator keeps its bookkeeping, stay.
 // Freeing ~60 MB at once costs ~6 ms of page-table work; this spreads it over steps, and the final
@@ -535,7 +545,6 @@ namespace {
 // TLB flush on each CPU the process ran on (an IPI, slow on a busy VM: 128-KB pieces, one per route
 // change, held snmpd's loop for 0.1-0.2 s under a route flood at 1M routes). True when every piece
 // is released.
-constexpr std::uintptr_t kReleasePiece = std::uintptr_t(8) << 20;
 template <class T>
 bool releasePages(std::vector<T>& v, std::size_t& released, std::size_t bytes, std::size_t& calls) {
   const auto data = reinterpret_cast<std::uintptr_t>(v.data());
@@ -613,8 +622,12 @@ bool RouteShadow::stepMerge(std::size_t limit) {
   if (!m.oldFrozen.empty()) return false;
   // Pages go back a piece (kReleasePiece) at a time, once the steps have earned it: ~1 KB of credit
   // per entry of budget (a piece costs about what merging 8k entries does).
+  // The next piece, once earned (a vector under one piece has none: the final free() returns it).
+  const std::size_t left =
+      unreleased(m.out->narrow, m.releasedNarrow) + unreleased(m.out->compactV6, m.releasedCompact);
+  const std::size_t piece = std::min<std::size_t>(left, kReleasePiece);
   m.releaseCredit = budget >= kReleasePiece ? kReleasePiece : m.releaseCredit + budget * 1024;
-  if (m.releaseCredit < kReleasePiece) return false;
+  if (m.releaseCredit < piece) return false;
   const std::size_t bytes = std::exchange(m.releaseCredit, 0);
   if (!releasePages(m.out->narrow, m.releasedNarrow, bytes, pageReleases_) ||
       !releasePages(m.out->compactV6, m.releasedCompact, bytes, pageReleases_))

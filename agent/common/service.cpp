@@ -100,7 +100,8 @@ bool Service::registerObjects(Instance& instance, UptimeClock& clock,
     instance.registrations.push_back(std::move(registration));
   }
   writable_ += writable;
-  std::string source = describe(config_.backend);
+  std::string source =
+      instance.automatic ? "linux (netns " + instance.context + ")" : describe(config_.backend);
   for (const ContextSpec& c : config_.contexts)
     if (c.name == instance.context)
       source = c.kind == ContextSpec::Kind::Netns ? "linux (netns " + c.netns + ")"

@@ -205,7 +205,16 @@ std::unique_ptr<SubtreeRegistration> SubtreeRegistration::create(const tables::M
 }
 
 SubtreeRegistration::~SubtreeRegistration() {
-  if (registration_ != nullptr) netsnmp_unregister_handler(registration_);
+  if (registration_ == nullptr) return;
+  // What netsnmp_unregister_handler() does, but with copies of the root OID and the context name:
+  // unregister_mib_context() frees the registration (context name included) and then compares the
+  // context name again, a use-after-free for every registration in a non-default context
+  // (Net-SNMP 5.9.3; upstream issue net-snmp#983; found by the ASan pass of contexts_test).
+  std::vector<oid> root(registration_->rootoid, registration_->rootoid + registration_->rootoid_len);
+  const bool named = registration_->contextName != nullptr;
+  const std::string context = named ? registration_->contextName : "";
+  unregister_mib_context(root.data(), root.size(), registration_->priority, registration_->range_subid,
+                         registration_->range_ubound, named ? context.c_str() : nullptr);
 }
 
 } // namespace ipmibd::agent

@@ -92,6 +92,7 @@ public:
   Result deleteIpForwardEntry2(const RouteRow& row) override;
   Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
                        IpAddress& bestSourceAddress) override;
+  Result getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex) override;
 
   int eventDescriptor() const override { return -1; }
   std::optional<Timestamp> nextDeadline() const override;

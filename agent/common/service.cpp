@@ -66,8 +66,11 @@ void Service::buildTables(Instance& instance, const DaemonConfig& config, platfo
   instance.info = std::make_unique<AgentInfo>(*instance.backend, *instance.tables, opened);
   if (!config.notify.effectiveEnabled()) return;
   // Watching starts now: the initial dump (still queued) is never announced.
-  instance.notifier = std::make_unique<tables::ChangeNotifier>(
-      config.notify.options(), [] { return std::chrono::steady_clock::now(); });
+  tables::NotifierOptions options = config.notify.options();
+  if (!notifyRate_) notifyRate_ = std::make_shared<tables::SharedNotificationRate>(options.ratePerSecond);
+  options.sharedRate = notifyRate_;
+  instance.notifier =
+      std::make_unique<tables::ChangeNotifier>(options, [] { return std::chrono::steady_clock::now(); });
   instance.tables->watch(*instance.notifier);
   if (config.notify.effectiveLinkUpDown()) {
     platform::Result dump;

@@ -88,7 +88,7 @@ private:
   // Opens the instance's backend and builds its tables (not registered yet).
   static std::unique_ptr<Instance> open(const DaemonConfig& config, std::string context, std::string& error,
                                         platform::Status* status = nullptr);
-  static void buildTables(Instance& instance, const DaemonConfig& config, platform::Timestamp opened);
+  void buildTables(Instance& instance, const DaemonConfig& config, platform::Timestamp opened);
   bool registerObjects(Instance& instance, UptimeClock& clock, std::vector<const tables::MibObject*> extra,
                        std::string& error);
   Instance& primary() const { return *instances_.front(); }
@@ -103,9 +103,11 @@ private:
   DaemonConfig config_;
   std::unique_ptr<Persistence> persistence_;         // the default instance's nonVolatile addresses
   std::vector<std::unique_ptr<Instance>> instances_; // the default one first
-  std::unique_ptr<NotifyInfo> notifyInfo_;           // settings and counters of the default one
-  int epoll_ = -1;                                   // with contexts: every backend, the netns watch
-  UptimeClock* clock_ = nullptr;                     // for instances registered later
+  // notifyRate bounds the whole process: every instance's notifier draws on this one allowance.
+  std::shared_ptr<tables::SharedNotificationRate> notifyRate_;
+  std::unique_ptr<NotifyInfo> notifyInfo_; // settings and counters of the default one
+  int epoll_ = -1;                         // with contexts: every backend, the netns watch
+  UptimeClock* clock_ = nullptr;           // for instances registered later
   std::unique_ptr<platform::linux_backend::NetnsWatch> netnsWatch_; // context auto netns
   std::map<std::string, LoopClock::time_point> netnsRetry_;         // namespaces not opened yet
   std::map<std::string, int> netnsAttempts_;

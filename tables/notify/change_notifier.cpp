@@ -8,7 +8,7 @@
 namespace ipmibd::tables {
 
 ChangeNotifier::ChangeNotifier(NotifierOptions options, std::function<Clock::time_point()> clock)
-    : options_(options), clock_(std::move(clock)), limiter_(options.ratePerSecond) {}
+    : options_(options), clock_(std::move(clock)), limiter_(options.ratePerSecond, options.sharedRate) {}
 
 bool ChangeNotifier::saturated(NotifyTable table, platform::ChangeKind kind) {
   const auto now = clock_();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -25,6 +26,8 @@ struct NotifierOptions {
   // Notifications waiting for the sender beyond this are dropped (the loop sends every round, so
   // this only fills when sending stalls).
   std::size_t outboxLimit = 10000;
+  // Set when several notifiers (one per routing instance) share ratePerSecond: the process's one.
+  std::shared_ptr<SharedNotificationRate> sharedRate;
 };
 
 struct NotifierCounters {

@@ -4,6 +4,12 @@
 
 namespace ipmibd::tables {
 
+bool SharedNotificationRate::full(Clock::time_point now) {
+  while (!recent_.empty() && recent_.front() + std::chrono::seconds(1) <= now)
+    recent_.pop_front();
+  return recent_.size() >= perSecond_;
+}
+
 void NotificationLimiter::roll(Clock::time_point now) {
   if (!windowStart_) {
     windowStart_ = now;
@@ -29,6 +35,7 @@ bool NotificationLimiter::admit(NotifyTable table, RowEvent event, Clock::time_p
   ++changes_;
   if (!saturated(now)) {
     recent_.push_back(now);
+    if (shared_) shared_->take(now);
     return true;
   }
   if (!storm_) {
@@ -46,7 +53,7 @@ bool NotificationLimiter::saturated(Clock::time_point now) {
   roll(now);
   while (!recent_.empty() && recent_.front() + kWindow <= now)
     recent_.pop_front();
-  return storm_ || recent_.size() >= perSecond_;
+  return storm_ || recent_.size() >= perSecond_ || (shared_ && shared_->full(now));
 }
 
 std::vector<Notification> NotificationLimiter::due(Clock::time_point now) {

@@ -196,6 +196,30 @@ TEST_CASE("limiter: a flood straddling a window boundary gets no second allowanc
   CHECK(admit(3500ms));
 }
 
+TEST_CASE("limiter: instances sharing one rate send N rows between them, each its own summary", "[notify]") {
+  // Two routing instances (contexts) flooded at once: 3 per-row notifications in all, not 3 each;
+  // every change refused is in its own instance's summary.
+  auto shared = std::make_shared<SharedNotificationRate>(3);
+  NotificationLimiter a(3, shared), b(3, shared);
+  const Clock::time_point t0{std::chrono::hours(1)};
+  int admittedA = 0, admittedB = 0;
+  for (int i = 0; i < 10; ++i) {
+    admittedA += a.admit(NotifyTable::Route, RowEvent::Added, t0 + 10ms * i) ? 1 : 0;
+    admittedB += b.admit(NotifyTable::Route, RowEvent::Added, t0 + 10ms * i + 5ms) ? 1 : 0;
+  }
+  CHECK(admittedA + admittedB == 3);
+  CHECK(admittedA == 2); // a came first at 0 and 10 ms, b at 5 ms
+  CHECK(a.coalesced() + b.coalesced() == 17);
+  const auto summariesA = a.due(t0 + 1s + 10ms), summariesB = b.due(t0 + 1s + 10ms);
+  REQUIRE(summariesA.size() == 1);
+  REQUIRE(summariesB.size() == 1);
+  CHECK(render(summariesA[0])[2] == kObjects + "11.0=Gauge32: 8");
+  CHECK(render(summariesB[0])[2] == kObjects + "11.0=Gauge32: 9");
+  // A quiet instance alone is not starved by a storm that is over: two seconds on, both send again.
+  CHECK(a.admit(NotifyTable::Route, RowEvent::Added, t0 + 5s));
+  CHECK(b.admit(NotifyTable::Route, RowEvent::Added, t0 + 5s + 1ms));
+}
+
 TEST_CASE("limiter: a flood of 100000 changes gives N rows and one summary", "[notify]") {
   ManualClock clock;
   NotifierOptions options;

@@ -148,7 +148,7 @@ def context_system(args, work, contexts, backend="linux", lines=()):
     contexts {community: context name}; `lines` go into ipmibd.conf."""
     system = ab.System("b", args, work, 0, 0)
     system.backend = backend
-    system.ipmibd_extra = list(lines)
+    system.ipmibd_extra = list(lines) + list(args.ipmibd_line)
     system.master_extra = ["view all included .1"]
     for n, (community, context) in enumerate(contexts.items()):
         system.master_extra += [f"com2sec -Cn {context} ctx{n} 127.0.0.1 {community}", f"group ctx{n} v2c ctx{n}",
@@ -179,6 +179,15 @@ def probe_line(stat):
     return (f"p50 {stat['p50']:.1f} ms, p99 {stat['p99']:.1f} ms, max {stat['max']:.1f} ms, "
             f"{stat['answered']}/{stat['sent']} answered, lost {stat['lost']} after the first answer, "
             f"stall {stat['stall']:.0f} ms")
+
+
+def idle_probe(system, community, seconds):
+    """Both probes for `seconds` with nothing else asked of the agents: the floor the machine
+    (shared, loaded) gives the start-up and flood figures."""
+    with ab.Probe(system.peer) as master_probe, \
+            ab.Probe(system.peer, oids=(ab.NUMBER,), community=community.encode()) as ctx_probe:
+        time.sleep(seconds)
+    return {"master": master_probe.result(), "context": ctx_probe.result(), "load": load()}
 
 
 def flood_phase(system, work, namespaces, per_ns, expected_base, probe_community, limit):
@@ -258,6 +267,8 @@ def scenario_namespaces(args, work, prefix, created, results):
         r["startup_all"], r["startup_default"] = full, done["public"]
         print(f"namespaces: every context full {full:.2f} s after spawn; probe {probe_line(r['startup_probe'])}",
               flush=True)
+        r["idle"] = idle_probe(system, "c000", args.idle)
+        print(f"namespaces: idle probe {probe_line(r['idle']['master'])}", flush=True)
         walks = best_walks(system, [("context", "c000"), ("default", "public")], args.walks)
         r["walks"] = walks
         r["rss"] = ab.proc_status(system.server.pid, "VmRSS")
@@ -307,6 +318,7 @@ def big_run(args, work, system, community, rows, with_flood, out, big):
             raise Failure(f"{community}: {rows} rows not counted within {args.startup_cap} s")
         out["startup"] = full
         print(f"big ({community}): full {full:.2f} s after spawn; probe {probe_line(out['startup_probe'])}", flush=True)
+        out["idle"] = idle_probe(system, community, args.idle)
         seconds, varbinds, cpu, master = ab.walk(system, SLICE, community=community)
         out["slice"] = {"seconds": seconds, "varbinds": varbinds, "cpu": cpu, "master_cpu": master}
         out["rss"] = ab.proc_status(system.server.pid, "VmRSS")
@@ -385,6 +397,9 @@ def print_namespaces(r):
     rows.append(["  bytes per route above empty namespaces", f"{r['bytes_per_route']:.0f} B",
                  f"<= 200 B: {verdict(r['bytes_per_route'] <= 200)}"])
     rows.append(["probe p99 during start-up"] + probe_cells(r["startup_probe"]))
+    rows.append([f"probe p99 idle (control: nothing asked of the agents, load {r['idle']['load']})"]
+                + probe_cells(r["idle"]["master"]))
+    rows.append(["  inetCidrRouteNumber.0 GET in a context, idle: p99"] + probe_cells(r["idle"]["context"]))
     if r.get("flood"):
         per = r["flood_per_ns"]
         for key, label in (("add", "adds"), ("del", "deletes")):
@@ -421,6 +436,8 @@ def print_big(r):
     add("  ipmibd CPU until then", lambda x: x["startup_cpu"], fmt)
     add("RSS bytes per route above the empty namespace", lambda x: x["bytes_per_route"], lambda v: f"{v:.0f} B")
     add("probe p99 during start-up", lambda x: x["startup_probe"].get("p99"), ms)
+    add("probe p99 idle (control: agents idle)", lambda x: x["idle"]["master"].get("p99"), ms)
+    add("  inetCidrRouteNumber.0 GET p99, idle", lambda x: x["idle"]["context"].get("p99"), ms)
     if r["default"].get("flood"):
         for key, label in (("add", "adds"), ("del", "deletes")):
             add(f"probe p99 during the flood's {label}", lambda x: x["flood"][key]["master"].get("p99"), ms)
@@ -455,10 +472,15 @@ def main():
                              "(serves every named namespace on the machine, other programs' too)")
     parser.add_argument("--native", action="store_true",
                         help="namespaces: also walk Debian's snmpd over the default namespace's routes")
+    parser.add_argument("--idle", type=float, default=5.0,
+                        help="seconds of both probes with the agents idle after start-up: the machine's floor")
     parser.add_argument("--big-routes", type=int, default=1000000)
     parser.add_argument("--big-flood", type=int, default=100000, help="big: IPv6 route adds (then deletes) (0: none)")
     parser.add_argument("--startup-cap", type=float, default=900.0, help="seconds to wait for every count")
     parser.add_argument("--build-dir", default=os.path.join(ab.ROOT, "build"))
+    parser.add_argument("--ipmibd-line", action="append", default=[], metavar="LINE",
+                        help="one more ipmibd.conf line for every ipmibd started (repeatable), "
+                             "e.g. 'notifyRate 0' to see what the notifications cost")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--keep-work", action="store_true", help="keep the work directory (the agents' logs)")
     args = parser.parse_args()
@@ -493,6 +515,8 @@ def main():
         ns = ab.Namespace()  # the benchmark, the master and ipmibd live there: the default context
         print(f"machine: {ab.machine()}")
         print(f"command: {' '.join(sys.argv)}")
+        if args.ipmibd_line:
+            print(f"ipmibd.conf lines added: {args.ipmibd_line}")
         print(f"load average at start: {load()}", flush=True)
         ab.build_links(work)
         ab.build_routes(work, 0, args.ns_neighbors, ipv4_only=True)

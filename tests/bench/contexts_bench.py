@@ -48,6 +48,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agent_bench as ab  # noqa: E402
 
+RESYNCS = "1.3.6.1.4.1.8072.9999.9999.42.1.3.0"  # ipmibdResyncs: full resyncs after event-socket overruns
 SLICE = ab.COLUMN + ".1.4.10.0"  # inetCidrRouteIfIndex of the IPv4 destinations in 10.0.0.0/16
 
 
@@ -190,11 +191,20 @@ def idle_probe(system, community, seconds):
     return {"master": master_probe.result(), "context": ctx_probe.result(), "load": load()}
 
 
+def resync_count(system, community):
+    """ipmibdResyncs of the instance behind `community` (None when unanswered)."""
+    r = subprocess.run(["snmpget", "-v2c", "-c", community, "-On", "-Oqv", "-t", "5", "-r", "0", system.peer, RESYNCS],
+                       capture_output=True, text=True)
+    value = r.stdout.strip()
+    return int(value) if r.returncode == 0 and value.isdigit() else None
+
+
 def flood_phase(system, work, namespaces, per_ns, expected_base, probe_community, limit):
     """Route adds then deletes (per_ns IPv6 /64s into each namespace, one `ip -batch` each in
     turn) with both probes running, until every context counts them; returns the figures."""
     out = {}
     for name, delete in (("add", False), ("del", True)):
+        resyncs = resync_count(system, probe_community)
         expected = {c: expected_base[c] + (0 if delete else per_ns) for c in namespaces}
         with ab.Probe(system.peer) as master_probe, \
                 ab.Probe(system.peer, oids=(ab.NUMBER,), community=probe_community.encode()) as ctx_probe:
@@ -205,7 +215,8 @@ def flood_phase(system, work, namespaces, per_ns, expected_base, probe_community
             _, caught_up = wait_counts(system, expected, limit, exact=True)
             time.sleep(0.5)
         out[name] = {"master": master_probe.result(), "context": ctx_probe.result(), "ip_seconds": ip_seconds,
-                     "caught_up": caught_up, "load": load()}
+                     "caught_up": caught_up, "load": load(),
+                     "resyncs": None if resyncs is None else (resync_count(system, probe_community) or 0) - resyncs}
         if caught_up is None:
             raise Failure(f"flood {name}: the contexts did not count it within {limit} s")
     return out
@@ -405,7 +416,8 @@ def print_namespaces(r):
         for key, label in (("add", "adds"), ("del", "deletes")):
             f = r["flood"][key]
             rows.append([f"probe p99 during {per * n} IPv6 route {label} ({per} per namespace; ip took "
-                         f"{fmt(f['ip_seconds'])}, caught up {fmt(f['caught_up'])} after)"] + probe_cells(f["master"]))
+                         f"{fmt(f['ip_seconds'])}, caught up {fmt(f['caught_up'])} after; resyncs in the probed "
+                         f"context {f.get('resyncs')})"] + probe_cells(f["master"]))
             rows.append(["  inetCidrRouteNumber.0 GET in a flooded context: p99"] + probe_cells(f["context"]))
     w = r["walks"]
     ctx, dflt = min(s for s, _ in w["context"]), min(s for s, _ in w["default"])
@@ -430,7 +442,8 @@ def print_big(r):
 
     def add(label, get, text, budget=None):
         d, c = get(r["default"]), get(r["context"])
-        rows.append([label, text(d), text(c), f"{c / d:.2f}" if d else "-"])
+        numbers = isinstance(d, (int, float)) and isinstance(c, (int, float))
+        rows.append([label, text(d), text(c), f"{c / d:.2f}" if numbers and d else "-"])
 
     add("load: spawn -> inetCidrRouteNumber.0 counts every row", lambda x: x["startup"], fmt)
     add("  ipmibd CPU until then", lambda x: x["startup_cpu"], fmt)
@@ -445,6 +458,8 @@ def print_big(r):
             add("  inetCidrRouteNumber.0 GET p99 in the flooded context",
                 lambda x: x["flood"][key]["context"].get("p99"), ms)
             add("  caught up after ip exited", lambda x: x["flood"][key]["caught_up"], fmt)
+            add("  ipmibdResyncs during it (event-socket overruns)", lambda x: x["flood"][key].get("resyncs"),
+                lambda v: "-" if v is None else str(v))
     add("single-column walk of 10.0.0.0/16", lambda x: x["slice"]["seconds"], fmt)
     add("  varbinds", lambda x: x["slice"]["varbinds"], str)
     ab.print_markdown(rows)

@@ -30,6 +30,9 @@ another namespace's routes nor contexts; --native walks its inetCidrRouteTable o
 namespace's routes for the walk comparison (at 1M routes it does not load within minutes: not run).
 Needs root, snmpd and the snmp tools; exits 77 (skip) without them, 1 when a context never counts
 its routes or a flood is never caught up. Every namespace it creates is deleted on exit.
+Full size (the defaults, --native): ~10 min on 2 CPUs, ~2 GB for `ip` while it loads 1M routes.
+Small (ctest contexts_bench_smoke, ~1 min): --namespaces 4 --routes-per-ns 1000 --flood 4000
+--big-routes 10000 --big-flood 2000 --walks 1 --native. Figures: tests/bench/RESULTS-contexts.md.
 """
 import argparse
 import json
@@ -474,10 +477,13 @@ def print_big(r):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenarios", default="namespaces,big", help="namespaces, big or both (default)")
-    parser.add_argument("--namespaces", type=int, default=100)
-    parser.add_argument("--routes-per-ns", type=int, default=10000)
+    class Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+        pass
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=Formatter)
+    parser.add_argument("--scenarios", default="namespaces,big", help="namespaces, big or both")
+    parser.add_argument("--namespaces", type=int, default=100, help="namespaces: how many")
+    parser.add_argument("--routes-per-ns", type=int, default=10000, help="namespaces: IPv4 routes in each")
     parser.add_argument("--ns-neighbors", type=int, default=10, help="permanent neighbors per namespace")
     parser.add_argument("--flood", type=int, default=100000,
                         help="namespaces: IPv6 route adds (then deletes) spread over the namespaces (0: none)")
@@ -489,10 +495,10 @@ def main():
                         help="namespaces: also walk Debian's snmpd over the default namespace's routes")
     parser.add_argument("--idle", type=float, default=5.0,
                         help="seconds of both probes with the agents idle after start-up: the machine's floor")
-    parser.add_argument("--big-routes", type=int, default=1000000)
+    parser.add_argument("--big-routes", type=int, default=1000000, help="big: IPv4 routes in the one namespace")
     parser.add_argument("--big-flood", type=int, default=100000, help="big: IPv6 route adds (then deletes) (0: none)")
     parser.add_argument("--startup-cap", type=float, default=900.0, help="seconds to wait for every count")
-    parser.add_argument("--build-dir", default=os.path.join(ab.ROOT, "build"))
+    parser.add_argument("--build-dir", default=os.path.join(ab.ROOT, "build"), help="where agent/daemon/ipmibd is")
     parser.add_argument("--ipmibd-line", action="append", default=[], metavar="LINE",
                         help="one more ipmibd.conf line for every ipmibd started (repeatable), "
                              "e.g. 'notifyRate 0' to see what the notifications cost")

@@ -95,17 +95,23 @@ class Namespace:
         subprocess.run(["ip", "netns", "del", self.name], stderr=subprocess.DEVNULL)
 
 
-def ip_batch(lines, work, name):
+def ip_batch(lines, work, name, netns=None):
+    """`ip -batch` of the lines, in the named namespace `netns` (default: the one we live in)."""
     path = os.path.join(work, name)
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
-    run(["ip", "-batch", path])
+    run(["ip"] + (["-n", netns] if netns else []) + ["-batch", path])
 
 
-def build_links(work):
-    for key in ("all", "default"):
-        with open(f"/proc/sys/net/ipv6/conf/{key}/accept_dad", "w") as f:
-            f.write("0")
+def build_links(work, netns=None):
+    """lo, the veth pair d0/d1 and their addresses, in `netns` (default: the one we live in)."""
+    if netns:
+        run(["ip", "netns", "exec", netns, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
+             "net.ipv6.conf.default.accept_dad=0"])
+    else:
+        for key in ("all", "default"):
+            with open(f"/proc/sys/net/ipv6/conf/{key}/accept_dad", "w") as f:
+                f.write("0")
     ip_batch([
         "link set lo up",
         "link add d0 type veth peer name d1",
@@ -114,10 +120,10 @@ def build_links(work):
         "addr add 192.0.2.1/24 dev d0",
         "addr add 198.19.128.1/17 dev d0",
         "addr add 2001:db8:ffff::1/64 dev d0",
-    ], work, "links.batch")
+    ], work, "links.batch", netns)
 
 
-def build_routes(work, routes, neighbors, ipv4_only=False):
+def build_routes(work, routes, neighbors, ipv4_only=False, netns=None):
     """Adds the routes and neighbors; returns (IPv4 rows, IPv6 rows) ipmibd will serve for them.
     Mixed (default): 80 % IPv4 /32s in 198.18.0.0/15 (at most 98,304), the rest IPv6 /64s;
     ipv4_only: every route an IPv4 /32 in 10.0.0.0/8."""
@@ -155,7 +161,7 @@ def build_routes(work, routes, neighbors, ipv4_only=False):
         else:
             addr = f"2001:db8:ffff::1:{(j >> 16) & 0xffff:x}:{j & 0xffff:x}"
         lines.append(f"neigh add {addr} lladdr {mac} dev d0 nud permanent")
-    ip_batch(lines, work, "routes.batch")
+    ip_batch(lines, work, "routes.batch", netns)
     return n4 + extra4, n6 + extra6
 
 
@@ -195,6 +201,8 @@ class System:
         self.trap_port = free_port()  # bench_client's notify mode listens here (b, d: trap2sink)
         self.server = None  # the process serving the table (RSS, CPU)
         self.master = None
+        # More configuration (contexts_bench.py: com2sec lines for the contexts, `context` lines)
+        self.master_extra, self.ipmibd_extra, self.backend = [], [], "linux"
 
     def _spawn(self, cmd, log, env_extra=None):
         env = dict(os.environ, SNMP_PERSISTENT_DIR=os.path.join(self.work, "persist"), **(env_extra or {}))
@@ -209,7 +217,7 @@ class System:
         with open(conf, "w") as f:
             f.write(f"master agentx\nagentXSocket {sock}\nagentXPerms 0600 0700\n"
                     "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n"
-                    f"trap2sink 127.0.0.1:{self.trap_port} public\n")
+                    f"trap2sink 127.0.0.1:{self.trap_port} public\n" + "".join(l + "\n" for l in self.master_extra))
         self.master = self._spawn(["snmpd", "-f", "-C", "-c", conf, "-I", "-" + self.args.disabled,
                                    "-Lf", os.path.join(self.work, f"master-{self.key}.log"), self.peer],
                                   "stderr.log")
@@ -224,7 +232,8 @@ class System:
     def _ipmibd_conf(self, standalone):
         conf = os.path.join(self.work, f"ipmibd-{self.key}.conf")
         with open(conf, "w") as f:
-            f.write("backend linux\nwriteAccess inetCidrRouteTable\n")
+            f.write(f"backend {self.backend}\nwriteAccess inetCidrRouteTable\n")
+            f.writelines(l + "\n" for l in self.ipmibd_extra)
             if standalone:
                 f.write("rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n"
                         f"trap2sink 127.0.0.1:{self.trap_port} public\n")
@@ -404,9 +413,10 @@ class Probe:
     sent before snmpd opened its port); the longest stall is the longest time without any answer
     while requests were outstanding (from the first answer on)."""
 
-    def __init__(self, peer, interval=0.01, timeout=1.0):
+    def __init__(self, peer, interval=0.01, timeout=1.0, oids=(SYSUPTIME, IFDESCR1), community=b"public"):
         host, port = peer.split(":")[1:]
         self.addr, self.interval, self.timeout = (host, int(port)), interval, timeout
+        self.oids, self.community = oids, community
         self.sent, self.latencies, self.errors = {}, [], 0
         self.stopped, self.stop_time = threading.Event(), None
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -427,7 +437,7 @@ class Probe:
         while not self.stopped.is_set():
             self.sent[request_id] = time.monotonic()
             try:
-                self.sock.sendto(get_request(request_id, (SYSUPTIME, IFDESCR1)), self.addr)
+                self.sock.sendto(get_request(request_id, self.oids, self.community), self.addr)
             except OSError:  # ECONNREFUSED from an earlier ICMP port unreachable: snmpd not bound yet
                 pass
             request_id += 1
@@ -485,14 +495,14 @@ class Probe:
         return r
 
 
-def flood(work, count, delete=False):
+def flood(work, count, delete=False, netns=None):
     """`ip -batch` of `count` IPv6 /64 route adds (or their deletes) in 2001:db8:f000::/36, away
-    from the benchmark's own routes; returns the seconds ip took."""
+    from the benchmark's own routes (in `netns`, default ours); returns the seconds ip took."""
     verb = "del" if delete else "add"
     lines = [f"route {verb} 2001:db8:f{(i >> 16) & 0xfff:03x}:{i & 0xffff:x}::/64"
              + ("" if delete else " via 2001:db8:ffff::2 dev d0 proto static") for i in range(count)]
     t = time.monotonic()
-    ip_batch(lines, work, f"flood-{verb}.batch")
+    ip_batch(lines, work, f"flood-{verb}.batch", netns)
     return time.monotonic() - t
 
 
@@ -542,13 +552,13 @@ def wait_count(system, expected, limit):
     return None
 
 
-def walk(system, oid, keep=None):
+def walk(system, oid, keep=None, community="public"):
     """(seconds, varbinds, server CPU seconds, master CPU seconds) of one snmpbulkwalk -Cr50."""
     cpu0 = cpu_seconds([system.server.pid])
     master0 = cpu_seconds([system.master.pid]) if system.master else 0
     t0 = time.monotonic()
     # One request may meet a native snmpd's whole-table reload (tens of seconds at 100k routes).
-    r = subprocess.run(PIN + ["snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Oq", "-Cr50", "-t", "300", "-r", "0",
+    r = subprocess.run(PIN + ["snmpbulkwalk", "-v2c", "-c", community, "-On", "-Oq", "-Cr50", "-t", "300", "-r", "0",
                         system.peer, oid], capture_output=True)
     seconds = time.monotonic() - t0
     cpu = cpu_seconds([system.server.pid]) - cpu0

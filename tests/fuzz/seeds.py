@@ -309,7 +309,7 @@ def scenario():
 
 
 # ---- kernel messages (--kernel, in a fresh network namespace) -----------------------------------
-RTM = {"link": 18, "addr": 22, "route": 26, "neigh": 30, "neightbl": 66, "netconf": 82}
+RTM = {"link": 18, "addr": 22, "route": 26, "neigh": 30, "neightbl": 66, "netconf": 82, "addrlabel": 74}
 
 
 def dump(kind, family=0):
@@ -351,8 +351,9 @@ def kernel():
     sh("ip -6 route add 2001:db8:6::/48 via inet 192.0.2.2 dev v0 || true")
     sh("ip neigh add 192.0.2.7 lladdr 02:00:00:00:00:07 dev v0 nud permanent")
     sh("ip neigh add 2001:db8::7 lladdr 02:00:00:00:00:08 dev v0 nud reachable router")
+    sh("ip addrlabel add prefix 2001:db8:7::/48 label 99 && ip addrlabel add prefix ::/0 dev v0 label 98")
     for kind, family in (("link", 0), ("link", 10), ("addr", 0), ("route", 2), ("route", 10),
-                         ("neigh", 0), ("neightbl", 0), ("netconf", 0)):
+                         ("neigh", 0), ("neightbl", 0), ("netconf", 0), ("addrlabel", 10)):
         for i, data in enumerate(dump(kind, family)):
             # Whole messages up to ~4 KB: small seeds mutate faster.
             end = max([o for o in offsets(data) if o <= 4096] + [0])

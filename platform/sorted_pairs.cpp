@@ -2,6 +2,8 @@
 // them to the pure RFC 6724 selection (address_selection.h).
 #include "platform/backend.h"
 
+#include <algorithm>
+
 namespace ipmibd::platform {
 
 namespace {
@@ -57,7 +59,12 @@ Result Backend::createSortedAddressPairs(std::span<const IpAddress> destinations
       if (best.type == RouteType::Local) route.interfaceIndex = 0;
       route.reachable = best.type == RouteType::Unicast || best.type == RouteType::Local;
     } else if (r.status == Status::NetworkUnreachable) {
-      route.reachable = false;
+      // getBestRoute2 looks only at the exported tables (main by default), not at the kernel's
+      // local table: the host's own addresses and loopback are reachable all the same.
+      const IpAddress unscoped = d.withScope(0);
+      route.reachable = d.isLoopback() || std::any_of(addresses.begin(), addresses.end(), [&](const auto& a) {
+                          return a.address.withScope(0) == unscoped;
+                        });
     } else {
       return r;
     }

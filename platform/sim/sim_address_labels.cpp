@@ -24,6 +24,11 @@ Result SimKernel::addAddressLabel(const AddressLabelRow& wanted) {
     return Result::failure(Status::InvalidParameter, "address labels take IPv6 prefixes");
   if (wanted.interfaceIndex != 0 && !links_.contains(wanted.interfaceIndex))
     return Result::failure(Status::NotFound, "no interface " + std::to_string(wanted.interfaceIndex));
+  // The kernel refuses IPv4-mapped prefixes longer than the mapped /96 (ip6addrlbl_alloc: EINVAL):
+  // IPv4 gets one label as a whole.
+  const IpPrefix mapped = *IpPrefix::parse("::ffff:0:0/96");
+  if (wanted.prefix.length > 96 && mapped.contains(wanted.prefix.address.withScope(0)))
+    return Result::failure(Status::InvalidParameter, "IPv4-mapped label prefixes are at most /96");
   AddressLabelRow row = wanted;
   row.prefix.address = row.prefix.address.masked(row.prefix.length).withScope(0);
   for (const auto& existing : addressLabels_)

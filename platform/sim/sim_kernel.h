@@ -195,7 +195,8 @@ public:
   // ---- address labels (sim_address_labels.cpp; issue 19, h-sort) ------------------------------
   // `ip addrlabel`: starts as RFC 6724 section 2.1's labels; kept as the kernel keeps it, longest
   // prefix first, an interface-specific row before a global one of the same prefix. Add: IPv6
-  // prefix only (InvalidParameter otherwise, as the kernel's EINVAL), AlreadyExists for the same
+  // prefix only, an IPv4-mapped one at most /96 (InvalidParameter otherwise, as the kernel's
+  // EINVAL), AlreadyExists for the same
   // prefix and interface, NotFound for an unknown interface; delete: NotFound when no row matches.
   Result addAddressLabel(const AddressLabelRow& row);
   Result deleteAddressLabel(const IpPrefix& prefix, InterfaceIndex interfaceIndex);

@@ -219,7 +219,7 @@ public:
   virtual Result getIfTable2Ex(IfTableLevel level, std::vector<InterfaceRow>& table);
 
   // Beyond IP Helper: the kernel's address label table (`ip addrlabel`, RTM_GETADDRLABEL), in the
-  // kernel's order (longest prefix first). It holds only labels: precedences (RFC 6724 rule 6) are
+  // kernel's order. It holds only labels: precedences (RFC 6724 rule 6) are
   // not a kernel table on Linux (glibc's getaddrinfo reads them from /etc/gai.conf), so
   // createSortedAddressPairs takes them from RFC 6724 section 2.1. The simulator's table starts as
   // RFC 6724 section 2.1's labels (Linux's default differs: 2001::/32 label 6, 2001:10::/28 label 7,

@@ -308,7 +308,7 @@ def scenario():
           "at 10s link set v0 down\nat 20s link del v1\nat 1m addr del 192.0.2.1/24 dev v0\n")
     write("scenario_fuzz", "addrlabels",  # issue 19, h-sort
           "link add v0 type ether\nip addrlabel add prefix 2001:db8:7::/48 dev v0 label 99\n"
-          "addrlabel add prefix ::ffff:0:0/96 label 3\naddrlabel del prefix ::/0\n"
+          "addrlabel del prefix ::ffff:0:0/96\naddrlabel add prefix ::ffff:0:0/96 label 3\n"
           "at 1s addrlabel del prefix 2001:db8:7::/48 dev v0 label 99\n")
 
 

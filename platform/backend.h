@@ -233,21 +233,23 @@ public:
   // Deprecated; temporary = suffixOrigin Random, which on Linux also covers RFC 7217 stable-privacy
   // addresses the row cannot tell apart; no home addresses: the rows carry no such flag) and orders
   // the pairs by section 6, with the outgoing interface of getBestRoute2 per destination (none:
-  // unreachable, sorted last with an unspecified source; a tunnel interface, IANAifType 131, counts
-  // as encapsulated for rule 7), labels from getAddressLabelTable and precedences from RFC 6724
-  // section 2.1. IPv4 destinations are plain IPv4 addresses (Windows wants them IPv4-mapped; an
-  // IPv4-mapped IPv6 destination is taken as the IPv6 address it is). Routes' RTA_PREFSRC is not
-  // consulted: this is the RFC's choice, which the kernel's own may differ from where a route names
-  // a source. Success; InvalidParameter (no destinations, more than 500 as in IP Helper, or an
-  // unspecified one); otherwise the failure of a read it needs.
+  // unreachable, sorted last with an unspecified source, unless the destination is loopback or one
+  // of the host's own addresses, which the local table, not exported, would route; a tunnel
+  // interface, IANAifType 131, counts as encapsulated for rule 7), labels from getAddressLabelTable and
+  // precedences from RFC 6724 section 2.1. IPv4 destinations are plain IPv4 addresses (Windows wants them
+  // IPv4-mapped; an IPv4-mapped IPv6 destination is taken as the IPv6 address it is). Routes' RTA_PREFSRC is
+  // not consulted: this is the RFC's choice, which the kernel's own may differ from where a route names a
+  // source. Success; InvalidParameter (no destinations, more than 500 as in IP Helper, or an unspecified
+  // one); otherwise the failure of a read it needs.
   Result createSortedAddressPairs(std::span<const IpAddress> destinations, std::vector<AddressPair>& pairs);
 
   // ConvertInterfaceLuidToGuid / ConvertInterfaceGuidToLuid. Windows stores a GUID per interface
   // in the registry; Linux has none, so the GUID is the RFC 4122 version 5 UUID (platform/guid.h)
   // of the interface's permanent hardware address (IFLA_PERM_ADDRESS: real NICs) or, without one
   // (veth, bridge, dummy, VLAN, tunnels: software devices have none) or when two interfaces share
-  // it, of its kernel name. So it survives reboots, driver reloads and index changes; a NIC's also
-  // survives renames (udev's persistent names included) and moves between namespaces, while a
+  // it (with the interfaces present now: a second NIC appearing with the same permanent address
+  // moves both to their names), of its kernel name. So it survives reboots, driver reloads and index changes;
+  // a NIC's also survives renames (udev's persistent names included) and moves between namespaces, while a
   // software device's changes when it is renamed, and two namespaces' interfaces of one name share
   // one GUID. Success; InvalidParameter (LUID 0, nil GUID); NotFound (no such interface).
   virtual Result convertInterfaceLuidToGuid(InterfaceLuid luid, Guid& guid);

@@ -2,6 +2,8 @@
 // platform/linux (rtnetlink) and platform/sim (in-memory), later platform/win (iphlpapi).
 #pragma once
 
+#include "platform/address_selection.h"
+#include "platform/guid.h"
 #include "platform/rows.h"
 #include "platform/status.h"
 
@@ -81,6 +83,10 @@ struct BackendStats {
 // Rows per notification batch of an initial route load (see Backend::routesLoading): small enough
 // that a subscriber may apply each batch on delivery, inside the dispatch() budget.
 inline constexpr std::size_t kRouteLoadBatch = 256;
+
+// MIB_IF_TABLE_LEVEL (GetIfTable2Ex); see Backend::getIfTable2Ex.
+enum class IfTableLevel : std::uint8_t { Normal = 0, Raw = 1, NormalWithoutStatistics = 2 };
+std::string_view toString(IfTableLevel level);
 
 // The API. Every call is synchronous and returns a Result whose status is one of the codes listed
 // at the call; `message` carries the backend's own words (the kernel's extended ack) when it has
@@ -209,6 +215,60 @@ public:
   virtual Result convertInterfaceNameToLuid(const std::string& name, InterfaceLuid& luid);
   virtual Result convertInterfaceLuidToAlias(InterfaceLuid luid, std::string& alias);
   virtual Result convertInterfaceAliasToLuid(const std::string& alias, InterfaceLuid& luid);
+
+  // ---- Issue 19, h-sort: address selection, interface GUIDs, table levels, Teredo ---------------
+  // GetIfTable2Ex. Normal: what getIfTable2 returns (operStatus is the kernel's RFC 2863 operational
+  // state, IFLA_OPERSTATE, with its adjustments: dormant, lowerLayerDown under a stacked device or a
+  // veth whose peer is down, notPresent). Raw: "directly for the interface": operStatus is only the
+  // device's own admin flag and carrier (IFF_UP and IFF_LOWER_UP: up or down, nothing in between),
+  // statistics as Normal. NormalWithoutStatistics: Normal with every counter left 0 (the Linux
+  // backend asks the kernel not to send them: RTEXT_FILTER_SKIP_STATS, a cheaper dump).
+  // Success; InvalidParameter (a level outside the enum); otherwise as getIfTable2.
+  virtual Result getIfTable2Ex(IfTableLevel level, std::vector<InterfaceRow>& table);
+
+  // Beyond IP Helper: the kernel's address label table (`ip addrlabel`, RTM_GETADDRLABEL), in the
+  // kernel's order. It holds only labels: precedences (RFC 6724 rule 6) are
+  // not a kernel table on Linux (glibc's getaddrinfo reads them from /etc/gai.conf), so
+  // createSortedAddressPairs takes them from RFC 6724 section 2.1. The simulator's table starts as
+  // RFC 6724 section 2.1's labels (Linux's default differs: 2001::/32 label 6, 2001:10::/28 label 7,
+  // fc00::/7 label 5); scenarios change it with `addrlabel add|del`. No change notification exists
+  // (rtnetlink has no multicast group for labels). Success; AccessDenied; GeneralFailure.
+  virtual Result getAddressLabelTable(std::vector<AddressLabelRow>& table) = 0;
+
+  // CreateSortedAddressPairs (SourceAddressList, SourceAddressCount and AddressSortOptions are
+  // reserved and left out): pairs each destination with the source RFC 6724 section 5 chooses from
+  // the host's unicast addresses (not tentative, duplicate or skipAsSource; deprecated = dadState
+  // Deprecated; temporary = suffixOrigin Random, which on Linux also covers RFC 7217 stable-privacy
+  // addresses the row cannot tell apart; no home addresses: the rows carry no such flag) and orders
+  // the pairs by section 6, with the outgoing interface of getBestRoute2 per destination (none:
+  // unreachable, sorted last with an unspecified source, unless the destination is loopback or one
+  // of the host's own addresses, which the local table, not exported, would route; a tunnel
+  // interface, IANAifType 131, counts as encapsulated for rule 7), labels from getAddressLabelTable and
+  // precedences from RFC 6724 section 2.1. IPv4 destinations are plain IPv4 addresses (Windows wants them
+  // IPv4-mapped; an IPv4-mapped IPv6 destination is taken as the IPv6 address it is). Routes' RTA_PREFSRC is
+  // not consulted: this is the RFC's choice, which the kernel's own may differ from where a route names a
+  // source. Success; InvalidParameter (no destinations, more than 500 as in IP Helper, or an unspecified
+  // one); otherwise the failure of a read it needs.
+  Result createSortedAddressPairs(std::span<const IpAddress> destinations, std::vector<AddressPair>& pairs);
+
+  // ConvertInterfaceLuidToGuid / ConvertInterfaceGuidToLuid. Windows stores a GUID per interface
+  // in the registry; Linux has none, so the GUID is the RFC 4122 version 5 UUID (platform/guid.h)
+  // of the interface's permanent hardware address (IFLA_PERM_ADDRESS: real NICs) or, without one
+  // (veth, bridge, dummy, VLAN, tunnels: software devices have none) or when two interfaces share
+  // it (with the interfaces present now: a second NIC appearing with the same permanent address
+  // moves both to their names), of its kernel name. So it survives reboots, driver reloads and index changes;
+  // a NIC's also survives renames (udev's persistent names included) and moves between namespaces, while a
+  // software device's changes when it is renamed, and two namespaces' interfaces of one name share
+  // one GUID. Success; InvalidParameter (LUID 0, nil GUID); NotFound (no such interface).
+  virtual Result convertInterfaceLuidToGuid(InterfaceLuid luid, Guid& guid);
+  virtual Result convertInterfaceGuidToLuid(const Guid& guid, InterfaceLuid& luid);
+
+  // GetTeredoPort / NotifyTeredoPortChange: Linux has no Teredo client in the kernel (Teredo is a
+  // user-space daemon there, Miredo, whose port no kernel interface reports), so both are
+  // NotSupported on Linux and in the simulator; `subscription` stays inactive.
+  virtual Result getTeredoPort(std::uint16_t& port);
+  virtual Result notifyTeredoPortChange(std::function<void(std::uint16_t port)> callback,
+                                        Subscription& subscription);
 
   // ---- Change notifications --------------------------------------------------------------------
   Subscription notifyRouteChange2(Family family, ChangeCallback<RouteRow> callback);

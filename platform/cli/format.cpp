@@ -1,6 +1,8 @@
 // Row -> text for ipmibd-platform: aligned tables and one-line change descriptions.
 #include "platform/cli/format.h"
 
+#include <cstdio>
+
 #include <algorithm>
 
 namespace ipmibd::platform::cli {
@@ -241,6 +243,41 @@ char changeMarker(ChangeKind kind) {
   case ChangeKind::ParameterChange: return '~';
   }
   return '?';
+}
+
+// ---- Issue 19, h-sort ----------------------------------------------------------------------------
+
+TextTable addressLabelsTable(const std::vector<AddressLabelRow>& rows, const InterfaceNames& names) {
+  TextTable t{{"PREFIX", "INTERFACE", "LABEL"}, {}};
+  for (const auto& r : rows)
+    t.rows.push_back({r.prefix.toString(),
+                      r.interfaceIndex == 0 ? "any" : interfaceName(names, r.interfaceIndex),
+                      std::to_string(r.label)});
+  return t;
+}
+
+TextTable guidsTable(const std::vector<InterfaceRow>& rows) {
+  TextTable t{{"INDEX", "NAME", "LUID", "GUID", "FROM"}, {}};
+  const auto guids = interfaceGuids(rows);
+  std::map<PhysicalAddress, int> uses;
+  for (const auto& r : rows)
+    ++uses[r.permanentPhysicalAddress];
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    char luid[19];
+    std::snprintf(luid, sizeof luid, "0x%016llx", static_cast<unsigned long long>(r.luid.value));
+    t.rows.push_back({std::to_string(r.index), r.name, luid, guids[i].toString(),
+                      interfaceGuidName(r, uses[r.permanentPhysicalAddress] > 1)});
+  }
+  return t;
+}
+
+TextTable sortedPairsTable(const std::vector<AddressPair>& pairs) {
+  TextTable t{{"RANK", "DESTINATION", "SOURCE"}, {}};
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    t.rows.push_back({std::to_string(i + 1), pairs[i].destination.toString(),
+                      pairs[i].source.isUnspecified() ? "none" : pairs[i].source.toString()});
+  return t;
 }
 
 } // namespace ipmibd::platform::cli

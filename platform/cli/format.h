@@ -39,6 +39,13 @@ TextTable routesTable(const std::vector<RouteRow>& rows, const InterfaceNames& n
 TextTable statisticsTable(const std::vector<IpStatisticsRow>& rows, const InterfaceNames& names);
 TextTable settingsTable(const std::vector<IpGlobalSettings>& rows);
 
+// Issue 19, h-sort: the address label table (`ip addrlabel` order), each interface's GUID with
+// the name it is derived from, and CreateSortedAddressPairs' result (rank, destination, source;
+// "none" for a destination no source can reach).
+TextTable addressLabelsTable(const std::vector<AddressLabelRow>& rows, const InterfaceNames& names);
+TextTable guidsTable(const std::vector<InterfaceRow>& rows);
+TextTable sortedPairsTable(const std::vector<AddressPair>& pairs);
+
 // One-line descriptions in `ip` word order ("route 198.51.100.0/24 via 192.0.2.254 dev v0 ...").
 std::string describe(const InterfaceRow& row);
 std::string describe(const IpInterfaceRow& row, const InterfaceNames& names);

@@ -25,20 +25,27 @@ constexpr std::string_view kUsage =
 Prints the IP Helper-style platform tables as the MIB layer sees them.
 
 TABLE is one of: interfaces ipinterfaces addresses neighbors routes stats settings all
-(default: all)
+(default: all), or one of these, which `all` does not include:
+  addrlabels            the address label table (ip addrlabel) RFC 6724 selection uses
+  guids                 each interface's GUID (ConvertInterfaceLuidToGuid) and what it comes from
+  sorted-pairs ADDR...  CreateSortedAddressPairs: the destinations in RFC 6724 order, with sources
 
 options:
   --backend linux|sim   which backend to read (default: linux)
   --netns NAME          linux: serve the named network namespace (default: our own)
   --scenario FILE       sim: the scenario file to load (required with --backend sim)
   --table N             route table to export and show (repeatable; default: main)
+  --level LEVEL         interfaces: GetIfTable2Ex level, normal (default), raw (the device's own
+                        carrier as oper status) or nostats (no counters)
   --watch               after printing, stay running and print every change notification
                         ("+" add, "-" delete, "~" change) until interrupted
   --help                this text
 )";
 
 const std::set<std::string, std::less<>> kTables = {"interfaces", "ipinterfaces", "addresses", "neighbors",
-                                                    "routes",     "stats",        "settings",  "all"};
+                                                    "routes", "stats", "settings", "all",
+                                                    // Issue 19, h-sort:
+                                                    "addrlabels", "guids", "sorted-pairs"};
 
 struct Options {
   std::string backend = "linux";
@@ -47,6 +54,9 @@ struct Options {
   std::vector<std::uint32_t> routeTables;
   bool watch = false;
   std::string table = "all";
+  // Issue 19, h-sort.
+  IfTableLevel level = IfTableLevel::Normal;
+  std::vector<IpAddress> destinations; // sorted-pairs
 };
 
 // Parsed command line, or an error message (empty when --help was asked for).
@@ -78,6 +88,29 @@ ParseResult parseArguments(int argc, char** argv) {
       return result;
     } else if (arg == "--watch") {
       options.watch = true;
+    } else if (matches("--level")) { // Issue 19, h-sort
+      auto v = value("--level");
+      if (!v) {
+        result.error = "--level needs a value";
+        return result;
+      }
+      if (*v == "normal") {
+        options.level = IfTableLevel::Normal;
+      } else if (*v == "raw") {
+        options.level = IfTableLevel::Raw;
+      } else if (*v == "nostats") {
+        options.level = IfTableLevel::NormalWithoutStatistics;
+      } else {
+        result.error = "unknown level '" + *v + "' (normal, raw or nostats)";
+        return result;
+      }
+    } else if (!arg.starts_with("-") && tableSeen && options.table == "sorted-pairs") {
+      auto address = IpAddress::parse(arg);
+      if (!address) {
+        result.error = "sorted-pairs: '" + std::string(arg) + "' is not an IP address";
+        return result;
+      }
+      options.destinations.push_back(*address);
     } else if (matches("--backend") || matches("--netns") || matches("--scenario") || matches("--table")) {
       const std::string name(arg.substr(0, arg.find('=')));
       auto v = value(name);
@@ -115,6 +148,10 @@ ParseResult parseArguments(int argc, char** argv) {
       return result;
     }
   }
+  if (options.table == "sorted-pairs" && options.destinations.empty()) {
+    result.error = "sorted-pairs needs destination addresses";
+    return result;
+  }
   if (options.backend == "sim" && options.scenario.empty()) {
     result.error = "--backend sim needs --scenario FILE";
     return result;
@@ -146,7 +183,7 @@ std::unique_ptr<Backend> openBackend(const Options& options, Result& error) {
 // Prints one section; a failing Get is reported and makes the exit status non-zero.
 class Printer {
 public:
-  explicit Printer(Backend& backend) : backend_(backend) {}
+  Printer(Backend& backend, const Options& options) : backend_(backend), options_(options) {}
 
   bool refreshNames() {
     std::vector<InterfaceRow> interfaces;
@@ -166,6 +203,10 @@ public:
     if (all || what == "routes") ok &= printRoutes();
     if (all || what == "stats") ok &= printStatistics();
     if (all || what == "settings") ok &= printSettings();
+    // Issue 19, h-sort: not part of `all`.
+    if (what == "addrlabels") ok &= printAddressLabels();
+    if (what == "guids") ok &= printGuids();
+    if (what == "sorted-pairs") ok &= printSortedPairs();
     return ok;
   }
 
@@ -181,6 +222,11 @@ private:
 
   bool printInterfaces() {
     std::vector<InterfaceRow> rows;
+    if (options_.level != IfTableLevel::Normal) { // Issue 19, h-sort: GetIfTable2Ex
+      if (!check("interfaces", backend_.getIfTable2Ex(options_.level, rows))) return false;
+      section("interfaces (" + std::string(toString(options_.level)) + ")", cli::interfacesTable(rows));
+      return true;
+    }
     if (!check("interfaces", backend_.getIfTable2(rows))) return false;
     section("interfaces", cli::interfacesTable(rows));
     return true;
@@ -227,7 +273,29 @@ private:
     return true;
   }
 
+  // ---- Issue 19, h-sort ----
+  bool printAddressLabels() {
+    std::vector<AddressLabelRow> rows;
+    if (!check("address labels", backend_.getAddressLabelTable(rows))) return false;
+    section("address labels", cli::addressLabelsTable(rows, names_));
+    return true;
+  }
+  bool printGuids() {
+    std::vector<InterfaceRow> rows;
+    if (!check("interfaces", backend_.getIfTable2(rows))) return false;
+    section("interface guids", cli::guidsTable(rows));
+    return true;
+  }
+  bool printSortedPairs() {
+    std::vector<AddressPair> pairs;
+    if (!check("sorted address pairs", backend_.createSortedAddressPairs(options_.destinations, pairs)))
+      return false;
+    section("sorted address pairs", cli::sortedPairsTable(pairs));
+    return true;
+  }
+
   Backend& backend_;
+  const Options& options_;
   cli::InterfaceNames names_;
 };
 
@@ -246,7 +314,8 @@ int watch(Backend& backend, Printer& printer, std::string_view what) {
 
   const bool all = what == "all";
   auto wanted = [&](std::string_view table) { return all || what == table; };
-  if (what == "stats" || what == "settings")
+  if (what == "stats" || what == "settings" || what == "addrlabels" || what == "guids" ||
+      what == "sorted-pairs")
     std::cerr << "ipmibd-platform: " << what << " have no change notifications; watching nothing\n";
 
   // Other rows print interface names, so links are always followed (silently unless shown); a
@@ -335,7 +404,7 @@ int main(int argc, char** argv) {
               << "\n";
     return 1;
   }
-  Printer printer(*backend);
+  Printer printer(*backend, options);
   if (!printer.refreshNames()) return 1;
   const bool printed = printer.print(options.table);
   std::cout.flush();

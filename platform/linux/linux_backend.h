@@ -88,6 +88,11 @@ public:
   Result getRoutesCovering(const IpAddress& address, InterfaceIndex interfaceIndex,
                            std::vector<RouteRow>& routes) override;
 
+  // Issue 19, h-sort.
+  Result getIfTable2Ex(IfTableLevel level,
+                       std::vector<InterfaceRow>& table) override;           // linux_if_table_ex.cpp
+  Result getAddressLabelTable(std::vector<AddressLabelRow>& table) override; // linux_address_labels.cpp
+
   int eventDescriptor() const override;
   // Timed work: the periodic IP interface refresh (sysctl changes raise no netlink events), and
   // "now" while the route shadow merges its delta in steps (dispatch() runs them when idle).

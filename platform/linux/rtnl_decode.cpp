@@ -5,6 +5,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/if_addrlabel.h>
 #include <linux/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/ip.h>
@@ -882,6 +883,33 @@ std::uint8_t kernelProtocolFromRoute(RouteProtocol protocol) {
   case RouteProtocol::Other: return RTPROT_UNSPEC;
   default: return RTPROT_STATIC; // netmgmt, the NT_* static kinds and "unspecified": administrator routes
   }
+}
+
+// ---- Issue 19, h-sort ----------------------------------------------------------------------------
+
+std::optional<AddressLabelRow> decodeAddressLabel(const nlmsghdr& m) {
+  if (m.nlmsg_type != RTM_NEWADDRLABEL && m.nlmsg_type != RTM_DELADDRLABEL) return std::nullopt;
+  if (m.nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrlblmsg))) return std::nullopt;
+  ifaddrlblmsg header;
+  std::memcpy(&header, mnl_nlmsg_get_payload(&m), sizeof header);
+  if (header.ifal_family != AF_INET6 || header.ifal_prefixlen > 128) return std::nullopt;
+  Attributes<IFAL_MAX> tb;
+  if (!parseMessage(m, sizeof(ifaddrlblmsg), tb)) return std::nullopt;
+  const auto prefix = address(tb[IFAL_ADDRESS], AF_INET6);
+  const auto label = scalar<std::uint32_t>(tb[IFAL_LABEL]);
+  if (!prefix || !label) return std::nullopt;
+  AddressLabelRow row;
+  row.prefix = {prefix->withScope(0), header.ifal_prefixlen};
+  row.interfaceIndex = header.ifal_index;
+  row.label = *label;
+  return row;
+}
+
+std::optional<RawLinkState> decodeRawLinkState(const nlmsghdr& m) {
+  ifinfomsg header;
+  if (!linkHeader(m, header) || header.ifi_family != AF_UNSPEC) return std::nullopt;
+  const bool up = (header.ifi_flags & IFF_UP) && (header.ifi_flags & IFF_LOWER_UP);
+  return RawLinkState{InterfaceIndex(header.ifi_index), up ? OperStatus::Up : OperStatus::Down};
 }
 
 } // namespace ipmibd::platform::linux_backend

@@ -4,6 +4,7 @@
 // files that statistics come from instead of rtnetlink (see below).
 #pragma once
 
+#include "platform/address_selection.h"
 #include "platform/rows.h"
 
 #include <cstdint>
@@ -98,5 +99,20 @@ IpStatisticsRow ipv6Statistics(const NamedCounters& counters);
 // -> NetMgmt, ra -> Icmp, dhcp -> Dhcp, zebra/bird/... by the routing protocol they carry where known.
 RouteProtocol routeProtocolFromKernel(std::uint8_t protocol);
 std::uint8_t kernelProtocolFromRoute(RouteProtocol protocol);
+
+// ---- Issue 19, h-sort ----------------------------------------------------------------------------
+// RTM_NEWADDRLABEL (RTM_GETADDRLABEL dump) -> AddressLabelRow. The kernel's table is IPv6 only (IPv4
+// appears as ::ffff:0:0/96); nullopt for another family, a prefix length over 128, or an
+// IFAL_ADDRESS that is not 16 bytes or an IFAL_LABEL missing.
+std::optional<AddressLabelRow> decodeAddressLabel(const nlmsghdr& message);
+
+// RTM_NEWLINK (AF_UNSPEC) -> the interface index and its operational state as the device itself
+// has it, for GetIfTable2Ex's Raw level: up when IFF_UP and IFF_LOWER_UP (carrier) are both set,
+// else down, whatever IFLA_OPERSTATE says. nullopt for other messages.
+struct RawLinkState {
+  InterfaceIndex index = 0;
+  OperStatus operStatus = OperStatus::Down;
+};
+std::optional<RawLinkState> decodeRawLinkState(const nlmsghdr& message);
 
 } // namespace ipmibd::platform::linux_backend

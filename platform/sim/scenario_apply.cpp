@@ -269,6 +269,15 @@ Result cycle(SimKernel& kernel, const NeighborCycle& c) {
   return kernel.writeNeighbor(row, WriteMode::Create);
 }
 
+// Issue 19, h-sort.
+Result apply(SimKernel& kernel, const AddressLabelCommand& c) {
+  InterfaceIndex index = 0;
+  if (!c.device.empty())
+    if (auto r = resolve(kernel, c.device, index); !r.ok()) return r;
+  if (!c.add) return kernel.deleteAddressLabel(c.prefix, index);
+  return kernel.addAddressLabel({c.prefix, index, *c.label});
+}
+
 } // namespace
 
 Result applyCommand(SimKernel& kernel, const Command& command) {

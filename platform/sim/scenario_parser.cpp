@@ -203,6 +203,7 @@ private:
     if (object == "route" || object == "r" || object == "ro") return route(out);
     if (object == "neighbour" || object == "neighbor" || object == "neigh" || object == "n")
       return neighbor(out);
+    if (object == "addrlabel" || object == "addrl") return addressLabel(out);
     return bad("unknown command '" + object + "'");
   }
 
@@ -606,6 +607,41 @@ private:
       }
     }
     out = std::move(f);
+    return Result::success();
+  }
+
+  // ---- addrlabel (issue 19, h-sort)
+  Result addressLabel(Command& out) {
+    AddressLabelCommand c;
+    std::string verb;
+    if (auto r = next("addrlabel verb", verb); !r.ok()) return r;
+    if (verb == "add")
+      c.add = true;
+    else if (verb == "del" || verb == "delete")
+      c.add = false;
+    else
+      return bad("addrlabel: unknown verb '" + verb + "'");
+    bool prefixSeen = false;
+    while (!done()) {
+      if (accept("prefix")) {
+        std::string text;
+        if (auto r = next("prefix", text); !r.ok()) return r;
+        if (auto r = prefixArg(text, c.prefix); !r.ok()) return r;
+        prefixSeen = true;
+      } else if (accept("dev")) {
+        if (auto r = next("device", c.device); !r.ok()) return r;
+      } else if (accept("label")) {
+        std::uint32_t label = 0;
+        if (auto r = numberArg("label", 0, 0xfffffffe, label); !r.ok()) return r;
+        c.label = label;
+      } else {
+        ++pos_;
+        return unexpected("addrlabel");
+      }
+    }
+    if (!prefixSeen) return bad("addrlabel: missing prefix");
+    if (c.add && !c.label) return bad("addrlabel add: missing label");
+    out = std::move(c);
     return Result::success();
   }
 

@@ -16,6 +16,7 @@
 //                              route: `route add default via fe80::1 dev v0 proto ra expires 1800 pref high`)
 //                              [nexthop via ADDR dev NAME [weight N] [onlink] ...]
 //                         neigh {add|replace|change|del} ADDR [lladdr MAC] dev NAME [nud STATE] [router]
+//                         addrlabel {add|del} prefix PREFIX [dev NAME] [label N]
 //   sysctl [-w] [-q] KEY=VALUE
 //   every DURATION {route flap ROUTE-ARGS | neigh cycle ADDR dev NAME [lladdr MAC] | COMMAND}
 //   at DURATION COMMAND
@@ -113,8 +114,16 @@ struct SysctlCommand {
   long long value = 0;
 };
 
+// `ip addrlabel {add|del} prefix PREFIX [dev NAME] [label N]` (issue 19, h-sort); add needs the label.
+struct AddressLabelCommand {
+  bool add = true;
+  IpPrefix prefix;
+  std::string device; // empty: every interface
+  std::optional<std::uint32_t> label;
+};
+
 using Command = std::variant<LinkAddCommand, LinkSetCommand, LinkDeleteCommand, AddressCommand, RouteCommand,
-                             NeighborCommand, SysctlCommand>;
+                             NeighborCommand, SysctlCommand, AddressLabelCommand>;
 
 // Alternately deletes and adds the route (whichever undoes the current state).
 struct RouteFlap {

@@ -282,4 +282,19 @@ void SimBackend::publishPending() {
   }
 }
 
+// ---- Issue 19, h-sort ----------------------------------------------------------------------------
+
+Result SimBackend::getIfTable2Ex(IfTableLevel level, std::vector<InterfaceRow>& table) {
+  if (level != IfTableLevel::Raw) return Backend::getIfTable2Ex(level, table);
+  if (Result r = getIfTable2(table); !r.ok()) return r;
+  for (auto& row : table)
+    row.operStatus = row.operStatus == OperStatus::Up ? OperStatus::Up : OperStatus::Down;
+  return Result::success();
+}
+
+Result SimBackend::getAddressLabelTable(std::vector<AddressLabelRow>& table) {
+  table = kernel_.addressLabels();
+  return Result::success();
+}
+
 } // namespace ipmibd::platform::sim

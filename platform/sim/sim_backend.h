@@ -94,6 +94,11 @@ public:
                        IpAddress& bestSourceAddress) override;
   Result getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex) override;
 
+  // Issue 19, h-sort. Raw: the simulator models no dormant state or stacking, so a link's own state
+  // is up exactly when its oper status is (admin up and carrier), else down.
+  Result getIfTable2Ex(IfTableLevel level, std::vector<InterfaceRow>& table) override;
+  Result getAddressLabelTable(std::vector<AddressLabelRow>& table) override;
+
   int eventDescriptor() const override { return -1; }
   std::optional<Timestamp> nextDeadline() const override;
   bool dispatch(std::chrono::milliseconds budget) override;

@@ -192,6 +192,16 @@ public:
                    IpAddress& source) const;
   const std::map<RouteKey, RouteEntry>& routes() const { return routes_; }
 
+  // ---- address labels (sim_address_labels.cpp; issue 19, h-sort) ------------------------------
+  // `ip addrlabel`: starts as RFC 6724 section 2.1's labels; kept as the kernel keeps it, longest
+  // prefix first, an interface-specific row before a global one of the same prefix. Add: IPv6
+  // prefix only, an IPv4-mapped one at most /96 (InvalidParameter otherwise, as the kernel's
+  // EINVAL), AlreadyExists for the same
+  // prefix and interface, NotFound for an unknown interface; delete: NotFound when no row matches.
+  Result addAddressLabel(const AddressLabelRow& row);
+  Result deleteAddressLabel(const IpPrefix& prefix, InterfaceIndex interfaceIndex);
+  const std::vector<AddressLabelRow>& addressLabels() const { return addressLabels_; }
+
   // Row keys carry the interface index as the scope of link-local IPv6 addresses and no scope on
   // others; nullopt when a given scope names another interface.
   static std::optional<IpAddress> scopedFor(const IpAddress& address, InterfaceIndex index);
@@ -239,6 +249,8 @@ private:
   std::map<AddressKey, AddressEntry> addresses_;
   std::map<AddressKey, NeighborRow> neighbors_;
   std::map<RouteKey, RouteEntry> routes_;
+  std::vector<AddressLabelRow> addressLabels_ = defaultAddressLabelsInKernelOrder();
+  static std::vector<AddressLabelRow> defaultAddressLabelsInKernelOrder();
   // Linux's defaults: ipfrag_time 30 s (IP_FRAG_TIME), ip6frag_time 60 s (IPV6_FRAG_TIMEOUT).
   IpGlobalSettings global4_{Family::V4, false, 64, 30};
   IpGlobalSettings global6_{Family::V6, false, 64, 60};

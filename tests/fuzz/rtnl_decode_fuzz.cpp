@@ -1,9 +1,9 @@
 // Fuzz target: the rtnetlink decoders (platform/linux/rtnl_decode.*) on arbitrary bytes taken as a
 // receive buffer of netlink messages, walked exactly as NetlinkSocket walks what recv() returns.
 // Every decoder sees every message (link, IP interface, address, neighbor, neighbor table, route,
-// route lookup), whatever its type, so the fuzzer reaches each parser from any seed. Oracles: no
-// crash and no read outside the buffer (it is an exactly sized heap copy, so ASan sees overreads);
-// routes come out with prefix lengths their family can have.
+// route lookup, address label, raw link state), whatever its type, so the fuzzer reaches each parser from any
+// seed. Oracles: no crash and no read outside the buffer (it is an exactly sized heap copy, so ASan sees
+// overreads); routes come out with prefix lengths their family can have.
 #include "platform/linux/rtnl_decode.h"
 #include "tests/fuzz/fuzz_input.h"
 
@@ -38,6 +38,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(route.destinationPrefix.length <= route.destinationPrefix.maxLength(),
                  "prefix length " + std::to_string(route.destinationPrefix.length));
     (void)decodeRouteLookup(*m);
+    // Issue 19, h-sort: address labels (RTM_GETADDRLABEL) and the raw link state.
+    if (auto label = decodeAddressLabel(*m)) {
+      FUZZ_CHECK(label->prefix.length <= 128, "label prefix length " + std::to_string(label->prefix.length));
+      FUZZ_CHECK(label->prefix.family() == Family::V6);
+    }
+    (void)decodeRawLinkState(*m);
   }
   return 0;
 }

@@ -306,10 +306,14 @@ def scenario():
           "every 2s route flap 10.9.0.0/16 via 192.0.2.2 dev v0\n"
           "every 500ms neigh cycle 192.0.2.10 dev v0 lladdr 02:00:00:00:00:0a\n"
           "at 10s link set v0 down\nat 20s link del v1\nat 1m addr del 192.0.2.1/24 dev v0\n")
+    write("scenario_fuzz", "addrlabels",  # issue 19, h-sort
+          "link add v0 type ether\nip addrlabel add prefix 2001:db8:7::/48 dev v0 label 99\n"
+          "addrlabel del prefix ::ffff:0:0/96\naddrlabel add prefix ::ffff:0:0/96 label 3\n"
+          "at 1s addrlabel del prefix 2001:db8:7::/48 dev v0 label 99\n")
 
 
 # ---- kernel messages (--kernel, in a fresh network namespace) -----------------------------------
-RTM = {"link": 18, "addr": 22, "route": 26, "neigh": 30, "neightbl": 66, "netconf": 82}
+RTM = {"link": 18, "addr": 22, "route": 26, "neigh": 30, "neightbl": 66, "netconf": 82, "addrlabel": 74}
 
 
 def dump(kind, family=0):
@@ -351,8 +355,9 @@ def kernel():
     sh("ip -6 route add 2001:db8:6::/48 via inet 192.0.2.2 dev v0 || true")
     sh("ip neigh add 192.0.2.7 lladdr 02:00:00:00:00:07 dev v0 nud permanent")
     sh("ip neigh add 2001:db8::7 lladdr 02:00:00:00:00:08 dev v0 nud reachable router")
+    sh("ip addrlabel add prefix 2001:db8:7::/48 label 99 && ip addrlabel add prefix ::/0 dev v0 label 98")
     for kind, family in (("link", 0), ("link", 10), ("addr", 0), ("route", 2), ("route", 10),
-                         ("neigh", 0), ("neightbl", 0), ("netconf", 0)):
+                         ("neigh", 0), ("neightbl", 0), ("netconf", 0), ("addrlabel", 10)):
         for i, data in enumerate(dump(kind, family)):
             # Whole messages up to ~4 KB: small seeds mutate faster.
             end = max([o for o in offsets(data) if o <= 4096] + [0])

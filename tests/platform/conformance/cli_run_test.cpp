@@ -172,5 +172,58 @@ TEST_CASE("ipmibd-platform command-line errors", "[cli]") {
   }
 }
 
+// ---- Issue 19, h-sort ----------------------------------------------------------------------------
+
+TEST_CASE("ipmibd-platform sorted-pairs, guids, addrlabels and --level show what the API returns",
+          "[cli][selection]") {
+  auto backend = loadDemo();
+  const std::vector<IpAddress> destinations = {*IpAddress::parse("203.0.113.1"), *IpAddress::parse("::1"),
+                                               *IpAddress::parse("2001:db8:ffff::1")};
+  std::vector<AddressPair> pairs;
+  REQUIRE(backend->createSortedAddressPairs(destinations, pairs).ok());
+  const auto sorted = runCli({"--backend", "sim", "--scenario", IPMIBD_DEMO_SCENARIO, "sorted-pairs",
+                              "203.0.113.1", "::1", "2001:db8:ffff::1"});
+  INFO(sorted.err);
+  REQUIRE(sorted.exitCode == 0);
+  CHECK(sorted.out == "# sorted address pairs\n" + sortedPairsTable(pairs).render() + "\n");
+  CHECK(pairs[0].destination == *IpAddress::parse("::1")); // precedence 50 first
+
+  std::vector<InterfaceRow> links;
+  REQUIRE(backend->getIfTable2(links).ok());
+  const auto guids = runCli({"--backend", "sim", "--scenario", IPMIBD_DEMO_SCENARIO, "guids"});
+  REQUIRE(guids.exitCode == 0);
+  CHECK(guids.out == "# interface guids\n" + guidsTable(links).render() + "\n");
+  for (const auto& link : links) {
+    Guid guid;
+    REQUIRE(backend->convertInterfaceLuidToGuid(link.luid, guid).ok());
+    CHECK(guids.out.find(guid.toString()) != std::string::npos);
+  }
+
+  std::vector<AddressLabelRow> labels;
+  REQUIRE(backend->getAddressLabelTable(labels).ok());
+  const auto labelRun = runCli({"--backend", "sim", "--scenario", IPMIBD_DEMO_SCENARIO, "addrlabels"});
+  REQUIRE(labelRun.exitCode == 0);
+  CHECK(labelRun.out ==
+        "# address labels\n" + addressLabelsTable(labels, interfaceNames(links)).render() + "\n");
+
+  std::vector<InterfaceRow> raw;
+  REQUIRE(backend->getIfTable2Ex(IfTableLevel::Raw, raw).ok());
+  const auto rawRun =
+      runCli({"--backend", "sim", "--scenario", IPMIBD_DEMO_SCENARIO, "--level=raw", "interfaces"});
+  REQUIRE(rawRun.exitCode == 0);
+  CHECK(rawRun.out == "# interfaces (raw)\n" + interfacesTable(raw).render() + "\n");
+
+  for (const auto& bad : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"sorted-pairs"}, "needs destination addresses"},
+           {{"sorted-pairs", "192.0.2.1", "nonsense"}, "not an IP address"},
+           {{"--level", "cooked"}, "unknown level"},
+       }) {
+    const auto run = runCli(bad.first);
+    INFO(bad.second << ": " << run.err);
+    CHECK(run.exitCode == 2);
+    CHECK(run.err.find(bad.second) != std::string::npos);
+  }
+}
+
 } // namespace
 } // namespace ipmibd::platform::cli

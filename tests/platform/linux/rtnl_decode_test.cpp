@@ -8,6 +8,7 @@
 #include <linux/icmpv6.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/if_addrlabel.h>
 #include <linux/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/ip.h>
@@ -1181,6 +1182,68 @@ TEST_CASE("statusFromErrno maps kernel errors onto IP Helper codes", "[unit]") {
   CHECK(statusFromErrno(EBUSY) == Status::Busy);
   CHECK(statusFromErrno(EAGAIN) == Status::Busy);
   CHECK(statusFromErrno(EIO) == Status::GeneralFailure);
+}
+
+// ---- Issue 19, h-sort: address labels and the raw link state -------------------------------------
+
+void buildAddressLabel(Message& msg, std::uint8_t prefixLength = 48, std::uint32_t index = 3) {
+  auto* h = msg.start<ifaddrlblmsg>(RTM_NEWADDRLABEL);
+  h->ifal_family = AF_INET6;
+  h->ifal_prefixlen = prefixLength;
+  h->ifal_index = index;
+  msg.ip(IFAL_ADDRESS, "2001:db8:7::");
+  msg.u32(IFAL_LABEL, 99);
+}
+
+TEST_CASE("decodeAddressLabel: prefix, interface and label", "[unit][decode][addrlabel]") {
+  Message msg;
+  buildAddressLabel(msg);
+  const auto row = decodeAddressLabel(msg.message());
+  REQUIRE(row);
+  CHECK(row->prefix.toString() == "2001:db8:7::/48");
+  CHECK(row->interfaceIndex == 3);
+  CHECK(row->label == 99);
+  survivesDamage(msg.message(), [](const nlmsghdr& m) { (void)decodeAddressLabel(m); });
+}
+
+TEST_CASE("decodeAddressLabel: refuses other families, long prefixes, missing attributes",
+          "[unit][decode][addrlabel]") {
+  Message tooLong;
+  buildAddressLabel(tooLong, 129);
+  CHECK_FALSE(decodeAddressLabel(tooLong.message()));
+  Message v4;
+  auto* h = v4.start<ifaddrlblmsg>(RTM_NEWADDRLABEL);
+  h->ifal_family = AF_INET;
+  v4.ip(IFAL_ADDRESS, "192.0.2.0");
+  v4.u32(IFAL_LABEL, 1);
+  CHECK_FALSE(decodeAddressLabel(v4.message()));
+  Message noLabel;
+  auto* n = noLabel.start<ifaddrlblmsg>(RTM_NEWADDRLABEL);
+  n->ifal_family = AF_INET6;
+  noLabel.ip(IFAL_ADDRESS, "2001:db8::");
+  CHECK_FALSE(decodeAddressLabel(noLabel.message()));
+  Message link;
+  buildLink(link);
+  CHECK_FALSE(decodeAddressLabel(link.message()));
+}
+
+TEST_CASE("decodeRawLinkState: up only with IFF_UP and IFF_LOWER_UP, whatever IFLA_OPERSTATE says",
+          "[unit][decode][link]") {
+  Message msg;
+  buildLink(msg);
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_get_payload(&msg.message()));
+  // buildLink reports IF_OPER_UP without IFF_LOWER_UP: the device itself has no carrier.
+  auto state = decodeRawLinkState(msg.message());
+  REQUIRE(state);
+  CHECK(state->index == 7);
+  CHECK(state->operStatus == OperStatus::Down);
+  ifi->ifi_flags |= IFF_LOWER_UP;
+  CHECK(decodeRawLinkState(msg.message())->operStatus == OperStatus::Up);
+  ifi->ifi_flags &= ~unsigned(IFF_UP);
+  CHECK(decodeRawLinkState(msg.message())->operStatus == OperStatus::Down);
+  Message inet6;
+  buildLink(inet6, RTM_NEWLINK, AF_INET6);
+  CHECK_FALSE(decodeRawLinkState(inet6.message()));
 }
 
 } // namespace

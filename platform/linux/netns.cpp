@@ -21,14 +21,23 @@ NetnsScope::NetnsScope(const std::string& name) {
   const std::string path = "/run/netns/" + name;
   int target = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (target < 0) {
-    result_ = Result::failure(errno == ENOENT ? Status::NotFound : Status::AccessDenied,
-                              path + ": " + std::strerror(errno));
+    const int error = errno;
+    result_ = Result::failure(error == ENOENT                     ? Status::NotFound
+                              : error == EACCES || error == EPERM ? Status::AccessDenied
+                                                                  : Status::GeneralFailure,
+                              path + ": " + std::strerror(error));
     ::close(original_);
     original_ = -1;
     return;
   }
   if (::setns(target, CLONE_NEWNET) != 0) {
-    result_ = Result::failure(Status::AccessDenied, "setns " + path + ": " + std::strerror(errno));
+    // EINVAL: the file is no namespace (yet: `ip netns add` creates it, then mounts the namespace
+    // on it); EPERM: no CAP_SYS_ADMIN. Callers retry the first, never the second.
+    const int error = errno;
+    const Status status = error == EPERM || error == EACCES ? Status::AccessDenied
+                          : error == EINVAL                 ? Status::NotFound
+                                                            : Status::GeneralFailure;
+    result_ = Result::failure(status, "setns " + path + ": " + std::strerror(error));
     ::close(original_);
     original_ = -1;
   }

@@ -231,7 +231,7 @@ void Service::remove(std::size_t index) {
 void Service::addNamespace(const std::string& name) {
   for (const auto& instance : instances_)
     if (instance->context == name) return;
-  ContextSpec spec{name, ContextSpec::Kind::Netns, name, 0};
+  ContextSpec spec{name, ContextSpec::Kind::Netns, name, 0, ""};
   const DaemonConfig own = instanceConfig(config_, spec);
   std::string error;
   platform::Status status = platform::Status::Success;

@@ -63,7 +63,10 @@ std::unique_ptr<Service::Instance> Service::open(const DaemonConfig& config, std
 // Builds the instance's tables, notifier and agent info over its open backend.
 void Service::buildTables(Instance& instance, const DaemonConfig& config, platform::Timestamp opened) {
   std::vector<std::string> attachErrors;
-  instance.tables = std::make_unique<TableSet>(*instance.backend, attachErrors, primaryRouteTable(config));
+  // A VRF context's routes are its VRF's table, learnt when its backend opened.
+  const auto* vrf = dynamic_cast<const platform::VrfView*>(instance.backend.get());
+  const std::uint32_t routeTable = vrf ? vrf->vrfTable() : primaryRouteTable(config);
+  instance.tables = std::make_unique<TableSet>(*instance.backend, attachErrors, routeTable);
   instance.tables->setRowIdleTimeout(config.effectiveRowIdleTimeout());
   const std::string where = instance.context.empty() ? "" : " (context " + instance.context + ")";
   for (const std::string& message : attachErrors)

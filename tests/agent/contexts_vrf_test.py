@@ -200,6 +200,15 @@ def main():
         check("tenant-blue: createAndGo answered", r.returncode == 0, r.stdout + r.stderr)
         check("tenant-blue: the route is in the VRF's table 10",
               ("100.64.0.0", 10, "192.0.2.254") in routes(port, "pubT"))
+        check("tenant-blue: the SET is logged with table 10", "100.64.0.0/10 via 192.0.2.254 dev 3 table 10"
+              in open(lab.path("ipmibd.log")).read(), lab.log_tail("ipmibd.log"))
+        r = snmp(port, "snmpset", "privT", f"{ROUTE}.{STATUS}.{index}", "i", "6")
+        check("tenant-blue: destroy of the VRF's route answered", r.returncode == 0, r.stdout + r.stderr)
+        check("tenant-blue: the route is gone", ("100.64.0.0", 10, "192.0.2.254") not in routes(port, "pubT"))
+        r = snmp(port, "snmpset", "privT", f"{ROUTE}.{IF_INDEX}.{index}", "i", str(V0), f"{ROUTE}.{STATUS}.{index}",
+                 "i", "4")
+        check("tenant-blue: created again", r.returncode == 0 and
+              ("100.64.0.0", 10, "192.0.2.254") in routes(port, "pubT"), r.stdout + r.stderr)
         # Refusals: d9 (no VRF) and v1 (red's) are not tenant-blue's interfaces.
         before = (routes(port, "pubT"), neighbors(port, "pubT"))
         for name, if_index in (("d9", D9), ("v1", V1)):

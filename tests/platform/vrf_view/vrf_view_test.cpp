@@ -401,7 +401,7 @@ TEST_CASE("VrfView: routes are created in the VRF's table", "[unit][vrf]") {
   m.checkAgainst(*lab.view);
 }
 
-TEST_CASE("VrfView: the VRF deleted withdraws every row; re-created, it is adopted again", "[unit][vrf]") {
+TEST_CASE("VrfView: the VRF deleted withdraws every row, re-created it is adopted again", "[unit][vrf]") {
   Lab lab;
   Mirrors m(*lab.view);
   lab.run("link del blue");

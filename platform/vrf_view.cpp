@@ -337,6 +337,16 @@ Result VrfView::flushIpNetTable2(Family family, InterfaceIndex interfaceIndex) {
   return Result::success();
 }
 
+Result VrfView::getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex) {
+  InterfaceIndex found = 0;
+  if (Result r = Backend::getBestInterfaceEx(destination, found); !r.ok()) return r;
+  if (!isMember(found))
+    return Result::failure(Status::NetworkUnreachable,
+                           destination.toString() + " is routed to no interface of VRF " + vrfName_);
+  interfaceIndex = found;
+  return Result::success();
+}
+
 Result VrfView::createIpForwardEntry2(const RouteRow& row) {
   if (Result r = member(row.interfaceIndex, row.luid, "route"); !r.ok()) return r;
   RouteRow own = row;

@@ -20,6 +20,8 @@
 // - Writes naming a non-member interface (by index or LUID) are refused with NotFound, as an
 //   absent interface is, and reach nothing; flushing neighbors of "every interface" flushes each
 //   member's. Global settings writes act on the namespace (as the reads show it).
+// - getBestInterfaceEx answers from the VRF's table (Backend's getBestRoute2-based lookup), never
+//   with a non-member interface.
 // - Event loop calls (descriptor, deadline, dispatch, stats, routesLoading) are the inner backend's.
 #pragma once
 
@@ -86,6 +88,9 @@ public:
                        IpAddress& bestSourceAddress) override {
     return inner_->getBestRoute2(destination, bestRoute, bestSourceAddress);
   }
+  // The VRF's own lookup (its table, as the kernel looks up for a socket bound to the VRF), not
+  // the inner backend's namespace-wide one; an answer outside the VRF is no answer.
+  Result getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex) override;
   Result getRoutesCovering(const IpAddress& address, InterfaceIndex interfaceIndex,
                            std::vector<RouteRow>& routes) override {
     return inner_->getRoutesCovering(address, interfaceIndex, routes);

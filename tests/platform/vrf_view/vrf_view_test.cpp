@@ -396,6 +396,12 @@ TEST_CASE("VrfView: routes are created in the VRF's table", "[unit][vrf]") {
   REQUIRE(created);
   CHECK(created->table == 10);
   CHECK(lab.sim->apply("route del 100.64.0.0/10 table main").status == Status::NotFound); // not in main
+  // The VRF's own lookup: its table's answer (the simulator's system lookup would use main).
+  InterfaceIndex out = 0;
+  REQUIRE(lab.view->getBestInterfaceEx(ip("100.64.1.1"), out).ok());
+  CHECK(out == kV0);
+  CHECK(lab.view->getBestInterfaceEx(ip("198.51.100.9"), out).status ==
+        Status::NetworkUnreachable); // d9's, main
   lab.run("route del 100.64.0.0/10 table 10");
   CHECK(std::ranges::any_of(m.routes.seen, [](const auto& c) { return c.kind == ChangeKind::Delete; }));
   m.checkAgainst(*lab.view);

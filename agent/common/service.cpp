@@ -140,7 +140,8 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
   }
   for (const ContextSpec& context : config.contexts) {
     const DaemonConfig own = instanceConfig(config, context);
-    auto instance = open(own, context.name, error, nullptr, context.kind == ContextSpec::Kind::Vrf ? context.vrf : "");
+    auto instance =
+        open(own, context.name, error, nullptr, context.kind == ContextSpec::Kind::Vrf ? context.vrf : "");
     if (!instance) return nullptr;
     self->buildTables(*instance, own, platform::Clock::now());
     self->instances_.push_back(std::move(instance));

@@ -61,6 +61,12 @@ struct InterfaceRow {
   std::uint64_t inOctets = 0, inUcastPkts = 0, inNUcastPkts = 0, inDiscards = 0, inErrors = 0,
                 inUnknownProtos = 0, inMulticastPkts = 0;
   std::uint64_t outOctets = 0, outUcastPkts = 0, outNUcastPkts = 0, outDiscards = 0, outErrors = 0;
+  // Beyond IP Helper: the bridge, bond or VRF device this interface is enslaved to (Linux
+  // IFLA_MASTER); 0 none.
+  InterfaceIndex masterIndex = 0;
+  // Beyond IP Helper: a VRF device's route table (IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_VRF_TABLE); 0
+  // for every other kind of interface.
+  std::uint32_t vrfTable = 0;
 
   friend bool operator==(const InterfaceRow&, const InterfaceRow&) = default; // every field
 };

@@ -3,7 +3,9 @@
 
 #include "platform/linux/linux_backend.h"
 #include "platform/sim/sim_backend.h"
+#include "platform/vrf_view.h"
 
+#include <algorithm>
 #include <variant>
 
 namespace ipmibd::agent {
@@ -34,6 +36,37 @@ std::unique_ptr<platform::Backend> openBackend(const DaemonConfig& config, std::
   }
   error = "no backend configured";
   return nullptr;
+}
+
+std::unique_ptr<platform::Backend> openVrfBackend(const DaemonConfig& config, const std::string& vrf,
+                                                  std::string& error) {
+  std::uint32_t table = 0;
+  {
+    // The Linux backend returns from open before it has read the routes, so this look costs a
+    // link dump, not a route dump.
+    auto probe = openBackend(config, error);
+    if (!probe) return nullptr;
+    std::vector<platform::InterfaceRow> links;
+    if (const platform::Result r = probe->getIfTable2(links); !r.ok()) {
+      error = "VRF " + vrf + ": cannot read the interfaces: " + r.toString();
+      return nullptr;
+    }
+    const auto it = std::ranges::find(links, vrf, &platform::InterfaceRow::name);
+    if (it == links.end()) {
+      error = "VRF " + vrf + " not found: no such device in " + describe(config.backend);
+      return nullptr;
+    }
+    if (it->vrfTable == 0) {
+      error = "VRF " + vrf + ": device " + vrf + " is not a VRF (kind '" + it->description + "')";
+      return nullptr;
+    }
+    table = it->vrfTable;
+  }
+  DaemonConfig own = config;
+  own.routeTables = {table};
+  auto inner = openBackend(own, error);
+  if (!inner) return nullptr;
+  return std::make_unique<platform::VrfView>(std::move(inner), vrf, table);
 }
 
 } // namespace ipmibd::agent

@@ -14,4 +14,11 @@ namespace ipmibd::agent {
 std::unique_ptr<platform::Backend> openBackend(const DaemonConfig& config, std::string& error,
                                                platform::Status* status = nullptr);
 
+// The VRF device `vrf` of `config`'s namespace as a backend (platform::VrfView): its table is read
+// from the device's row (a first open of the namespace's backend), then a backend exporting that
+// table only is opened under the view. Null with `error` naming the VRF when the namespace has no
+// such device or the device is not a VRF.
+std::unique_ptr<platform::Backend> openVrfBackend(const DaemonConfig& config, const std::string& vrf,
+                                                  std::string& error);
+
 } // namespace ipmibd::agent

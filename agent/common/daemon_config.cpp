@@ -96,14 +96,21 @@ std::optional<std::string> applyAgentxContext(DaemonConfig& config, std::string_
 std::optional<std::string> applyContext(DaemonConfig& config, std::string_view arguments,
                                         const std::filesystem::path&) {
   const auto w = words(arguments);
-  const std::string usage = "usage: context NAME netns NSNAME | context NAME table N | context auto netns";
+  const std::string usage =
+      "usage: context NAME netns NSNAME | context NAME table N | context NAME vrf VRF | "
+      "context auto netns | context auto vrf";
   if (w.size() == 2 && w[0] == "auto" && w[1] == "netns") {
     if (config.autoNetns) return "context auto netns given more than once";
     config.autoNetns = true;
     return std::nullopt;
   }
+  if (w.size() == 2 && w[0] == "auto" && w[1] == "vrf") {
+    if (config.autoVrf) return "context auto vrf given more than once";
+    config.autoVrf = true;
+    return std::nullopt;
+  }
   if (w.size() != 3) return usage;
-  if (w[0] == "auto") return "context: 'auto' is reserved (context auto netns)";
+  if (w[0] == "auto") return "context: 'auto' is reserved (context auto netns, context auto vrf)";
   ContextSpec spec;
   spec.name = w[0];
   if (spec.name.size() > 255) return "context: NAME is longer than 255 characters";
@@ -120,8 +127,12 @@ std::optional<std::string> applyContext(DaemonConfig& config, std::string_view a
              "' is not a route table id (1-4294967295, main, local, default)";
     spec.table = *id;
   } else if (w[1] == "vrf") {
-    return "context " + spec.name + " vrf: VRF contexts are not implemented yet; `context " + spec.name +
-           " table N` with the VRF's table serves its routes (with the namespace's other tables)";
+    // dev_valid_name(): what a VRF device can be called.
+    if (w[2].size() > 15 || w[2] == "." || w[2] == ".." || w[2].find_first_of("/:") != std::string::npos)
+      return "context " + spec.name + ": '" + w[2] +
+             "' is not a device name (up to 15 characters, no / or :)";
+    spec.kind = ContextSpec::Kind::Vrf;
+    spec.vrf = w[2];
   } else {
     return usage;
   }
@@ -213,7 +224,9 @@ constexpr Directive kDirectives[] = {
     {"notifyRate", "N per-row notifications per second (default 50)", applyNotifyRate},
     {"notifySnmpChanges", "yes | no (default yes)", applyNotifySnmpChanges},
     {"notifyLinkUpDown", "yes | no: IF-MIB linkUp/linkDown (default no)", applyNotifyLinkUpDown},
-    {"context", "NAME netns NSNAME | NAME table N | auto netns (routing instances as SNMP contexts)",
+    {"context",
+     "NAME netns NSNAME | NAME table N | NAME vrf VRF | auto netns | auto vrf (routing instances as SNMP "
+     "contexts)",
      applyContext},
 };
 

@@ -48,17 +48,19 @@ struct WriteAccess {
   std::vector<std::string> objects; // MibObject names: inetCidrRouteTable, ipDefaultTTL, ...
   friend bool operator==(const WriteAccess&, const WriteAccess&) = default;
 };
-// `context NAME netns NSNAME` / `context NAME table N`: one more routing instance, served under the
-// SNMP context NAME (SNMPv3 contextName; AgentX non-default context) beside the default one. A
-// netns context serves every table of that namespace (a Linux backend opened in it); a table
-// context the routes of kernel route table N of the default instance's namespace, with that
-// namespace's other tables.
+// `context NAME netns NSNAME` / `context NAME table N` / `context NAME vrf VRF`: one more routing
+// instance, served under the SNMP context NAME (SNMPv3 contextName; AgentX non-default context)
+// beside the default one. A netns context serves every table of that namespace (a Linux backend
+// opened in it); a table context the routes of kernel route table N of the default instance's
+// namespace, with that namespace's other tables; a vrf context the VRF device VRF of the default
+// instance's namespace: its table's routes and its interfaces' rows (platform/vrf_view.h).
 struct ContextSpec {
-  enum class Kind { Netns, Table };
+  enum class Kind { Netns, Table, Vrf };
   std::string name;
   Kind kind = Kind::Netns;
   std::string netns;       // Kind::Netns
   std::uint32_t table = 0; // Kind::Table
+  std::string vrf;         // Kind::Vrf: the VRF device's name
   friend bool operator==(const ContextSpec&, const ContextSpec&) = default;
 };
 
@@ -77,6 +79,7 @@ struct DaemonConfig {
   NotifySettings notify;                          // change notifications (notify_settings.h)
   std::vector<ContextSpec> contexts;              // routing instances beside the default one
   bool autoNetns = false; // `context auto netns`: every named namespace, followed, as a context
+  bool autoVrf = false;   // `context auto vrf`: every VRF device of the default instance's namespace
 
   std::vector<std::uint32_t> effectiveRouteTables() const;
   int effectivePriority() const { return agentxPriority.value_or(kDefaultAgentxPriority); }

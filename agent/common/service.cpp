@@ -7,6 +7,7 @@
 #include "agent/common/notification_sender.h"
 #include "agent/common/set_transactions.h"
 #include "platform/linux/netns_watch.h"
+#include "platform/vrf_view.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -30,6 +31,9 @@ DaemonConfig instanceConfig(const DaemonConfig& config, const ContextSpec& conte
   if (context.kind == ContextSpec::Kind::Netns) {
     out.backend = LinuxBackendSpec{context.netns};
     out.routeTables = {platform::kMainRouteTable};
+  } else if (context.kind == ContextSpec::Kind::Vrf) {
+    // The namespace's backend, opened on the VRF's table by openVrfBackend (which learns it).
+    out.routeTables = {};
   } else {
     out.routeTables = {context.table};
   }
@@ -45,10 +49,12 @@ std::uint32_t primaryRouteTable(const DaemonConfig& config) {
 } // namespace
 
 std::unique_ptr<Service::Instance> Service::open(const DaemonConfig& config, std::string context,
-                                                 std::string& error, platform::Status* status) {
+                                                 std::string& error, platform::Status* status,
+                                                 const std::string& vrf) {
   auto instance = std::make_unique<Instance>();
   instance->context = std::move(context);
-  instance->backend = openBackend(config, error, status);
+  instance->vrf = vrf;
+  instance->backend = vrf.empty() ? openBackend(config, error, status) : openVrfBackend(config, vrf, error);
   if (!instance->backend && !instance->context.empty()) error = "context " + instance->context + ": " + error;
   if (!instance->backend) return nullptr;
   return instance;
@@ -57,7 +63,10 @@ std::unique_ptr<Service::Instance> Service::open(const DaemonConfig& config, std
 // Builds the instance's tables, notifier and agent info over its open backend.
 void Service::buildTables(Instance& instance, const DaemonConfig& config, platform::Timestamp opened) {
   std::vector<std::string> attachErrors;
-  instance.tables = std::make_unique<TableSet>(*instance.backend, attachErrors, primaryRouteTable(config));
+  // A VRF context's routes are its VRF's table, learnt when its backend opened.
+  const auto* vrf = dynamic_cast<const platform::VrfView*>(instance.backend.get());
+  const std::uint32_t routeTable = vrf ? vrf->vrfTable() : primaryRouteTable(config);
+  instance.tables = std::make_unique<TableSet>(*instance.backend, attachErrors, routeTable);
   instance.tables->setRowIdleTimeout(config.effectiveRowIdleTimeout());
   const std::string where = instance.context.empty() ? "" : " (context " + instance.context + ")";
   for (const std::string& message : attachErrors)
@@ -106,9 +115,11 @@ bool Service::registerObjects(Instance& instance, UptimeClock& clock,
   std::string source =
       instance.automatic ? "linux (netns " + instance.context + ")" : describe(config_.backend);
   for (const ContextSpec& c : config_.contexts)
-    if (c.name == instance.context)
+    if (c.name == instance.context && c.kind != ContextSpec::Kind::Vrf)
       source = c.kind == ContextSpec::Kind::Netns ? "linux (netns " + c.netns + ")"
                                                   : source + ", route table " + std::to_string(c.table);
+  if (const auto* view = dynamic_cast<const platform::VrfView*>(instance.backend.get()))
+    source += ", VRF " + view->vrfName() + " (route table " + std::to_string(view->vrfTable()) + ")";
   snmp_log(LOG_INFO, "ipmibd: serving %zu subtrees (%zu writable) from backend %s (priority %d%s%s)\n",
            instance.registrations.size(), writable, source.c_str(), options.priority,
            options.context.empty() ? "" : ", context ", options.context.c_str());
@@ -132,7 +143,8 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
   }
   for (const ContextSpec& context : config.contexts) {
     const DaemonConfig own = instanceConfig(config, context);
-    auto instance = open(own, context.name, error);
+    auto instance =
+        open(own, context.name, error, nullptr, context.kind == ContextSpec::Kind::Vrf ? context.vrf : "");
     if (!instance) return nullptr;
     self->buildTables(*instance, own, platform::Clock::now());
     self->instances_.push_back(std::move(instance));
@@ -143,7 +155,7 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
   for (std::size_t i = 1; i < self->instances_.size(); ++i)
     if (!self->registerObjects(*self->instances_[i], clock, {}, error)) return nullptr;
   self->clock_ = &clock;
-  if (self->instances_.size() > 1 || config.autoNetns) {
+  if (self->instances_.size() > 1 || config.autoNetns || config.autoVrf) {
     self->epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (self->epoll_ < 0) {
       error = std::string("epoll_create1: ") + std::strerror(errno);
@@ -167,6 +179,34 @@ std::unique_ptr<Service> Service::start(const DaemonConfig& config, UptimeClock&
     }
     for (const std::string& name : self->netnsWatch_->names())
       self->addNamespace(name);
+  }
+  if (config.autoVrf) {
+    Service* service = self.get();
+    self->vrfFollow_ = self->primary().backend->notifyInterfaceChange(
+        [service](std::span<const platform::Change<platform::InterfaceRow>> changes) {
+          for (const auto& change : changes) {
+            const auto known = service->vrfs_.find(change.row.index);
+            if (change.kind != platform::ChangeKind::Delete && change.row.vrfTable != 0) {
+              if (known != service->vrfs_.end() && known->second == change.row.name) continue;
+              if (known != service->vrfs_.end()) service->vrfEvents_.emplace_back(known->second, false);
+              service->vrfs_[change.row.index] = change.row.name;
+              service->vrfEvents_.emplace_back(change.row.name, true);
+            } else if (known != service->vrfs_.end()) {
+              service->vrfEvents_.emplace_back(known->second, false);
+              service->vrfs_.erase(known);
+            }
+          }
+        });
+    std::vector<platform::InterfaceRow> links;
+    if (const platform::Result r = self->primary().backend->getIfTable2(links); !r.ok()) {
+      error = "context auto vrf: cannot read the interfaces: " + r.toString();
+      return nullptr;
+    }
+    for (const platform::InterfaceRow& link : links)
+      if (link.vrfTable != 0) {
+        self->vrfs_[link.index] = link.name;
+        self->addVrf(link.name);
+      }
   }
   // Writes reach a real kernel only with CAP_NET_ADMIN, which may be gone by the time a SET comes
   // (snmpd -u): each SET checks it in RESERVE1, before anything changes.
@@ -198,7 +238,7 @@ void Service::remove(std::size_t index) {
 void Service::addNamespace(const std::string& name) {
   for (const auto& instance : instances_)
     if (instance->context == name) return;
-  ContextSpec spec{name, ContextSpec::Kind::Netns, name, 0};
+  ContextSpec spec{name, ContextSpec::Kind::Netns, name, 0, ""};
   const DaemonConfig own = instanceConfig(config_, spec);
   std::string error;
   platform::Status status = platform::Status::Success;
@@ -260,6 +300,47 @@ void Service::followNamespaces() {
     if (at <= now) due.push_back(name);
   for (const std::string& name : due)
     addNamespace(name);
+}
+
+// An automatic VRF context is named after its VRF; as for namespaces, a `context` line or the
+// default instance's context of the same name wins.
+void Service::addVrf(const std::string& name) {
+  for (const auto& instance : instances_)
+    if (instance->context == name) return;
+  ContextSpec spec;
+  spec.name = name;
+  spec.kind = ContextSpec::Kind::Vrf;
+  spec.vrf = name;
+  const DaemonConfig own = instanceConfig(config_, spec);
+  std::string error;
+  auto instance = open(own, name, error, nullptr, name);
+  if (instance) {
+    instance->automaticVrf = true;
+    buildTables(*instance, own, platform::Clock::now());
+    if (registerObjects(*instance, *clock_, {}, error) && watchBackend(*instance, error)) {
+      snmp_log(LOG_INFO, "ipmibd: VRF %s: served as context %s\n", name.c_str(), name.c_str());
+      instances_.push_back(std::move(instance));
+      return;
+    }
+    instance->registrations.clear();
+  }
+  snmp_log(LOG_WARNING, "ipmibd: context auto vrf: not serving VRF %s: %s\n", name.c_str(), error.c_str());
+}
+
+void Service::followVrfs() {
+  for (const auto& [name, created] : std::exchange(vrfEvents_, {})) {
+    if (created) {
+      addVrf(name);
+      continue;
+    }
+    for (std::size_t i = 0; i < instances_.size(); ++i)
+      if (instances_[i]->automaticVrf && instances_[i]->context == name) {
+        snmp_log(LOG_INFO, "ipmibd: VRF %s deleted: context %s no longer served\n", name.c_str(),
+                 name.c_str());
+        remove(i);
+        break;
+      }
+  }
 }
 
 std::vector<std::string> Service::contexts() const {
@@ -338,6 +419,7 @@ void Service::saveNonVolatile(const std::vector<tables::PersistentAddress>& addr
 }
 
 Service::~Service() {
+  vrfFollow_.cancel(); // before the primary's backend goes
   for (auto& instance : instances_)
     instance->registrations.clear();
   SetTransactions::instance().clear(); // their undo steps point into the tables
@@ -349,6 +431,7 @@ Service::~Service() {
 
 bool Service::run(std::chrono::milliseconds budget) {
   followNamespaces();
+  followVrfs();
   // Each instance in turn, starting with the one after the last that ran out of time, so a busy
   // instance cannot starve the others; each gets what remains of the budget.
   const auto start = LoopClock::now();
@@ -405,6 +488,7 @@ std::optional<LoopClock::time_point> Service::deadline() const {
   };
   for (const auto& [name, at] : netnsRetry_)
     consider(at);
+  if (!vrfEvents_.empty()) return LoopClock::now();
   for (const auto& instance : instances_) {
     consider(instance->backend->nextDeadline());
     if (!instance->notifier) continue;

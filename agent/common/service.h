@@ -77,7 +77,9 @@ private:
   // notifier), notifier, backend.
   struct Instance {
     std::string context;
-    bool automatic = false; // `context auto netns`: removed with its namespace
+    bool automatic = false;    // `context auto netns`: removed with its namespace
+    bool automaticVrf = false; // `context auto vrf`: removed with its VRF device
+    std::string vrf;           // a VRF context's VRF device
     std::unique_ptr<platform::Backend> backend;
     std::unique_ptr<tables::ChangeNotifier> notifier; // null when notifications are off
     std::unique_ptr<TableSet> tables;
@@ -87,7 +89,7 @@ private:
   };
   // Opens the instance's backend and builds its tables (not registered yet).
   static std::unique_ptr<Instance> open(const DaemonConfig& config, std::string context, std::string& error,
-                                        platform::Status* status = nullptr);
+                                        platform::Status* status = nullptr, const std::string& vrf = {});
   void buildTables(Instance& instance, const DaemonConfig& config, platform::Timestamp opened);
   bool registerObjects(Instance& instance, UptimeClock& clock, std::vector<const tables::MibObject*> extra,
                        std::string& error);
@@ -99,6 +101,10 @@ private:
   // first attempt to open failed (the namespace is mounted a moment after its file appears).
   void followNamespaces();
   void addNamespace(const std::string& name);
+  // `context auto vrf`: VRF devices of the default instance's namespace created or deleted since
+  // the last look (recorded by its interface notifications, acted on outside its dispatch).
+  void followVrfs();
+  void addVrf(const std::string& name);
 
   DaemonConfig config_;
   std::unique_ptr<Persistence> persistence_;         // the default instance's nonVolatile addresses
@@ -111,7 +117,10 @@ private:
   std::unique_ptr<platform::linux_backend::NetnsWatch> netnsWatch_; // context auto netns
   std::map<std::string, LoopClock::time_point> netnsRetry_;         // namespaces not opened yet
   std::map<std::string, int> netnsAttempts_;
-  std::size_t next_ = 0; // the instance run() starts with
+  platform::Subscription vrfFollow_;                     // context auto vrf: the primary's interfaces
+  std::map<platform::InterfaceIndex, std::string> vrfs_; // VRF devices seen, by index
+  std::vector<std::pair<std::string, bool>> vrfEvents_;  // name, created (else deleted)
+  std::size_t next_ = 0;                                 // the instance run() starts with
   std::size_t writable_ = 0;
   bool loaded_ = false; // the initial load has been applied (and its garbage returned)
 };

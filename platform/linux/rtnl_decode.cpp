@@ -330,8 +330,15 @@ std::optional<InterfaceRow> decodeLink(const nlmsghdr& m) {
   row.alias = text(tb[IFLA_IFALIAS]);
   if (tb[IFLA_LINKINFO]) {
     Attributes<IFLA_INFO_MAX> info;
-    if (parseNested(tb[IFLA_LINKINFO], info)) row.description = text(info[IFLA_INFO_KIND]);
+    if (parseNested(tb[IFLA_LINKINFO], info)) {
+      row.description = text(info[IFLA_INFO_KIND]);
+      // A VRF's table: the only kind-specific datum ipmibd needs (drivers/net/vrf.c vrf_fill_info).
+      Attributes<IFLA_VRF_MAX> vrf;
+      if (row.description == "vrf" && info[IFLA_INFO_DATA] && parseNested(info[IFLA_INFO_DATA], vrf))
+        row.vrfTable = scalar<std::uint32_t>(vrf[IFLA_VRF_TABLE]).value_or(0);
+    }
   }
+  row.masterIndex = scalar<std::uint32_t>(tb[IFLA_MASTER]).value_or(0);
   if (row.description.empty()) row.description = std::string(describeType(row.type));
   row.mtu = scalar<std::uint32_t>(tb[IFLA_MTU]).value_or(0);
   row.physicalAddress = physical(tb[IFLA_ADDRESS]);

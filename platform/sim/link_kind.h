@@ -7,8 +7,9 @@
 namespace ipmibd::platform::sim {
 
 // Ether stands for a physical NIC and Loopback for an extra loopback device; neither exists as an
-// iproute2 link type, they let scenarios model hosts that veth/dummy alone cannot.
-enum class LinkKind : std::uint8_t { Ether, Dummy, Veth, Loopback };
+// iproute2 link type, they let scenarios model hosts that veth/dummy alone cannot. Vrf is a VRF
+// device (`ip link add NAME type vrf table N`), the only kind of master the simulator models.
+enum class LinkKind : std::uint8_t { Ether, Dummy, Veth, Loopback, Vrf };
 
 inline std::string_view toString(LinkKind kind) {
   switch (kind) {
@@ -16,6 +17,7 @@ inline std::string_view toString(LinkKind kind) {
   case LinkKind::Dummy: return "dummy";
   case LinkKind::Veth: return "veth";
   case LinkKind::Loopback: return "loopback";
+  case LinkKind::Vrf: return "vrf";
   }
   return "?";
 }

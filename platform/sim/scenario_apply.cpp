@@ -26,6 +26,7 @@ Result apply(SimKernel& kernel, const LinkAddCommand& c) {
   spec.peerName = c.peer;
   spec.mtu = c.mtu;
   spec.address = c.address;
+  spec.vrfTable = c.table;
   return kernel.addLink(spec);
 }
 
@@ -40,6 +41,13 @@ Result apply(SimKernel& kernel, const LinkSetCommand& c) {
   }
   if (c.alias) {
     if (auto r = kernel.setLinkAlias(index, *c.alias); !r.ok()) return r;
+  }
+  if (c.master) {
+    InterfaceIndex master = 0;
+    if (!c.master->empty()) {
+      if (auto r = resolve(kernel, *c.master, master); !r.ok()) return r;
+    }
+    if (auto r = kernel.setLinkMaster(index, master); !r.ok()) return r;
   }
   if (c.up) return kernel.setLinkUp(index, *c.up);
   return Result::success();

@@ -303,6 +303,10 @@ private:
           if (!accept("peer")) return bad("veth needs 'peer name PEER'");
           accept("name");
           if (auto r = next("peer name", c.peer); !r.ok()) return r;
+        } else if (kind == "vrf") {
+          c.kind = LinkKind::Vrf;
+          if (!accept("table")) return bad("vrf needs 'table N'");
+          if (auto r = numberArg("vrf table", 1, 0xffffffff, c.table); !r.ok()) return r;
         } else {
           return bad("unknown link type '" + kind + "'");
         }
@@ -336,6 +340,12 @@ private:
         std::string alias;
         if (auto r = next("alias", alias); !r.ok()) return r;
         c.alias = alias;
+      } else if (word == "master") {
+        std::string master;
+        if (auto r = next("master device", master); !r.ok()) return r;
+        c.master = master;
+      } else if (word == "nomaster") {
+        c.master = std::string();
       } else {
         return unexpected("link set");
       }

@@ -3,8 +3,9 @@
 // One statement per line; `#` starts a comment; blank lines are fine. The commands are a subset of
 // `ip` syntax, so the same strings also work as `ip -n NS <command>` against Linux:
 //   [ip] [-4|-6] [-n NS]  link add [name] NAME [mtu N] [address MAC] type {ether|dummy|loopback|veth peer
-//   [name] PEER}
+//   [name] PEER|vrf table N}
 //                         link set [dev] NAME [up|down] [mtu N] [address MAC] [alias TEXT]
+//                              [master VRF|nomaster]
 //                         link {del|delete} [dev] NAME
 //                         addr {add|replace|change|del} PREFIX dev NAME [nodad] [valid_lft N|forever]
 //                         [preferred_lft N|forever]
@@ -54,6 +55,7 @@ struct LinkAddCommand {
   std::string peer; // veth
   std::optional<std::uint32_t> mtu;
   std::optional<PhysicalAddress> address;
+  std::uint32_t table = 0; // vrf
 };
 
 struct LinkSetCommand {
@@ -62,6 +64,7 @@ struct LinkSetCommand {
   std::optional<std::uint32_t> mtu;
   std::optional<PhysicalAddress> address;
   std::optional<std::string> alias;
+  std::optional<std::string> master; // `master NAME`; empty: `nomaster`
 };
 
 struct LinkDeleteCommand {

@@ -134,7 +134,7 @@ void SimKernel::addAddressRoutes(const AddressEntry& entry, const Link& l) {
   local.luid = l.row.luid;
   local.nextHop = IpAddress::zero(a.address.family());
   local.type = RouteType::Local;
-  local.table = kLocalRouteTable;
+  local.table = l3mdevTable(a.interfaceIndex, kLocalRouteTable);
   local.metric = 0;
   if (a.address.isV4()) {
     // fib_add_ifaddr(): the local route even on a down link, the prefix route only when up.
@@ -146,7 +146,7 @@ void SimKernel::addAddressRoutes(const AddressEntry& entry, const Link& l) {
     RouteRow prefix = local;
     prefix.destinationPrefix = subnetOf(a);
     prefix.type = loopback ? RouteType::Local : RouteType::Unicast;
-    prefix.table = loopback ? kLocalRouteTable : kMainRouteTable;
+    prefix.table = l3mdevTable(a.interfaceIndex, loopback ? kLocalRouteTable : kMainRouteTable);
     prefix.scope = loopback ? kScopeHost : kScopeLink;
     addKernelRoute(prefix);
     return;
@@ -156,7 +156,7 @@ void SimKernel::addAddressRoutes(const AddressEntry& entry, const Link& l) {
   RouteRow prefix = local;
   prefix.destinationPrefix = subnetOf(a);
   prefix.type = RouteType::Unicast;
-  prefix.table = kMainRouteTable;
+  prefix.table = l3mdevTable(a.interfaceIndex, kMainRouteTable);
   prefix.metric = 256;
   addKernelRoute(prefix);
   local.destinationPrefix = {a.address.withScope(0), 128};
@@ -209,9 +209,10 @@ void SimKernel::removeAddress(const AddressKey& key) {
   changes_.push(ChangeKind::Delete, addressView(entry));
 
   if (a.address.isV4()) {
-    removeKernelRoute({kLocalRouteTable, {a.address, 32}, 0, IpAddress::zero(Family::V4), index});
+    removeKernelRoute(
+        {l3mdevTable(index, kLocalRouteTable), {a.address, 32}, 0, IpAddress::zero(Family::V4), index});
     if (!a.secondary)
-      removeKernelRoute({loopback ? kLocalRouteTable : kMainRouteTable, subnetOf(a), 0,
+      removeKernelRoute({l3mdevTable(index, loopback ? kLocalRouteTable : kMainRouteTable), subnetOf(a), 0,
                          IpAddress::zero(Family::V4), index});
     // fib_sync_down_addr(): routes preferring this source die with it.
     std::vector<RouteKey> users;
@@ -223,13 +224,18 @@ void SimKernel::removeAddress(const AddressKey& key) {
     if (addressKeysOn(index, Family::V4).empty()) flushRoutesVia(index, Family::V4, Flush::LinkGone);
     return;
   }
-  removeKernelRoute({kLocalRouteTable, {a.address.withScope(0), 128}, 0, IpAddress::zero(Family::V6), index});
+  removeKernelRoute({l3mdevTable(index, kLocalRouteTable),
+                     {a.address.withScope(0), 128},
+                     0,
+                     IpAddress::zero(Family::V6),
+                     index});
   const IpPrefix subnet = subnetOf(a);
   const bool shared = std::any_of(addresses_.begin(), addresses_.end(), [&](const auto& item) {
     return item.first.second == index && item.second.row.address.isV6() &&
            item.second.row.onLinkPrefixLength == a.onLinkPrefixLength && subnetOf(item.second.row) == subnet;
   });
-  if (!shared) removeKernelRoute({kMainRouteTable, subnet, 256, IpAddress::zero(Family::V6), index});
+  if (!shared)
+    removeKernelRoute({l3mdevTable(index, kMainRouteTable), subnet, 256, IpAddress::zero(Family::V6), index});
 }
 
 void SimKernel::expireAddresses() {

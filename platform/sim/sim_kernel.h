@@ -17,6 +17,11 @@
 //   routes. Carrier loss (veth peer down) only changes oper status, as routes are kept "linkdown".
 // - Link delete: the above plus IPv4 addresses, remaining neighbors and routes; deleting either end
 //   of a veth pair deletes both. Every removal is queued as a Delete change.
+// - VRFs (l3mdev): a vrf link has a route table; the kernel routes of a VRF device and of the links
+//   enslaved to it (`link set X master V`) go to that table instead of main and local. Enslaving or
+//   releasing a link sets its master (an interface change), then, as cycle_netdev() does, takes a
+//   running link down and up again, so its routes, neighbors and IPv6 addresses are flushed and its
+//   address routes re-added in the new table. Deleting a VRF releases its links first.
 // - Routes: `ip route add` collides with any route of the same table, prefix and metric
 //   (NLM_F_EXCL) and `replace` swaps that route; the API's row-level writes (addRouteRow,
 //   replaceRoute, deleteRouteRow) follow the Linux backend, which joins and splits multipath
@@ -45,6 +50,7 @@ struct LinkSpec {
   std::string peerName; // veth only
   std::optional<std::uint32_t> mtu;
   std::optional<PhysicalAddress> address;
+  std::uint32_t vrfTable = 0; // vrf only: its route table (required, not 0)
 };
 
 struct Link {
@@ -131,6 +137,11 @@ public:
   Result setLinkAlias(InterfaceIndex index, const std::string& alias);
   Result setLinkAddress(InterfaceIndex index, const PhysicalAddress& address);
   Result deleteLink(InterfaceIndex index);
+  // `ip link set X master V` (master = V's index) / `nomaster` (0). Only a VRF can be a master.
+  Result setLinkMaster(InterfaceIndex index, InterfaceIndex master);
+  // The table a kernel route of `table` (main or local) via link `index` goes to: the VRF's when
+  // the link is a VRF or enslaved to one (l3mdev_fib_table), else `table`.
+  std::uint32_t l3mdevTable(InterfaceIndex index, std::uint32_t table) const;
   const Link* link(InterfaceIndex index) const;
   const Link* linkByName(std::string_view name) const;
   const Link* linkByLuid(InterfaceLuid luid) const;
@@ -211,7 +222,7 @@ public:
 private:
   Link* mutableLink(InterfaceIndex index);
   InterfaceIndex createLink(const std::string& name, LinkKind kind, std::optional<std::uint32_t> mtu,
-                            std::optional<PhysicalAddress> address);
+                            std::optional<PhysicalAddress> address, std::uint32_t vrfTable = 0);
   bool carrier(const Link& link) const;
   void refreshOperStatus(Link& link);
   void publishLinkEdits(const Link& before, Link& after);

@@ -42,7 +42,9 @@ PhysicalAddress eui64(const PhysicalAddress& mac) {
   return {std::uint8_t(mac[0] ^ 0x02), mac[1], mac[2], 0xff, 0xfe, mac[3], mac[4], mac[5]};
 }
 
-std::uint32_t maxMtu(LinkKind kind) { return kind == LinkKind::Loopback ? 65536 : 65535; }
+std::uint32_t maxMtu(LinkKind kind) {
+  return kind == LinkKind::Loopback ? 65536 : kind == LinkKind::Vrf ? 65575 : 65535;
+}
 
 Result failure(Status status, std::string message) { return Result::failure(status, std::move(message)); }
 Result noDevice(InterfaceIndex index) {
@@ -110,6 +112,10 @@ Result SimKernel::addLink(const LinkSpec& spec) {
     if (linkByName(spec.peerName))
       return failure(Status::AlreadyExists, "device '" + spec.peerName + "' already exists");
   }
+  if (spec.kind == LinkKind::Vrf && spec.vrfTable == 0)
+    return failure(Status::InvalidParameter, "VRF table id is missing or 0");
+  if (spec.kind != LinkKind::Vrf && spec.vrfTable != 0)
+    return failure(Status::InvalidParameter, "only a vrf link has a table");
   if (spec.mtu && (*spec.mtu < 68 || *spec.mtu > maxMtu(spec.kind)))
     return failure(Status::InvalidParameter, "MTU " + std::to_string(*spec.mtu) + " out of range");
   if (spec.address && spec.kind != LinkKind::Loopback && !validUnicastMac(*spec.address))
@@ -119,7 +125,7 @@ Result SimKernel::addLink(const LinkSpec& spec) {
   InterfaceIndex peer = 0;
   if (spec.kind == LinkKind::Veth)
     peer = createLink(spec.peerName, LinkKind::Veth, std::nullopt, std::nullopt);
-  const InterfaceIndex index = createLink(spec.name, spec.kind, spec.mtu, spec.address);
+  const InterfaceIndex index = createLink(spec.name, spec.kind, spec.mtu, spec.address, spec.vrfTable);
   if (peer != 0) {
     links_[index].peer = peer;
     links_[peer].peer = index;
@@ -128,7 +134,7 @@ Result SimKernel::addLink(const LinkSpec& spec) {
 }
 
 InterfaceIndex SimKernel::createLink(const std::string& name, LinkKind kind, std::optional<std::uint32_t> mtu,
-                                     std::optional<PhysicalAddress> address) {
+                                     std::optional<PhysicalAddress> address, std::uint32_t vrfTable) {
   const InterfaceIndex index = nextIndex_++;
   const Timestamp t = now();
   Link l;
@@ -140,13 +146,14 @@ InterfaceIndex SimKernel::createLink(const std::string& name, LinkKind kind, std
   r.luid = InterfaceLuid::make(r.type, index);
   r.name = name;
   r.description = std::string(toString(kind));
-  r.mtu = mtu.value_or(kind == LinkKind::Loopback ? 65536 : 1500);
+  r.mtu = mtu.value_or(kind == LinkKind::Loopback || kind == LinkKind::Vrf ? 65536 : 1500);
   r.physicalAddress =
       address.value_or(kind == LinkKind::Loopback ? PhysicalAddress(6, 0) : defaultMac(index));
   // Only real hardware reports a permanent address (IFLA_PERM_ADDRESS).
   if (kind == LinkKind::Ether) r.permanentPhysicalAddress = r.physicalAddress;
   r.adminStatus = AdminStatus::Down;
   r.operStatus = OperStatus::Down;
+  r.vrfTable = vrfTable;
   r.lastChange = t;
 
   for (Family family : {Family::V4, Family::V6}) {
@@ -246,7 +253,9 @@ void SimKernel::refreshPeer(InterfaceIndex index) {
 }
 
 void SimKernel::startIpv6(Link& l) {
-  if (!l.ipv6.enabled || l.kind == LinkKind::Loopback || l.row.physicalAddress.size() != 6) return;
+  if (!l.ipv6.enabled || l.kind == LinkKind::Loopback || l.kind == LinkKind::Vrf ||
+      l.row.physicalAddress.size() != 6)
+    return;
   const PhysicalAddress id = eui64(l.row.physicalAddress);
   std::array<std::uint8_t, 16> bytes{0xfe, 0x80};
   std::copy(id.begin(), id.end(), bytes.begin() + 8);
@@ -309,8 +318,49 @@ Result SimKernel::deleteLink(InterfaceIndex index) {
   if (!l) return noDevice(index);
   if (index == 1) return failure(Status::NotSupported, "the loopback device cannot be deleted");
   const InterfaceIndex peer = l->peer;
+  // vrf_dellink(): the ports are released (and cycled) before the VRF goes.
+  std::vector<InterfaceIndex> ports;
+  for (const auto& [i, other] : links_)
+    if (other.row.masterIndex == index) ports.push_back(i);
+  for (InterfaceIndex port : ports)
+    setLinkMaster(port, 0);
   removeLink(index);
   if (peer != 0) removeLink(peer);
+  return Result::success();
+}
+
+std::uint32_t SimKernel::l3mdevTable(InterfaceIndex index, std::uint32_t table) const {
+  const Link* l = link(index);
+  if (!l) return table;
+  if (l->kind == LinkKind::Vrf) return l->row.vrfTable;
+  const Link* master = l->row.masterIndex != 0 ? link(l->row.masterIndex) : nullptr;
+  return master && master->kind == LinkKind::Vrf ? master->row.vrfTable : table;
+}
+
+Result SimKernel::setLinkMaster(InterfaceIndex index, InterfaceIndex master) {
+  Link* l = mutableLink(index);
+  if (!l) return noDevice(index);
+  if (master != 0) {
+    const Link* m = link(master);
+    if (!m) return noDevice(master);
+    if (m->kind != LinkKind::Vrf)
+      return failure(Status::NotSupported, "'" + m->row.name + "' is not a VRF (the only master modelled)");
+    if (l->kind == LinkKind::Vrf) return failure(Status::InvalidParameter, "a VRF cannot be enslaved");
+  }
+  if (l->row.masterIndex == master) return Result::success();
+  const Link before = *l;
+  l->row.masterIndex = master;
+  publishLinkEdits(before, *l);
+  // do_vrf_add_slave()/do_vrf_del_slave() cycle a running port (cycle_netdev): its routes,
+  // neighbors and IPv6 addresses go, and its address routes come back in the new table.
+  if (l->row.adminStatus == AdminStatus::Up) {
+    takeDown(*l);
+    bringUp(*l);
+  } else {
+    flushRoutesVia(index, Family::Unspecified, Flush::LinkGone);
+    for (const auto& key : addressKeysOn(index, Family::V4))
+      addAddressRoutes(addresses_.at(key), *l);
+  }
   return Result::success();
 }
 

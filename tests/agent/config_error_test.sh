@@ -24,6 +24,13 @@ printf 'routeTable main\n' >"$WORK/nobackend.conf"
 expect_failure nobackend "no backend configured"
 printf 'backend sim %s/missing.scn\n' "$WORK" >"$WORK/missing.conf"
 expect_failure missing "cannot load simulator scenario"
+# A VRF context whose VRF is absent, or a device that is not a VRF, stops the start with its name.
+printf 'backend sim %s\ncontext t vrf nothere\n' "$TESTLIB_ROOT/tests/agent/routes.scn" >"$WORK/novrf.conf"
+expect_failure novrf "context t: VRF nothere not found: no such device in sim"
+printf 'backend sim %s\ncontext t vrf lo\n' "$TESTLIB_ROOT/tests/agent/routes.scn" >"$WORK/notvrf.conf"
+expect_failure notvrf "context t: VRF lo: device lo is not a VRF"
+printf 'backend sim %s\ncontext t vrf\n' "$TESTLIB_ROOT/tests/agent/routes.scn" >"$WORK/vrfusage.conf"
+expect_failure vrfusage "vrfusage.conf: line 2: Error: usage: context NAME"
 
 # Usage errors exit 1 too; -h and -V exit 0.
 status=0

@@ -89,19 +89,22 @@ TEST_CASE("config: context directive", "[agent][config]") {
   CHECK_FALSE(apply(c, "context", "loc table local"));
   CHECK_FALSE(apply(c, "context", "auto netns"));
   REQUIRE(c.contexts.size() == 3);
-  CHECK(c.contexts[0] == ContextSpec{"blue", ContextSpec::Kind::Netns, "tenant-blue", 0});
-  CHECK(c.contexts[1] == ContextSpec{"pol", ContextSpec::Kind::Table, "", 100});
+  CHECK(c.contexts[0] == ContextSpec{"blue", ContextSpec::Kind::Netns, "tenant-blue", 0, ""});
+  CHECK(c.contexts[1] == ContextSpec{"pol", ContextSpec::Kind::Table, "", 100, ""});
   CHECK(c.contexts[2].table == 255);
   CHECK(c.autoNetns);
   CHECK_FALSE(validate(c));
-  CHECK(apply(c, "context", "blue table 7")); // the name again
-  CHECK(apply(c, "context", "auto netns"));   // twice
-  CHECK(apply(c, "context", "auto table 5")); // reserved
-  CHECK(apply(c, "context", "x table 0"));    // no table 0
-  CHECK(apply(c, "context", "x table many")); // not a number
-  CHECK(apply(c, "context", "x vrf blue"));   // not a kind (yet)
-  CHECK(apply(c, "context", "x netns"));      // no namespace
-  CHECK(apply(c, "context", "auto"));         // incomplete
+  CHECK(apply(c, "context", "blue table 7"));           // the name again
+  CHECK(apply(c, "context", "auto netns"));             // twice
+  CHECK(apply(c, "context", "auto table 5"));           // reserved
+  CHECK(apply(c, "context", "x table 0"));              // no table 0
+  CHECK(apply(c, "context", "x table many"));           // not a number
+  CHECK(apply(c, "context", "x vrf"));                  // no VRF
+  CHECK(apply(c, "context", "x vrf a/b"));              // not a device name
+  CHECK(apply(c, "context", "x vrf abcdefghijklmnop")); // 16 characters: longer than IFNAMSIZ allows
+  CHECK(apply(c, "context", "auto vrf x"));             // auto takes no name
+  CHECK(apply(c, "context", "x netns"));                // no namespace
+  CHECK(apply(c, "context", "auto"));                   // incomplete
   DaemonConfig d;
   REQUIRE_FALSE(apply(d, "backend", "linux"));
   REQUIRE_FALSE(apply(d, "agentxContext", "main"));
@@ -117,6 +120,21 @@ TEST_CASE("config: context directive", "[agent][config]") {
   REQUIRE_FALSE(apply(simAuto, "backend", "sim demo.scn"));
   REQUIRE_FALSE(apply(simAuto, "context", "auto netns"));
   CHECK(validate(simAuto));
+  // VRF contexts: of the default instance's namespace, with either backend.
+  DaemonConfig vrf;
+  REQUIRE_FALSE(apply(vrf, "backend", "sim demo.scn"));
+  CHECK_FALSE(apply(vrf, "context", "tenant-a vrf blue"));
+  CHECK_FALSE(apply(vrf, "context", "auto vrf"));
+  REQUIRE(vrf.contexts.size() == 1);
+  CHECK(vrf.contexts[0].kind == ContextSpec::Kind::Vrf);
+  CHECK(vrf.contexts[0].vrf == "blue");
+  CHECK(vrf.contexts[0].name == "tenant-a");
+  CHECK(vrf.autoVrf);
+  CHECK_FALSE(vrf.autoNetns);
+  CHECK_FALSE(validate(vrf));
+  CHECK(apply(vrf, "context", "auto vrf"));          // twice
+  CHECK(apply(vrf, "context", "tenant-a vrf red"));  // the name again
+  CHECK_FALSE(apply(vrf, "context", "red vrf red")); // named as its VRF
 }
 
 TEST_CASE("config: stateFile directive", "[agent][config]") {

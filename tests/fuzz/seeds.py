@@ -279,6 +279,9 @@ def daemon_config():
           "agentxPriority 20\nagentxContext blue\nwriteAccess inetCidrRouteTable,ipDefaultTTL ipForwarding\n"
           "rowIdleTimeout 600\n")
     write("daemon_config_fuzz", "netns", "backend linux netns blue\nwriteAccess all\nrouteTable default\n")
+    write("daemon_config_fuzz", "contexts",
+          "backend linux\ncontext a netns tenant-a\ncontext p table 100\ncontext b vrf blue\n"
+          "context auto netns\ncontext auto vrf\n")
     write("daemon_config_fuzz", "refused",
           "backend windows\nrouteTable 0\nrouteTable 12abc\nagentxPriority 256\nagentxContext a b\n"
           "writeAccess all,ipForwarding\nwriteAccess none\nrowIdleTimeout 86401\nbackend linux\nbackend sim x\n")
@@ -310,6 +313,31 @@ def scenario():
           "link add v0 type ether\nip addrlabel add prefix 2001:db8:7::/48 dev v0 label 99\n"
           "addrlabel del prefix ::ffff:0:0/96\naddrlabel add prefix ::ffff:0:0/96 label 3\n"
           "at 1s addrlabel del prefix 2001:db8:7::/48 dev v0 label 99\n")
+    write("scenario_fuzz", "vrf",
+          "link add blue type vrf table 10\nlink add v0 type veth peer name v1\nlink set blue up\n"
+          "link set v0 master blue up\naddr add 192.0.2.1/24 dev v0\n"
+          "route add 198.51.100.0/24 via 192.0.2.2 dev v0 table 10\nat 1s link set v0 nomaster\n"
+          "at 2s link del blue\n")
+
+
+def vrf_links():
+    """RTM_NEWLINK of a VRF device and of a port enslaved to it, built as rtnl_fill_ifinfo() lays
+    them out (the machines that write the kernel seeds have no VRF driver to capture them from)."""
+    def attr(kind, payload):
+        data = struct.pack("=HH", 4 + len(payload), kind) + payload
+        return data + b"\0" * (-len(data) % 4)
+
+    def link(index, name, master, info):
+        body = struct.pack("=BxHiII", 0, 1, index, 0x10041, 0)  # AF_UNSPEC, ARPHRD_ETHER, UP|RUNNING|LOWER_UP
+        body += attr(3, name.encode() + b"\0") + attr(4, struct.pack("=I", 1500))  # IFLA_IFNAME, IFLA_MTU
+        if master:
+            body += attr(10, struct.pack("=I", master))  # IFLA_MASTER
+        body += attr(18, info)  # IFLA_LINKINFO
+        return struct.pack("=IHHII", 16 + len(body), 16, 0, 0, 0) + body  # RTM_NEWLINK
+
+    vrf = link(5, "blue", 0, attr(1, b"vrf\0") + attr(2, attr(1, struct.pack("=I", 1001))))
+    port = link(7, "v0", 5, attr(1, b"veth\0") + attr(4, b"vrf\0") + attr(5, attr(1, struct.pack("=I", 1001))))
+    write("rtnl_decode_fuzz", "link-vrf-and-port", vrf + port)
 
 
 # ---- kernel messages (--kernel, in a fresh network namespace) -----------------------------------
@@ -378,3 +406,4 @@ if __name__ == "__main__":
         set_request()
         daemon_config()
         scenario()
+        vrf_links()

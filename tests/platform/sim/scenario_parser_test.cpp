@@ -82,6 +82,23 @@ TEST_CASE("link set and del", "[sim][parser]") {
   CHECK(command<LinkDeleteCommand>("link delete dev eth1").name == "eth1");
 }
 
+TEST_CASE("link add type vrf, link set master / nomaster", "[sim][parser]") {
+  auto vrf = command<LinkAddCommand>("link add blue type vrf table 10");
+  CHECK(vrf.kind == LinkKind::Vrf);
+  CHECK(vrf.table == 10u);
+  CHECK(error("link add blue type vrf").find("table") != std::string::npos);
+  CHECK_FALSE(error("link add blue type vrf table 0").empty());
+  CHECK_FALSE(error("link add blue type vrf table x").empty());
+  auto enslave = command<LinkSetCommand>("link set dev v0 master blue up");
+  CHECK(enslave.master == "blue");
+  CHECK(enslave.up == true);
+  auto release = command<LinkSetCommand>("link set v0 nomaster");
+  REQUIRE(release.master);
+  CHECK(release.master->empty());
+  CHECK_FALSE(command<LinkSetCommand>("link set v0 up").master);
+  CHECK_FALSE(error("link set v0 master").empty());
+}
+
 TEST_CASE("addr add and del with options", "[sim][parser]") {
   auto add = command<AddressCommand>("addr add 192.0.2.1/24 dev eth0 brd +");
   CHECK(add.verb == Verb::Add);

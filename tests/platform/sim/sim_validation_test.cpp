@@ -437,3 +437,59 @@ TEST_CASE("scenario application errors name the line and keep the kernel's statu
   CHECK_FALSE(b);
   CHECK(error.status == Status::NotFound);
 }
+
+TEST_CASE("VRFs: table on the link row, master validated, address routes in the VRF's table",
+          "[sim][validation][vrf]") {
+  auto b = load(R"(
+link add blue type vrf table 10
+link add d0 type dummy
+link add d1 type dummy
+link set blue up
+link set d0 up
+addr add 192.0.2.1/24 dev d0
+)");
+  InterfaceRow vrf;
+  vrf.index = 2;
+  REQUIRE(b->getIfEntry2(vrf).ok());
+  CHECK(vrf.name == "blue");
+  CHECK(vrf.vrfTable == 10);
+  CHECK(vrf.description == "vrf");
+  CHECK(b->apply("link add red type vrf").status == Status::InvalidParameter);         // no table
+  CHECK(b->apply("link add red type vrf table 0").status == Status::InvalidParameter); // table 0
+  CHECK(b->apply("link set d0 master d1").status == Status::NotSupported);             // not a VRF
+  CHECK(b->apply("link set blue master blue").status == Status::InvalidParameter);
+  CHECK(b->apply("link set d0 master nothere").status == Status::NotFound);
+
+  SimOptions options;
+  options.manualClock = true;
+  options.routeTables = {kMainRouteTable, 10};
+  Result error;
+  auto both = SimBackend::fromScenario(R"(
+link add blue type vrf table 10
+link add d0 type dummy
+link set blue up
+link set d0 up
+addr add 192.0.2.1/24 dev d0
+link set d0 master blue
+)",
+                                       "vrf.scn", error, options);
+  REQUIRE(both);
+  InterfaceRow d0;
+  d0.index = 3;
+  REQUIRE(both->getIfEntry2(d0).ok());
+  CHECK(d0.masterIndex == 2);
+  const auto table = routes(*both, Family::V4);
+  const RouteRow* connected = findRoute(table, "192.0.2.0/24", 3);
+  REQUIRE(connected);
+  CHECK(connected->table == 10); // moved from main by the enslaving's down/up cycle
+  REQUIRE(both->apply("link set d0 nomaster").ok());
+  const auto back = routes(*both, Family::V4);
+  REQUIRE(findRoute(back, "192.0.2.0/24", 3));
+  CHECK(findRoute(back, "192.0.2.0/24", 3)->table == kMainRouteTable);
+  // Deleting the VRF releases its ports first.
+  REQUIRE(both->apply("link set d0 master blue").ok());
+  REQUIRE(both->apply("link del blue").ok());
+  REQUIRE(both->getIfEntry2(d0).ok());
+  CHECK(d0.masterIndex == 0);
+  CHECK(findRoute(routes(*both, Family::V4), "192.0.2.0/24", 3)->table == kMainRouteTable);
+}

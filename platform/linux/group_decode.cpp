@@ -12,9 +12,17 @@
 
 namespace ipmibd::platform::linux_backend {
 
+namespace {
+// Dump replies carry the request's type (RTM_GETMULTICAST 58, RTM_GETANYCAST 62); the events
+// Linux 6.13 added use the NEW/DEL types, which the build's 6.1 headers do not define yet.
+constexpr std::uint16_t kNewMulticast = 56, kDelMulticast = 57, kNewAnycast = 60, kDelAnycast = 61;
+static_assert(RTM_GETMULTICAST == 58 && RTM_GETANYCAST == 62);
+} // namespace
+
 std::optional<GroupMembership> decodeGroupMembership(const nlmsghdr& m) {
-  const bool multicast = m.nlmsg_type == RTM_NEWMULTICAST || m.nlmsg_type == RTM_DELMULTICAST;
-  const bool anycast = m.nlmsg_type == RTM_NEWANYCAST || m.nlmsg_type == RTM_DELANYCAST;
+  const auto type = m.nlmsg_type;
+  const bool multicast = type == RTM_GETMULTICAST || type == kNewMulticast || type == kDelMulticast;
+  const bool anycast = type == RTM_GETANYCAST || type == kNewAnycast || type == kDelAnycast;
   if (!multicast && !anycast) return std::nullopt;
   const std::size_t header = NLMSG_ALIGN(sizeof(ifaddrmsg));
   if (m.nlmsg_len < NLMSG_HDRLEN + header) return std::nullopt;

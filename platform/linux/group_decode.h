@@ -20,8 +20,8 @@ struct GroupMembership {
   bool anycast = false; // IFA_ANYCAST rather than IFA_MULTICAST
 };
 
-// RTM_NEWMULTICAST / RTM_DELMULTICAST (IFA_MULTICAST) and RTM_NEWANYCAST / RTM_DELANYCAST
-// (IFA_ANYCAST), AF_INET or AF_INET6; nullopt for anything else or malformed input (a multicast
+// Dump replies (RTM_GETMULTICAST / RTM_GETANYCAST) and events (RTM_NEW/DELMULTICAST, RTM_NEW/DELANYCAST)
+// with IFA_MULTICAST resp. IFA_ANYCAST, AF_INET or AF_INET6; nullopt for anything else or malformed input (a multicast
 // message must carry a multicast address, an anycast one a non-multicast one).
 std::optional<GroupMembership> decodeGroupMembership(const nlmsghdr& message);
 

@@ -8,7 +8,8 @@ namespace ipmibd::platform::sim {
 
 // Ether stands for a physical NIC and Loopback for an extra loopback device; neither exists as an
 // iproute2 link type, they let scenarios model hosts that veth/dummy alone cannot.
-enum class LinkKind : std::uint8_t { Ether, Dummy, Veth, Loopback };
+// Bridge and Vlan exist for the interface stack (ports below a bridge, a VLAN above its parent).
+enum class LinkKind : std::uint8_t { Ether, Dummy, Veth, Loopback, Bridge, Vlan };
 
 inline std::string_view toString(LinkKind kind) {
   switch (kind) {
@@ -16,6 +17,8 @@ inline std::string_view toString(LinkKind kind) {
   case LinkKind::Dummy: return "dummy";
   case LinkKind::Veth: return "veth";
   case LinkKind::Loopback: return "loopback";
+  case LinkKind::Bridge: return "bridge";
+  case LinkKind::Vlan: return "vlan";
   }
   return "?";
 }

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,6 +94,13 @@ public:
   Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
                        IpAddress& bestSourceAddress) override;
 
+  // Multicast memberships and anycast addresses (sim_groups.cpp has the model). Anycast rows
+  // created here are joins of this backend, as the Linux backend's socket holds them.
+  Result getMulticastIpAddressTable(Family family, std::vector<MulticastAddressRow>& table) override;
+  Result getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) override;
+  Result createAnycastIpAddressEntry(const AnycastAddressRow& row) override;
+  Result deleteAnycastIpAddressEntry(const AnycastAddressRow& row) override;
+
   int eventDescriptor() const override { return -1; }
   std::optional<Timestamp> nextDeadline() const override;
   bool dispatch(std::chrono::milliseconds budget) override;
@@ -119,6 +127,7 @@ private:
   BackendStats stats_;
   Timestamp started_{};
   Result lastFeedError_;
+  std::set<std::pair<IpAddress, InterfaceIndex>> apiAnycast_; // joined by createAnycastIpAddressEntry
 };
 
 } // namespace ipmibd::platform::sim

@@ -115,11 +115,17 @@ Result SimKernel::addLink(const LinkSpec& spec) {
   if (spec.address && spec.kind != LinkKind::Loopback && !validUnicastMac(*spec.address))
     return failure(Status::InvalidParameter, "invalid link address " + formatPhysicalAddress(*spec.address));
 
+  InterfaceIndex parent = 0;
+  if (spec.kind == LinkKind::Vlan) {
+    const Link* p = linkByName(spec.parentName);
+    if (!p) return failure(Status::NotFound, "unknown device '" + spec.parentName + "'");
+    parent = p->row.index;
+  }
   // veth_newlink() registers the peer first, so the peer gets the lower index.
   InterfaceIndex peer = 0;
   if (spec.kind == LinkKind::Veth)
     peer = createLink(spec.peerName, LinkKind::Veth, std::nullopt, std::nullopt);
-  const InterfaceIndex index = createLink(spec.name, spec.kind, spec.mtu, spec.address);
+  const InterfaceIndex index = createLink(spec.name, spec.kind, spec.mtu, spec.address, parent);
   if (peer != 0) {
     links_[index].peer = peer;
     links_[peer].peer = index;
@@ -128,7 +134,7 @@ Result SimKernel::addLink(const LinkSpec& spec) {
 }
 
 InterfaceIndex SimKernel::createLink(const std::string& name, LinkKind kind, std::optional<std::uint32_t> mtu,
-                                     std::optional<PhysicalAddress> address) {
+                                     std::optional<PhysicalAddress> address, InterfaceIndex parent) {
   const InterfaceIndex index = nextIndex_++;
   const Timestamp t = now();
   Link l;
@@ -140,6 +146,7 @@ InterfaceIndex SimKernel::createLink(const std::string& name, LinkKind kind, std
   r.luid = InterfaceLuid::make(r.type, index);
   r.name = name;
   r.description = std::string(toString(kind));
+  r.linkIndex = parent;
   r.mtu = mtu.value_or(kind == LinkKind::Loopback ? 65536 : 1500);
   r.physicalAddress =
       address.value_or(kind == LinkKind::Loopback ? PhysicalAddress(6, 0) : defaultMac(index));
@@ -304,11 +311,38 @@ Result SimKernel::setLinkAddress(InterfaceIndex index, const PhysicalAddress& ad
   return Result::success();
 }
 
+Result SimKernel::setLinkMaster(InterfaceIndex index, InterfaceIndex master) {
+  Link* l = mutableLink(index);
+  if (!l) return noDevice(index);
+  if (master != 0) {
+    const Link* m = link(master);
+    if (!m) return noDevice(master);
+    if (master == index || m->kind != LinkKind::Bridge)
+      return failure(Status::InvalidParameter, "'" + m->row.name + "' is not a bridge this link can join");
+    if (l->kind == LinkKind::Bridge || l->kind == LinkKind::Loopback)
+      return failure(Status::InvalidParameter, "'" + l->row.name + "' cannot be a bridge port");
+  }
+  const Link before = *l;
+  l->row.masterIndex = master;
+  publishLinkEdits(before, *l);
+  return Result::success();
+}
+
 Result SimKernel::deleteLink(InterfaceIndex index) {
   const Link* l = link(index);
   if (!l) return noDevice(index);
   if (index == 1) return failure(Status::NotSupported, "the loopback device cannot be deleted");
   const InterfaceIndex peer = l->peer;
+  // VLANs go with their parent (unregister_vlan_dev), and a bridge's ports are released first.
+  std::vector<InterfaceIndex> upper, ports;
+  for (const auto& [i, other] : links_) {
+    if (other.row.linkIndex == index || (peer != 0 && other.row.linkIndex == peer)) upper.push_back(i);
+    if (other.row.masterIndex == index || (peer != 0 && other.row.masterIndex == peer)) ports.push_back(i);
+  }
+  for (InterfaceIndex i : upper)
+    removeLink(i);
+  for (InterfaceIndex i : ports)
+    if (link(i)) setLinkMaster(i, 0);
   removeLink(index);
   if (peer != 0) removeLink(peer);
   return Result::success();
@@ -326,6 +360,8 @@ void SimKernel::removeLink(InterfaceIndex index) {
   flushRoutesVia(index, Family::Unspecified, Flush::LinkGone);
   const Link gone = std::move(*l);
   links_.erase(index);
+  std::erase_if(joinedGroups_, [&](const auto& j) { return j.first.second == index; });
+  std::erase_if(joinedAnycast_, [&](const auto& j) { return j.first.second == index; });
   if (Link* peer = mutableLink(gone.peer)) peer->peer = 0;
   changes_.push(ChangeKind::Delete, gone.ipv4);
   changes_.push(ChangeKind::Delete, gone.ipv6);

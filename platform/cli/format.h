@@ -38,6 +38,9 @@ TextTable routesTable(const std::vector<RouteRow>& rows, const InterfaceNames& n
 // Statistics show a fixed set of RFC 4293 counters; a counter the platform does not keep is "-".
 TextTable statisticsTable(const std::vector<IpStatisticsRow>& rows, const InterfaceNames& names);
 TextTable settingsTable(const std::vector<IpGlobalSettings>& rows);
+TextTable ifStackTable(const std::vector<IfStackRow>& rows, const InterfaceNames& names);
+TextTable multicastTable(const std::vector<MulticastAddressRow>& rows, const InterfaceNames& names);
+TextTable anycastTable(const std::vector<AnycastAddressRow>& rows, const InterfaceNames& names);
 
 // One-line descriptions in `ip` word order ("route 198.51.100.0/24 via 192.0.2.254 dev v0 ...").
 std::string describe(const InterfaceRow& row);
@@ -45,6 +48,7 @@ std::string describe(const IpInterfaceRow& row, const InterfaceNames& names);
 std::string describe(const UnicastAddressRow& row, const InterfaceNames& names);
 std::string describe(const NeighborRow& row, const InterfaceNames& names);
 std::string describe(const RouteRow& row, const InterfaceNames& names);
+std::string describe(const IfStackRow& row, const InterfaceNames& names); // "stack v0.10 over v0"
 
 // '+' for Add, '-' for Delete, '~' for ParameterChange: the prefix of a --watch line.
 char changeMarker(ChangeKind kind);

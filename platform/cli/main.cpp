@@ -24,8 +24,8 @@ constexpr std::string_view kUsage =
 
 Prints the IP Helper-style platform tables as the MIB layer sees them.
 
-TABLE is one of: interfaces ipinterfaces addresses neighbors routes stats settings all
-(default: all)
+TABLE is one of: interfaces ipinterfaces addresses neighbors routes stats settings
+stack multicast anycast all (default: all)
 
 options:
   --backend linux|sim   which backend to read (default: linux)
@@ -33,12 +33,14 @@ options:
   --scenario FILE       sim: the scenario file to load (required with --backend sim)
   --table N             route table to export and show (repeatable; default: main)
   --watch               after printing, stay running and print every change notification
-                        ("+" add, "-" delete, "~" change) until interrupted
+                        ("+" add, "-" delete, "~" change) until interrupted; stack follows
+                        the interface notifications; multicast and anycast have none
   --help                this text
 )";
 
 const std::set<std::string, std::less<>> kTables = {"interfaces", "ipinterfaces", "addresses", "neighbors",
-                                                    "routes",     "stats",        "settings",  "all"};
+                                                    "routes",     "stats",        "settings",  "all",
+                                                    "stack",      "multicast",    "anycast"};
 
 struct Options {
   std::string backend = "linux";
@@ -166,6 +168,9 @@ public:
     if (all || what == "routes") ok &= printRoutes();
     if (all || what == "stats") ok &= printStatistics();
     if (all || what == "settings") ok &= printSettings();
+    if (all || what == "stack") ok &= printStack();
+    if (all || what == "multicast") ok &= printMulticast();
+    if (all || what == "anycast") ok &= printAnycast();
     return ok;
   }
 
@@ -227,6 +232,25 @@ private:
     return true;
   }
 
+  bool printStack() {
+    std::vector<IfStackRow> rows;
+    if (!check("interface stack", backend_.getIfStackTable(rows))) return false;
+    section("interface stack", cli::ifStackTable(rows, names_));
+    return true;
+  }
+  bool printMulticast() {
+    std::vector<MulticastAddressRow> rows;
+    if (!check("multicast groups", backend_.getMulticastIpAddressTable(Family::Unspecified, rows))) return false;
+    section("multicast groups", cli::multicastTable(rows, names_));
+    return true;
+  }
+  bool printAnycast() {
+    std::vector<AnycastAddressRow> rows;
+    if (!check("anycast addresses", backend_.getAnycastIpAddressTable(Family::Unspecified, rows))) return false;
+    section("anycast addresses", cli::anycastTable(rows, names_));
+    return true;
+  }
+
   Backend& backend_;
   cli::InterfaceNames names_;
 };
@@ -246,7 +270,7 @@ int watch(Backend& backend, Printer& printer, std::string_view what) {
 
   const bool all = what == "all";
   auto wanted = [&](std::string_view table) { return all || what == table; };
-  if (what == "stats" || what == "settings")
+  if (what == "stats" || what == "settings" || what == "multicast" || what == "anycast")
     std::cerr << "ipmibd-platform: " << what << " have no change notifications; watching nothing\n";
 
   // Other rows print interface names, so links are always followed (silently unless shown); a
@@ -256,11 +280,23 @@ int watch(Backend& backend, Printer& printer, std::string_view what) {
     std::cout << cli::changeMarker(kind) << ' ' << text << '\n';
   };
   const bool showLinks = wanted("interfaces");
+  // The stack has no notification of its own: it is re-read after interface changes and the
+  // pairs that came or went are printed.
+  std::vector<IfStackRow> stack;
+  if (wanted("stack")) backend.getIfStackTable(stack);
   auto links = backend.notifyInterfaceChange([&](std::span<const Change<InterfaceRow>> changes) {
     for (const auto& c : changes) {
       names[c.row.index] = c.row.name;
       if (showLinks) line(c.kind, cli::describe(c.row));
     }
+    if (!wanted("stack")) return;
+    std::vector<IfStackRow> now;
+    if (!backend.getIfStackTable(now).ok()) return;
+    for (const auto& r : stack)
+      if (!std::binary_search(now.begin(), now.end(), r)) line(ChangeKind::Delete, cli::describe(r, names));
+    for (const auto& r : now)
+      if (!std::binary_search(stack.begin(), stack.end(), r)) line(ChangeKind::Add, cli::describe(r, names));
+    stack = std::move(now);
   });
   Subscription ipInterfaces, addresses, neighbors, routes;
   if (wanted("ipinterfaces"))

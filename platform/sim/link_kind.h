@@ -8,8 +8,9 @@ namespace ipmibd::platform::sim {
 
 // Ether stands for a physical NIC and Loopback for an extra loopback device; neither exists as an
 // iproute2 link type, they let scenarios model hosts that veth/dummy alone cannot.
-// Bridge and Vlan exist for the interface stack (ports below a bridge, a VLAN above its parent).
-enum class LinkKind : std::uint8_t { Ether, Dummy, Veth, Loopback, Bridge, Vlan };
+// Bridge, Vlan and Macvlan exist for the interface stack (ports below a bridge, a VLAN or macvlan
+// above its parent).
+enum class LinkKind : std::uint8_t { Ether, Dummy, Veth, Loopback, Bridge, Vlan, Macvlan };
 
 inline std::string_view toString(LinkKind kind) {
   switch (kind) {
@@ -19,6 +20,7 @@ inline std::string_view toString(LinkKind kind) {
   case LinkKind::Loopback: return "loopback";
   case LinkKind::Bridge: return "bridge";
   case LinkKind::Vlan: return "vlan";
+  case LinkKind::Macvlan: return "macvlan";
   }
   return "?";
 }

@@ -329,6 +329,14 @@ private:
           c.kind = LinkKind::Bridge;
         } else if (kind == "vlan") {
           c.kind = LinkKind::Vlan;
+        } else if (kind == "macvlan") {
+          c.kind = LinkKind::Macvlan;
+          if (accept("mode")) {
+            std::string mode;
+            if (auto r = next("macvlan mode", mode); !r.ok()) return r;
+            if (mode != "private" && mode != "vepa" && mode != "bridge" && mode != "passthru" && mode != "source")
+              return bad("unknown macvlan mode '" + mode + "'");
+          }
         } else if (kind == "veth") {
           c.kind = LinkKind::Veth;
           if (!accept("peer")) return bad("veth needs 'peer name PEER'");
@@ -347,7 +355,9 @@ private:
     if (!typed) return bad("link add: missing 'type'");
     if (c.kind == LinkKind::Vlan && (c.parent.empty() || !c.vlanId))
       return bad("vlan needs 'link PARENT' and 'id N'");
-    if (c.kind != LinkKind::Vlan && !c.parent.empty()) return bad("'link PARENT' is for vlan links");
+    if (c.kind == LinkKind::Macvlan && c.parent.empty()) return bad("macvlan needs 'link PARENT'");
+    if (c.kind != LinkKind::Vlan && c.kind != LinkKind::Macvlan && !c.parent.empty())
+      return bad("'link PARENT' is for vlan and macvlan links");
     out = std::move(c);
     return Result::success();
   }

@@ -4,7 +4,7 @@
 // `ip` syntax, so the same strings also work as `ip -n NS <command>` against Linux:
 //   [ip] [-4|-6] [-n NS]  link add [name] NAME [mtu N] [address MAC] type {ether|dummy|loopback|veth peer
 //   [name] PEER|bridge}
-//                         link add link PARENT name NAME type vlan id N
+//                         link add link PARENT name NAME type {vlan id N|macvlan [mode MODE]}
 //                         link set [dev] NAME [master BRIDGE|nomaster]
 //                         link set [dev] NAME [up|down] [mtu N] [address MAC] [alias TEXT]
 //                         link {del|delete} [dev] NAME

@@ -22,7 +22,7 @@
 //   replaceRoute, deleteRouteRow) follow the Linux backend, which joins and splits multipath
 //   routes one next hop at a time. IPv6 metric 0 means 1024.
 // - Stack: a bridge's ports carry its index as masterIndex (`link set P master B`; deleting the
-//   bridge frees them), a VLAN its parent's as linkIndex (deleting the parent deletes the VLAN).
+//   bridge frees them), a VLAN or macvlan its parent's as linkIndex (deleting the parent deletes it).
 //   Bridges and VLANs have carrier whenever they are up (Linux: a bridge needs a forwarding port,
 //   a VLAN its parent's carrier).
 // - Multicast memberships and anycast addresses: see multicastView / anycastView.
@@ -49,7 +49,7 @@ struct LinkSpec {
   std::string name;
   LinkKind kind = LinkKind::Ether;
   std::string peerName; // veth only
-  std::string parentName; // vlan only: the link it runs on (`link PARENT`)
+  std::string parentName; // vlan and macvlan: the link it runs on (`link PARENT`)
   std::optional<std::uint32_t> mtu;
   std::optional<PhysicalAddress> address;
 };

@@ -116,7 +116,7 @@ Result SimKernel::addLink(const LinkSpec& spec) {
     return failure(Status::InvalidParameter, "invalid link address " + formatPhysicalAddress(*spec.address));
 
   InterfaceIndex parent = 0;
-  if (spec.kind == LinkKind::Vlan) {
+  if (spec.kind == LinkKind::Vlan || spec.kind == LinkKind::Macvlan) {
     const Link* p = linkByName(spec.parentName);
     if (!p) return failure(Status::NotFound, "unknown device '" + spec.parentName + "'");
     parent = p->row.index;

@@ -39,9 +39,16 @@ TEST_CASE("the interface stack: bridge ports below the bridge, a VLAN above its 
   CHECK(stackByName(backend).empty());
 
   for (const char* command : {"link add p0 type veth peer name p1", "link add p2 type veth peer name p3",
-                              "link add br0 type bridge", "link set p0 master br0", "link set p2 master br0",
-                              "link add link p1 name p1.10 type vlan id 10"})
+                              "link add br0 type bridge", "link set p0 master br0", "link set p2 master br0"})
     REQUIRE_OK(stack.outOfBand(command));
+  // A kernel built without 802.1Q (no 8021q module, as in some VMs) refuses VLANs; a macvlan is
+  // layered over its parent the same way (IFLA_LINK), so it stands in, said aloud.
+  if (auto vlan = stack.outOfBand("link add link p1 name p1.10 type vlan id 10"); !vlan.ok()) {
+    REQUIRE(stack.isKernel());
+    REQUIRE(vlan.message.find("Unknown device type") != std::string::npos);
+    WARN("this kernel has no VLAN support (" << vlan.message << "): a macvlan stands in for the VLAN");
+    REQUIRE_OK(stack.outOfBand("link add link p1 name p1.10 type macvlan mode bridge"));
+  }
   std::vector<Change<InterfaceRow>> seen;
   auto subscription = backend.notifyInterfaceChange([&](std::span<const Change<InterfaceRow>> changes) {
     seen.insert(seen.end(), changes.begin(), changes.end());

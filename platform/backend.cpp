@@ -149,7 +149,6 @@ Result Backend::convertInterfaceAliasToLuid(const std::string& alias, InterfaceL
   return findLuidBy(*this, alias, &InterfaceRow::alias, luid);
 }
 
-
 // ---- Interface stack and group addresses (issue 19 part B) ------------------------------------
 
 Result Backend::getIfStackTable(std::vector<IfStackRow>& table) {
@@ -172,8 +171,7 @@ namespace {
 
 // Get…Entry over Get…Table: the key is address + interface (the LUID wins when set).
 template <class Row, class ReadTable> Result findGroupRow(Backend& backend, Row& row, ReadTable read) {
-  if (row.address.isUnspecified())
-    return Result::failure(Status::InvalidParameter, "no address");
+  if (row.address.isUnspecified()) return Result::failure(Status::InvalidParameter, "no address");
   InterfaceIndex index = row.interfaceIndex;
   if (row.luid.value != 0) {
     if (auto r = backend.convertInterfaceLuidToIndex(row.luid, index); !r.ok()) return r;
@@ -204,8 +202,7 @@ Result Backend::getMulticastIpAddressEntry(MulticastAddressRow& row) {
 }
 
 Result Backend::getAnycastIpAddressEntry(AnycastAddressRow& row) {
-  if (row.address.isV4())
-    return Result::failure(Status::NotSupported, "Linux has no IPv4 anycast addresses");
+  if (row.address.isV4()) return Result::failure(Status::NotSupported, "Linux has no IPv4 anycast addresses");
   return findGroupRow(*this, row, [this](Family f, std::vector<AnycastAddressRow>& t) {
     return getAnycastIpAddressTable(f, t);
   });

@@ -62,7 +62,8 @@ struct InterfaceRow {
                 inUnknownProtos = 0, inMulticastPkts = 0;
   std::uint64_t outOctets = 0, outUcastPkts = 0, outNUcastPkts = 0, outDiscards = 0, outErrors = 0;
   // Layering (GetIfStackTable, platform/if_stack.h).
-  InterfaceIndex masterIndex = 0; // IFLA_MASTER: the bridge, bond or VRF this interface is enslaved to; 0 none
+  InterfaceIndex masterIndex =
+      0; // IFLA_MASTER: the bridge, bond or VRF this interface is enslaved to; 0 none
   // IFLA_LINK when it names the interface this one is layered over in the same namespace (a VLAN's
   // or macvlan's parent, a tunnel's underlying device); 0 none. A veth's IFLA_LINK names its peer,
   // which is beside it, not below: 0 (see if_stack.h).

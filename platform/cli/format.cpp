@@ -198,8 +198,8 @@ TextTable settingsTable(const std::vector<IpGlobalSettings>& rows) {
 TextTable ifStackTable(const std::vector<IfStackRow>& rows, const InterfaceNames& names) {
   TextTable t{{"HIGHER", "LOWER"}, {}};
   for (const auto& r : rows)
-    t.rows.push_back(
-        {interfaceName(names, r.higherLayerInterfaceIndex), interfaceName(names, r.lowerLayerInterfaceIndex)});
+    t.rows.push_back({interfaceName(names, r.higherLayerInterfaceIndex),
+                      interfaceName(names, r.lowerLayerInterfaceIndex)});
   return t;
 }
 
@@ -207,7 +207,8 @@ namespace {
 template <class Row> TextTable groupTable(const std::vector<Row>& rows, const InterfaceNames& names) {
   TextTable t{{"ADDRESS", "DEV", "SCOPE-ID"}, {}};
   for (const auto& r : rows)
-    t.rows.push_back({r.address.toString(), interfaceName(names, r.interfaceIndex), std::to_string(r.scopeId)});
+    t.rows.push_back(
+        {r.address.toString(), interfaceName(names, r.interfaceIndex), std::to_string(r.scopeId)});
   return t;
 }
 } // namespace

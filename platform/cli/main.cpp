@@ -240,13 +240,15 @@ private:
   }
   bool printMulticast() {
     std::vector<MulticastAddressRow> rows;
-    if (!check("multicast groups", backend_.getMulticastIpAddressTable(Family::Unspecified, rows))) return false;
+    if (!check("multicast groups", backend_.getMulticastIpAddressTable(Family::Unspecified, rows)))
+      return false;
     section("multicast groups", cli::multicastTable(rows, names_));
     return true;
   }
   bool printAnycast() {
     std::vector<AnycastAddressRow> rows;
-    if (!check("anycast addresses", backend_.getAnycastIpAddressTable(Family::Unspecified, rows))) return false;
+    if (!check("anycast addresses", backend_.getAnycastIpAddressTable(Family::Unspecified, rows)))
+      return false;
     section("anycast addresses", cli::anycastTable(rows, names_));
     return true;
   }

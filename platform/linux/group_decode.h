@@ -21,8 +21,8 @@ struct GroupMembership {
 };
 
 // Dump replies (RTM_GETMULTICAST / RTM_GETANYCAST) and events (RTM_NEW/DELMULTICAST, RTM_NEW/DELANYCAST)
-// with IFA_MULTICAST resp. IFA_ANYCAST, AF_INET or AF_INET6; nullopt for anything else or malformed input (a multicast
-// message must carry a multicast address, an anycast one a non-multicast one).
+// with IFA_MULTICAST resp. IFA_ANYCAST, AF_INET or AF_INET6; nullopt for anything else or malformed input (a
+// multicast message must carry a multicast address, an anycast one a non-multicast one).
 std::optional<GroupMembership> decodeGroupMembership(const nlmsghdr& message);
 
 // /proc/net/igmp: a line per interface ("IDX\tNAME: COUNT QUERIER") followed by a line per group

@@ -111,8 +111,7 @@ Result LinuxBackend::getAnycastIpAddressTable(Family family, std::vector<Anycast
 
 // Validates an anycast row and resolves its interface: as CreateAnycastIpAddressEntry checks.
 Result LinuxBackend::anycastTarget(const AnycastAddressRow& row, InterfaceIndex& index) {
-  if (row.address.isV4())
-    return Result::failure(Status::NotSupported, "Linux has no IPv4 anycast addresses");
+  if (row.address.isV4()) return Result::failure(Status::NotSupported, "Linux has no IPv4 anycast addresses");
   if (!row.address.isV6() || row.address.isZero() || row.address.isMulticast())
     return Result::failure(Status::InvalidParameter, "not a unicast IPv6 address: " + row.address.toString());
   index = row.interfaceIndex;
@@ -135,7 +134,8 @@ Result LinuxBackend::createAnycastIpAddressEntry(const AnycastAddressRow& row) {
   existing.address = row.address.withScope(0);
   existing.interfaceIndex = index;
   if (getAnycastIpAddressEntry(existing).ok())
-    return Result::failure(Status::AlreadyExists, existing.address.toString() + " is already an anycast address there");
+    return Result::failure(Status::AlreadyExists,
+                           existing.address.toString() + " is already an anycast address there");
   if (anycastSocket_ < 0) {
     NetnsScope scope(options_.netns); // the joins belong to the socket's namespace
     if (!scope.result().ok()) return scope.result();
@@ -155,11 +155,13 @@ Result LinuxBackend::createAnycastIpAddressEntry(const AnycastAddressRow& row) {
     const int e = errno;
     if (e == EADDRNOTAVAIL)
       // ipv6_sock_ac_join: a host (forwarding off) may only join anycasts of its on-link prefixes.
-      return Result::failure(Status::InvalidParameter,
-                             "not within an on-link prefix of the interface (forwarding off: a host joins only those)");
+      return Result::failure(
+          Status::InvalidParameter,
+          "not within an on-link prefix of the interface (forwarding off: a host joins only those)");
     if (e == EINVAL)
       return Result::failure(Status::InvalidParameter,
-                             row.address.toString() + " is a unicast address of this host or not valid as anycast");
+                             row.address.toString() +
+                                 " is a unicast address of this host or not valid as anycast");
     return Result::failure(statusFromErrno(e), std::string("IPV6_JOIN_ANYCAST: ") + std::strerror(e));
   }
   anycastJoined_.insert(key);

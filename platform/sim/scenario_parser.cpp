@@ -334,7 +334,8 @@ private:
           if (accept("mode")) {
             std::string mode;
             if (auto r = next("macvlan mode", mode); !r.ok()) return r;
-            if (mode != "private" && mode != "vepa" && mode != "bridge" && mode != "passthru" && mode != "source")
+            if (mode != "private" && mode != "vepa" && mode != "bridge" && mode != "passthru" &&
+                mode != "source")
               return bad("unknown macvlan mode '" + mode + "'");
           }
         } else if (kind == "veth") {

@@ -54,8 +54,8 @@ namespace ipmibd::platform::sim {
 struct LinkAddCommand {
   std::string name;
   LinkKind kind = LinkKind::Ether;
-  std::string peer; // veth
-  std::string parent; // vlan: `link PARENT`
+  std::string peer;                    // veth
+  std::string parent;                  // vlan: `link PARENT`
   std::optional<std::uint16_t> vlanId; // vlan: `id N` (checked, not modelled further)
   std::optional<std::uint32_t> mtu;
   std::optional<PhysicalAddress> address;

@@ -79,7 +79,8 @@ std::vector<AnycastAddressRow> SimKernel::anycastView() const {
 }
 
 Result SimKernel::joinGroup(const IpAddress& group, InterfaceIndex index) {
-  if (!group.isMulticast()) return failure(Status::InvalidParameter, group.toString() + " is not a multicast group");
+  if (!group.isMulticast())
+    return failure(Status::InvalidParameter, group.toString() + " is not a multicast group");
   if (!link(index)) return failure(Status::NotFound, "no such device (index " + std::to_string(index) + ")");
   ++joinedGroups_[{group.withScope(0), index}];
   return Result::success();
@@ -104,7 +105,8 @@ Result SimKernel::joinAnycast(const IpAddress& address, InterfaceIndex index) {
     if (key.first.withScope(0) == bare)
       return failure(Status::InvalidParameter, address.toString() + " is a unicast address of this host");
     if (key.second == index && key.first.isV6() &&
-        key.first.withScope(0).masked(entry.row.onLinkPrefixLength) == bare.masked(entry.row.onLinkPrefixLength))
+        key.first.withScope(0).masked(entry.row.onLinkPrefixLength) ==
+            bare.masked(entry.row.onLinkPrefixLength))
       onLink = true;
   }
   if (!onLink && !l->ipv6.forwardingEnabled)
@@ -116,7 +118,8 @@ Result SimKernel::joinAnycast(const IpAddress& address, InterfaceIndex index) {
 
 Result SimKernel::leaveAnycast(const IpAddress& address, InterfaceIndex index) {
   auto it = joinedAnycast_.find({address.withScope(0), index});
-  if (it == joinedAnycast_.end()) return failure(Status::NotFound, address.toString() + " was not joined there");
+  if (it == joinedAnycast_.end())
+    return failure(Status::NotFound, address.toString() + " was not joined there");
   if (--it->second == 0) joinedAnycast_.erase(it);
   return Result::success();
 }

@@ -48,7 +48,7 @@ namespace ipmibd::platform::sim {
 struct LinkSpec {
   std::string name;
   LinkKind kind = LinkKind::Ether;
-  std::string peerName; // veth only
+  std::string peerName;   // veth only
   std::string parentName; // vlan and macvlan: the link it runs on (`link PARENT`)
   std::optional<std::uint32_t> mtu;
   std::optional<PhysicalAddress> address;

@@ -238,9 +238,8 @@ platform::Result IpAddressTables::attach(platform::Backend& backend) {
     backend_ = &backend;
     // Forwarding turned on or off makes or removes the kernel's subnet-router anycasts.
     ipInterfaceSubscription_ = backend.notifyIpInterfaceChange(
-        platform::Family::V6, [this](std::span<const platform::Change<platform::IpInterfaceRow>>) {
-          anycastStale_ = true;
-        });
+        platform::Family::V6,
+        [this](std::span<const platform::Change<platform::IpInterfaceRow>>) { anycastStale_ = true; });
     anycastStale_ = true; // read once the unicast rows are in (their prefixes are pointed at)
   }
   return result;

@@ -10,9 +10,9 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -173,7 +173,8 @@ public:
   // Closing the socket leaves its groups, as a process exiting does.
   Result leaveGroup(const std::string& group, const std::string& device) override {
     auto it = groupSockets_.find({group, device});
-    if (it == groupSockets_.end()) return Result::failure(Status::NotFound, group + " not joined on " + device);
+    if (it == groupSockets_.end())
+      return Result::failure(Status::NotFound, group + " not joined on " + device);
     close(it->second);
     groupSockets_.erase(it);
     return Result::success();

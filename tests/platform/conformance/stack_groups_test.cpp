@@ -182,7 +182,8 @@ AnycastAddressRow anycastRow(std::string_view address, InterfaceIndex index) {
   return row;
 }
 
-TEST_CASE("anycast: subnet-router anycasts of a forwarding interface, and joins through the API", "[anycast]") {
+TEST_CASE("anycast: subnet-router anycasts of a forwarding interface, and joins through the API",
+          "[anycast]") {
   CONFORMANCE_STACK(stack);
   Backend& backend = stack.backend();
   const auto v0 = indexOf(backend, "v0");
@@ -232,13 +233,16 @@ TEST_CASE("anycast: subnet-router anycasts of a forwarding interface, and joins 
   CHECK(byLuid.interfaceIndex == v2);
 
   // What the kernel refuses, and what the API refuses before asking it.
-  CHECK_STATUS(backend.createAnycastIpAddressEntry(anycastRow("2001:db8:77::1", v2)), Status::InvalidParameter);
-  CHECK_STATUS(backend.createAnycastIpAddressEntry(anycastRow("2001:db8:2::1", v2)), Status::InvalidParameter);
+  CHECK_STATUS(backend.createAnycastIpAddressEntry(anycastRow("2001:db8:77::1", v2)),
+               Status::InvalidParameter);
+  CHECK_STATUS(backend.createAnycastIpAddressEntry(anycastRow("2001:db8:2::1", v2)),
+               Status::InvalidParameter);
   CHECK_STATUS(backend.createAnycastIpAddressEntry(anycastRow("ff02::1", v2)), Status::InvalidParameter);
   CHECK_STATUS(backend.createAnycastIpAddressEntry(anycastRow("198.51.100.99", v2)), Status::NotSupported);
   CHECK_STATUS(backend.createAnycastIpAddressEntry(anycastRow("2001:db8:2::98", unusedIndex(backend))),
                Status::NotFound);
-  CHECK_STATUS(backend.createAnycastIpAddressEntry(anycastRow("2001:db8:2::98", 0)), Status::InvalidParameter);
+  CHECK_STATUS(backend.createAnycastIpAddressEntry(anycastRow("2001:db8:2::98", 0)),
+               Status::InvalidParameter);
   AnycastAddressRow v4Row = anycastRow("198.51.100.99", v2);
   CHECK_STATUS(backend.getAnycastIpAddressEntry(v4Row), Status::NotSupported);
   // A forwarding interface may join any unicast address.

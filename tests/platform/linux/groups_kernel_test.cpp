@@ -23,7 +23,8 @@ using ipmibd::testing::TestNamespace;
 
 using Memberships = std::set<std::pair<IpAddress, InterfaceIndex>>;
 
-TEST_CASE("multicast memberships: the netlink dumps equal /proc/net/igmp and igmp6", "[integration][groups]") {
+TEST_CASE("multicast memberships: the netlink dumps equal /proc/net/igmp and igmp6",
+          "[integration][groups]") {
   REQUIRE_ROOT();
   TestNamespace ns("mc");
   ns.batch("link add v0 type veth peer name v1\nlink set v0 up\nlink set v1 up\n"

@@ -31,7 +31,9 @@ public:
     header_->nlmsg_type = type;
     return static_cast<Header*>(mnl_nlmsg_put_extra_header(header_, sizeof(Header)));
   }
-  void put(std::uint16_t type, const void* data, std::size_t length) { mnl_attr_put(header_, type, length, data); }
+  void put(std::uint16_t type, const void* data, std::size_t length) {
+    mnl_attr_put(header_, type, length, data);
+  }
   void u32(std::uint16_t type, std::uint32_t v) { mnl_attr_put_u32(header_, type, v); }
   void str(std::uint16_t type, const char* v) { mnl_attr_put_strz(header_, type, v); }
   nlattr* nest(std::uint16_t type) { return mnl_attr_nest_start(header_, type); }
@@ -78,9 +80,9 @@ TEST_CASE("decodeLink: IFLA_MASTER and the IFLA_LINK that means layering", "[uni
   CHECK(vlan->masterIndex == 0);
   CHECK(vlan->linkIndex == 5);
   CHECK(link("macvlan", 8, std::nullopt, 5)->linkIndex == 5);
-  CHECK(link(nullptr, 3, std::nullopt, 3)->linkIndex == 0);         // a NIC names itself
-  CHECK(link("vlan", 7, std::nullopt, 5, true)->linkIndex == 0);    // the parent is in another namespace
-  CHECK(link("vxcan", 7, std::nullopt, 5)->linkIndex == 0);         // a peer pair like veth
+  CHECK(link(nullptr, 3, std::nullopt, 3)->linkIndex == 0);      // a NIC names itself
+  CHECK(link("vlan", 7, std::nullopt, 5, true)->linkIndex == 0); // the parent is in another namespace
+  CHECK(link("vxcan", 7, std::nullopt, 5)->linkIndex == 0);      // a peer pair like veth
   CHECK(link("dummy", 4, std::nullopt, std::nullopt)->linkIndex == 0);
 }
 
@@ -126,19 +128,25 @@ TEST_CASE("decodeGroupMembership: multicast and anycast dump replies and events"
   REQUIRE(g);
   CHECK(g->anycast);
   CHECK(g->address == addr("fe80::").withScope(4)); // link-local: scoped, as unicast rows are
-  g = decodeGroupMembership(groupMessage(msg, 60 /* RTM_NEWANYCAST */, AF_INET6, 4, IFA_ANYCAST, "2001:db8::"));
+  g = decodeGroupMembership(
+      groupMessage(msg, 60 /* RTM_NEWANYCAST */, AF_INET6, 4, IFA_ANYCAST, "2001:db8::"));
   REQUIRE(g);
   CHECK(g->address == addr("2001:db8::"));
 
   // Refused: the wrong attribute, a unicast "group", a multicast "anycast", interface 0, another
   // family, another message type, a truncated address.
-  CHECK_FALSE(decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_INET6, 3, IFA_ANYCAST, "ff02::1")));
-  CHECK_FALSE(decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_INET6, 3, IFA_MULTICAST, "2001:db8::")));
+  CHECK_FALSE(
+      decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_INET6, 3, IFA_ANYCAST, "ff02::1")));
+  CHECK_FALSE(
+      decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_INET6, 3, IFA_MULTICAST, "2001:db8::")));
   CHECK_FALSE(decodeGroupMembership(groupMessage(msg, RTM_GETANYCAST, AF_INET6, 3, IFA_ANYCAST, "ff02::1")));
-  CHECK_FALSE(decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_INET6, 0, IFA_MULTICAST, "ff02::1")));
-  CHECK_FALSE(decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_BRIDGE, 3, IFA_MULTICAST, "ff02::1")));
+  CHECK_FALSE(
+      decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_INET6, 0, IFA_MULTICAST, "ff02::1")));
+  CHECK_FALSE(
+      decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_BRIDGE, 3, IFA_MULTICAST, "ff02::1")));
   CHECK_FALSE(decodeGroupMembership(groupMessage(msg, RTM_NEWADDR, AF_INET6, 3, IFA_MULTICAST, "ff02::1")));
-  CHECK_FALSE(decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_INET, 3, IFA_MULTICAST, "ff02::1")));
+  CHECK_FALSE(
+      decodeGroupMembership(groupMessage(msg, RTM_GETMULTICAST, AF_INET, 3, IFA_MULTICAST, "ff02::1")));
 
   // Every truncation and random damage of a real-shaped message: no read outside it (ASan). A cut
   // that leaves the address attribute whole is a valid shorter message (or one with a torn tail,
@@ -163,7 +171,8 @@ TEST_CASE("decodeGroupMembership: multicast and anycast dump replies and events"
     std::unique_ptr<std::uint8_t[]> copy(new std::uint8_t[length]);
     std::memcpy(copy.get(), &m, length);
     copy[sizeof(nlmsghdr) + random() % (length - sizeof(nlmsghdr))] = std::uint8_t(random());
-    if (auto d = decodeGroupMembership(*reinterpret_cast<nlmsghdr*>(copy.get()))) CHECK(d->address.isMulticast());
+    if (auto d = decodeGroupMembership(*reinterpret_cast<nlmsghdr*>(copy.get())))
+      CHECK(d->address.isMulticast());
   }
 }
 

@@ -57,7 +57,8 @@ TEST_CASE("scenario syntax: bridges, VLANs, macvlans, masters, socket membership
   CHECK(error("link add v type vlan id 10").find("link PARENT") != std::string::npos);
   CHECK(error("link add v type vlan id 4095").find("vlan id") != std::string::npos);
   CHECK(error("link add link eth0 name d type dummy").find("vlan and macvlan") != std::string::npos);
-  CHECK(error("link add link eth0 name m type macvlan mode nonsense").find("macvlan mode") != std::string::npos);
+  CHECK(error("link add link eth0 name m type macvlan mode nonsense").find("macvlan mode") !=
+        std::string::npos);
   CHECK(error("mcast subscribe 233.252.0.1 dev eth0").find("join") != std::string::npos);
   CHECK(error("mcast join 233.252.0.1").find("dev") != std::string::npos);
   CHECK(error("mcast join 233.252.0.1 dev eth0 extra").find("extra") != std::string::npos);
@@ -75,7 +76,8 @@ bool has(Backend& backend, const char* group, InterfaceIndex index) {
   std::vector<MulticastAddressRow> rows;
   REQUIRE(backend.getMulticastIpAddressTable(Family::Unspecified, rows).ok());
   const IpAddress a = *IpAddress::parse(group);
-  return std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r.address == a && r.interfaceIndex == index; });
+  return std::any_of(rows.begin(), rows.end(),
+                     [&](const auto& r) { return r.address == a && r.interfaceIndex == index; });
 }
 
 TEST_CASE("simulated memberships: joins are counted, all-routers follow forwarding, down links have none",

@@ -24,9 +24,9 @@ link set v0 up
 addr add 2001:db8:1::1/64 dev v0
 )";
 
-const std::string kSubnetRouter = "2.16.32.1.13.184.0.1.0.0.0.0.0.0.0.0.0.0";  // 2001:db8:1::
+const std::string kSubnetRouter = "2.16.32.1.13.184.0.1.0.0.0.0.0.0.0.0.0.0";    // 2001:db8:1::
 const std::string kLinkLocalRouter = "2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.0"; // fe80:: (zone dropped)
-const std::string kJoined = "2.16.32.1.13.184.0.9.0.0.0.0.0.0.0.0.0.1";        // 2001:db8:9::1
+const std::string kJoined = "2.16.32.1.13.184.0.9.0.0.0.0.0.0.0.0.0.1";          // 2001:db8:9::1
 
 struct Fixture {
   explicit Fixture(IpAddressTablesOptions options = {}) {
@@ -51,8 +51,8 @@ struct Fixture {
   }
   RequestContext context() const { return RequestContext(backend->now(), backend->now()); }
   std::string get(SubId column, const std::string& index) const {
-    const auto result =
-        tables->addressTable().getOid(IpAddressTables::addressEntryOid() + Oid{column} + *Oid::parse(index), context());
+    const auto result = tables->addressTable().getOid(
+        IpAddressTables::addressEntryOid() + Oid{column} + *Oid::parse(index), context());
     if (!std::holds_alternative<Value>(result)) return "none";
     return std::get<Value>(result).toString();
   }
@@ -60,7 +60,8 @@ struct Fixture {
   std::unique_ptr<IpAddressTables> tables;
 };
 
-TEST_CASE("ipAddressTable: subnet-router anycasts of a forwarding interface are anycast(2) rows", "[ip_mib][anycast]") {
+TEST_CASE("ipAddressTable: subnet-router anycasts of a forwarding interface are anycast(2) rows",
+          "[ip_mib][anycast]") {
   Fixture f;
   CHECK(f.get(4, kSubnetRouter) == "none");
   const auto before = f.tables->rowCount();
@@ -73,7 +74,8 @@ TEST_CASE("ipAddressTable: subnet-router anycasts of a forwarding interface are 
   CHECK(f.get(7, kSubnetRouter) == "INTEGER: 1");  // preferred
   CHECK(f.get(11, kSubnetRouter) == "INTEGER: 4"); // permanent
   CHECK(f.get(4, kLinkLocalRouter) == "INTEGER: 2");
-  CHECK(f.get(5, kLinkLocalRouter) == "OID: 1.3.6.1.2.1.4.32.1.5.3.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.0.64");
+  CHECK(f.get(5, kLinkLocalRouter) ==
+        "OID: 1.3.6.1.2.1.4.32.1.5.3.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.0.64");
   CHECK(f.tables->rowCount() == before + 2);
   CHECK(f.tables->anycastCount() == 2);
   // The prefix row every anycast row points at is served.
@@ -104,7 +106,8 @@ TEST_CASE("ipAddressTable: a socket's anycast join shows at the periodic re-read
   CHECK(f.get(4, kJoined) == "none");
 }
 
-TEST_CASE("ipAddressTable: a unicast address wins an index an anycast also claims; anycastRows off", "[ip_mib][anycast]") {
+TEST_CASE("ipAddressTable: a unicast address wins an index an anycast also claims; anycastRows off",
+          "[ip_mib][anycast]") {
   Fixture f;
   f.run("sysctl -w net.ipv6.conf.v0.forwarding=1");
   // 2001:db8:1:: as a unicast address of v1 (Linux allows it on another link): served as unicast.

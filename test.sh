@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs dependencies (Debian 12, root), checks formatting, builds with -Werror and
 # runs the whole ctest suite (the two churn tests' ipmibd under LeakSanitizer), then builds under
-# AddressSanitizer+UBSan and runs the unit tests again and the agent's other integration tests with
-# the sanitized ipmibd (LeakSanitizer on).
+# AddressSanitizer+UBSan and runs the unit tests again (the fuzz targets' corpora among them) and the
+# agent's other integration tests with the sanitized ipmibd (LeakSanitizer on). --full: also the
+# daemon's integration tests in the Release pass and the libFuzzer run (tests/fuzz/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 .ci/install-deps
@@ -82,6 +83,10 @@ ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:log_path=$reports/asan" \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 \
   -L integration -R '^agent_' -E '^agent_(compare_with_snmpd|churn_walk_test)$'
 fail_on_reports "$reports"
-# libFuzzer (clang, ASan+UBSan): every target for a bounded time from its seed corpus (tests/fuzz/).
-tests/fuzz/run.sh --seconds 8
+# Every fuzz target's committed corpus and mutations of it ran above as unit tests (fuzz.replay.*,
+# gcc, ASan+UBSan). The coverage-guided search, libFuzzer under clang, builds the libraries a third
+# time (~3 minutes of CI's 25): only with --full.
+if [ "${1:-}" = "--full" ]; then
+  tests/fuzz/run.sh --seconds 8
+fi
 echo "== all tests passed"

@@ -89,6 +89,16 @@ Result Backend::getRoutesCovering(const IpAddress& address, InterfaceIndex inter
   return Result::success();
 }
 
+Result Backend::getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex) {
+  RouteRow best;
+  IpAddress source;
+  if (Result r = getBestRoute2(destination, best, source); !r.ok()) return r;
+  if (best.type != RouteType::Unicast || best.interfaceIndex == 0)
+    return Result::failure(Status::NetworkUnreachable, destination.toString() + " is routed to no interface");
+  interfaceIndex = best.interfaceIndex;
+  return Result::success();
+}
+
 Result Backend::convertInterfaceIndexToLuid(InterfaceIndex index, InterfaceLuid& luid) {
   InterfaceRow row;
   row.index = index;

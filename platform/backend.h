@@ -188,6 +188,14 @@ public:
   // InvalidParameter.
   virtual Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
                                IpAddress& bestSourceAddress) = 0;
+  // GetBestInterfaceEx: the interface the system's own route lookup sends `destination` out of,
+  // whichever tables this backend exports (Linux: the kernel's answer, policy rules and every table
+  // they reach; the simulator: its main table). A route created in a table of its own without an
+  // interface resolves its gateway this way when that table has no connected route to it (Linux:
+  // `ip route add ... table N` falls back to the rules). Success; NetworkUnreachable (no route, or
+  // one that discards); InvalidParameter (no destination). The base implementation answers from
+  // getBestRoute2.
+  virtual Result getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex);
   // Beyond IP Helper: the rows of the exported tables through `interfaceIndex` whose destination
   // prefix contains `address` (getIpForwardTable2's rows, filtered), in key order. Success;
   // InvalidParameter (no address); otherwise as getIpForwardTable2. The base implementation

@@ -8,7 +8,8 @@
 
 namespace ipmibd::agent {
 
-std::unique_ptr<platform::Backend> openBackend(const DaemonConfig& config, std::string& error) {
+std::unique_ptr<platform::Backend> openBackend(const DaemonConfig& config, std::string& error,
+                                               platform::Status* status) {
   if (const auto* spec = std::get_if<LinuxBackendSpec>(&config.backend)) {
     platform::linux_backend::LinuxOptions options;
     options.netns = spec->netns;
@@ -16,7 +17,10 @@ std::unique_ptr<platform::Backend> openBackend(const DaemonConfig& config, std::
     if (config.eventReceiveBuffer) options.eventReceiveBuffer = *config.eventReceiveBuffer;
     platform::Result result;
     auto backend = platform::linux_backend::LinuxBackend::open(std::move(options), result);
-    if (!backend) error = "cannot open the linux backend: " + result.toString();
+    if (!backend) {
+      error = "cannot open the linux backend: " + result.toString();
+      if (status) *status = result.status;
+    }
     return backend;
   }
   if (const auto* spec = std::get_if<SimBackendSpec>(&config.backend)) {

@@ -9,7 +9,9 @@
 
 namespace ipmibd::agent {
 
-// Null with `error` set when the backend cannot be opened (missing namespace, unreadable scenario).
-std::unique_ptr<platform::Backend> openBackend(const DaemonConfig& config, std::string& error);
+// Null with `error` set when the backend cannot be opened (missing namespace, unreadable scenario);
+// `status`, if given, receives the platform's status of that failure (AccessDenied: no privilege).
+std::unique_ptr<platform::Backend> openBackend(const DaemonConfig& config, std::string& error,
+                                               platform::Status* status = nullptr);
 
 } // namespace ipmibd::agent

@@ -45,10 +45,10 @@ std::uint32_t primaryRouteTable(const DaemonConfig& config) {
 } // namespace
 
 std::unique_ptr<Service::Instance> Service::open(const DaemonConfig& config, std::string context,
-                                                 std::string& error) {
+                                                 std::string& error, platform::Status* status) {
   auto instance = std::make_unique<Instance>();
   instance->context = std::move(context);
-  instance->backend = openBackend(config, error);
+  instance->backend = openBackend(config, error, status);
   if (!instance->backend && !instance->context.empty()) error = "context " + instance->context + ": " + error;
   if (!instance->backend) return nullptr;
   return instance;
@@ -198,16 +198,23 @@ void Service::addNamespace(const std::string& name) {
   ContextSpec spec{name, ContextSpec::Kind::Netns, name, 0};
   const DaemonConfig own = instanceConfig(config_, spec);
   std::string error;
-  auto instance = open(own, name, error);
+  platform::Status status = platform::Status::Success;
+  auto instance = open(own, name, error, &status);
   if (!instance) {
     // `ip netns add` creates the file, then mounts the namespace on it: try again shortly, a few
-    // times, then give up until the namespace is created again.
+    // times, then give up until the namespace is created again. Without the privilege to enter it
+    // (in-process, snmpd has dropped root by now) no retry helps.
     const int attempts = ++netnsAttempts_[name];
-    if (attempts < 20) {
+    if (status != platform::Status::AccessDenied && attempts < 20) {
       netnsRetry_[name] = LoopClock::now() + std::chrono::milliseconds(50 * attempts);
     } else {
-      snmp_log(LOG_WARNING, "ipmibd: context auto netns: not serving namespace %s: %s\n", name.c_str(),
-               error.c_str());
+      const char* hint =
+          status == platform::Status::AccessDenied
+              ? " (entering a namespace needs CAP_SYS_ADMIN; in-process, snmpd gave up root after "
+                "start-up: only namespaces present then are served, the daemon serves all)"
+              : "";
+      snmp_log(LOG_WARNING, "ipmibd: context auto netns: not serving namespace %s: %s%s\n", name.c_str(),
+               error.c_str(), hint);
       netnsRetry_.erase(name);
       netnsAttempts_.erase(name);
     }

@@ -86,7 +86,8 @@ private:
     std::vector<std::unique_ptr<SubtreeRegistration>> registrations;
   };
   // Opens the instance's backend and builds its tables (not registered yet).
-  static std::unique_ptr<Instance> open(const DaemonConfig& config, std::string context, std::string& error);
+  static std::unique_ptr<Instance> open(const DaemonConfig& config, std::string context, std::string& error,
+                                        platform::Status* status = nullptr);
   static void buildTables(Instance& instance, const DaemonConfig& config, platform::Timestamp opened);
   bool registerObjects(Instance& instance, UptimeClock& clock, std::vector<const tables::MibObject*> extra,
                        std::string& error);

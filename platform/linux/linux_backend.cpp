@@ -1202,20 +1202,48 @@ Result LinuxBackend::getIpForwardEntry2(RouteRow& row) {
   return Result::success();
 }
 
+namespace {
+
+// One RTM_GETROUTE request for `destination` (the kernel's own lookup: policy rules, every table;
+// with `fibMatch`, the forwarding entry it matched instead of the resolved route).
+Result askRoute(NetlinkSocket& socket, const IpAddress& destination, bool fibMatch,
+                const std::function<void(const nlmsghdr&)>& onReply) {
+  RequestBuffer buffer;
+  rtmsg* header;
+  nlmsghdr* request = buffer.start(RTM_GETROUTE, header);
+  header->rtm_family = std::uint8_t(familyToAf(destination.family()));
+  header->rtm_dst_len = std::uint8_t(destination.size() * 8);
+  if (fibMatch) header->rtm_flags = RTM_F_FIB_MATCH;
+  mnl_attr_put(request, RTA_DST, destination.size(), destination.data());
+  if (destination.scopeId() != 0) mnl_attr_put_u32(request, RTA_OIF, destination.scopeId());
+  return socket.request(request, onReply);
+}
+
+} // namespace
+
+Result LinuxBackend::getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex) {
+  if (destination.isUnspecified()) return Result::failure(Status::InvalidParameter, "no destination given");
+  std::optional<RouteLookup> lookup;
+  const Result asked = askRoute(*requestSocket_, destination, false, [&](const nlmsghdr& m) {
+    if (!lookup) lookup = decodeRouteLookup(m);
+  });
+  // The kernel answers a destination it cannot reach with an error (ENETUNREACH, EHOSTUNREACH...).
+  if (!asked.ok() && asked.status != Status::NetworkUnreachable && asked.status != Status::NotFound &&
+      asked.status != Status::InvalidParameter)
+    return asked;
+  if (!lookup || (lookup->type != RouteType::Unicast && lookup->type != RouteType::Local) ||
+      lookup->interfaceIndex == 0)
+    return Result::failure(Status::NetworkUnreachable, "no route to " + destination.toString() +
+                                                           (asked.ok() ? "" : ": " + asked.message));
+  interfaceIndex = lookup->interfaceIndex;
+  return Result::success();
+}
+
 Result LinuxBackend::getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
                                    IpAddress& bestSourceAddress) {
   if (destination.isUnspecified()) return Result::failure(Status::InvalidParameter, "no destination given");
-  const int af = familyToAf(destination.family());
   auto ask = [&](bool fibMatch, const std::function<void(const nlmsghdr&)>& onReply) {
-    RequestBuffer buffer;
-    rtmsg* header;
-    nlmsghdr* request = buffer.start(RTM_GETROUTE, header);
-    header->rtm_family = std::uint8_t(af);
-    header->rtm_dst_len = std::uint8_t(destination.size() * 8);
-    if (fibMatch) header->rtm_flags = RTM_F_FIB_MATCH;
-    mnl_attr_put(request, RTA_DST, destination.size(), destination.data());
-    if (destination.scopeId() != 0) mnl_attr_put_u32(request, RTA_OIF, destination.scopeId());
-    return requestSocket_->request(request, onReply);
+    return askRoute(*requestSocket_, destination, fibMatch, onReply);
   };
 
   // First the kernel's own answer (policy routing included): the way out and the source address;

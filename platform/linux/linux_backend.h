@@ -86,6 +86,7 @@ public:
   Result deleteIpForwardEntry2(const RouteRow& row) override;                   // linux_writes.cpp
   Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
                        IpAddress& bestSourceAddress) override;
+  Result getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex) override;
   Result getRoutesCovering(const IpAddress& address, InterfaceIndex interfaceIndex,
                            std::vector<RouteRow>& routes) override;
 

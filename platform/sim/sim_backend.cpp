@@ -217,6 +217,18 @@ Result SimBackend::getBestRoute2(const IpAddress& destination, RouteRow& bestRou
   return kernel_.bestRoute(destination, options_.routeTables, bestRoute, bestSourceAddress);
 }
 
+// The simulator has no policy rules: the system's lookup is its main table.
+Result SimBackend::getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex) {
+  if (auto fault = faults_.take(Operation::GetBestRoute)) return *fault;
+  RouteRow best;
+  IpAddress source;
+  if (Result r = kernel_.bestRoute(destination, {kMainRouteTable}, best, source); !r.ok()) return r;
+  if (best.type != RouteType::Unicast || best.interfaceIndex == 0)
+    return Result::failure(Status::NetworkUnreachable, destination.toString() + " is routed to no interface");
+  interfaceIndex = best.interfaceIndex;
+  return Result::success();
+}
+
 // ---- event loop ----------------------------------------------------------------------------------
 
 std::optional<Timestamp> SimBackend::nextDeadline() const {

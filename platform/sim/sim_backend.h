@@ -93,6 +93,7 @@ public:
   Result deleteIpForwardEntry2(const RouteRow& row) override;
   Result getBestRoute2(const IpAddress& destination, RouteRow& bestRoute,
                        IpAddress& bestSourceAddress) override;
+  Result getBestInterfaceEx(const IpAddress& destination, InterfaceIndex& interfaceIndex) override;
 
   // Multicast memberships and anycast addresses (sim_groups.cpp has the model). Anycast rows
   // created here are joins of this backend, as the Linux backend's socket holds them.

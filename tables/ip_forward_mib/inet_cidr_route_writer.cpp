@@ -4,6 +4,9 @@
 
 #include "tables/ip_forward_mib/inet_cidr_route_table.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace ipmibd::tables {
 
 using platform::IpAddress;
@@ -165,11 +168,34 @@ SetError InetCidrRouteWriter::routeFor(const RouteIndex& index, const Settings& 
       RouteRow best;
       IpAddress source;
       const Result found = backend_->getBestRoute2(route.nextHop, best, source);
-      if (found.status == platform::Status::NetworkUnreachable) return SetError::InconsistentValue;
-      if (!found.ok()) return SetError::ResourceUnavailable;
-      if (!best.nextHop.isUnspecified() && !best.nextHop.isZero()) return SetError::InconsistentValue;
-      if (best.type != RouteType::Unicast || best.interfaceIndex == 0) return SetError::InconsistentValue;
-      route.interfaceIndex = best.interfaceIndex;
+      if (!found.ok() && found.status != platform::Status::NetworkUnreachable)
+        return SetError::ResourceUnavailable;
+      const bool connected = found.ok() && (best.nextHop.isUnspecified() || best.nextHop.isZero()) &&
+                             best.type == RouteType::Unicast && best.interfaceIndex != 0;
+      if (connected) {
+        route.interfaceIndex = best.interfaceIndex;
+      } else if (route.table != platform::kMainRouteTable) {
+        // A table of its own (a table context): like `ip route add ... table N`, a gateway with no
+        // connected route in that table is resolved by the system's own lookup (the policy rules:
+        // main), and must be on a network of the interface found (one of its addresses' prefixes).
+        platform::InterfaceIndex via = 0;
+        const Result system = backend_->getBestInterfaceEx(route.nextHop, via);
+        if (system.status == platform::Status::NetworkUnreachable) return SetError::InconsistentValue;
+        if (!system.ok()) return SetError::ResourceUnavailable;
+        std::vector<platform::UnicastAddressRow> addresses;
+        if (!backend_->getUnicastIpAddressTable(route.nextHop.family(), addresses).ok())
+          return SetError::ResourceUnavailable;
+        const bool onLink = std::ranges::any_of(addresses, [&](const platform::UnicastAddressRow& a) {
+          platform::IpPrefix network{a.address.withScope(0), a.onLinkPrefixLength};
+          network.length =
+              std::uint8_t(std::min<unsigned>(network.length, network.maxLength())); // 0xff: host
+          return a.interfaceIndex == via && network.contains(route.nextHop);
+        });
+        if (!onLink) return SetError::InconsistentValue;
+        route.interfaceIndex = via;
+      } else {
+        return SetError::InconsistentValue;
+      }
     }
     if (route.nextHop.isV6LinkLocal() && route.nextHop.scopeId() == 0) {
       if (route.interfaceIndex == 0) return SetError::InconsistentValue; // link-local needs a link

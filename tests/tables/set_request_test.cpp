@@ -532,3 +532,70 @@ TEST_CASE("commit hooks run at COMMIT only, in plan order", "[set][commit]") {
     CHECK(recorder.log.empty());
   }
 }
+
+namespace {
+
+// A table context's instance: the simulator exports table 100 only, whose one route overlaps main's
+// default route; the connected networks are in main (as `ip addr add` puts them on Linux).
+std::unique_ptr<SimBackend> tableContextSim() {
+  Result error;
+  ipmibd::platform::sim::SimOptions options;
+  options.manualClock = true;
+  options.routeTables = {100};
+  auto sim =
+      SimBackend::fromScenario(std::string(kScenario) + "route add 198.18.0.0/15 via 192.0.2.1 table 100\n",
+                               "table-context", error, options);
+  INFO(error.toString());
+  REQUIRE(sim);
+  return sim;
+}
+
+InetCidrRouteOptions table100() {
+  InetCidrRouteOptions options;
+  options.routeTable = 100;
+  return options;
+}
+
+struct TableContextFixture : testing::SetPduDriver<TableContextFixture> {
+  std::unique_ptr<SimBackend> backend = tableContextSim();
+  InetCidrRouteTable routes{table100()};
+  RequestContext context{backend->now(), backend->now()};
+  TableContextFixture() {
+    REQUIRE(routes.attach(*backend).ok());
+    settle();
+  }
+  void settle() { testing::settle(*backend, routes); }
+  const MibObject& table() const { return *routes.objects()[1]; }
+  static Oid col(SubId column, const Oid& index) {
+    return InetCidrRouteTable::entryOid() + Oid{column} + index;
+  }
+  std::vector<RouteRow> tableRoutes() {
+    std::vector<RouteRow> rows;
+    REQUIRE(backend->getIpForwardTable2(Family::Unspecified, rows).ok());
+    return rows;
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(TableContextFixture,
+                 "A table context resolves a gateway through main, as ip route add ... table N",
+                 "[set][route][context]") {
+  // 10.1.0.0/16 via 192.0.2.1 with no interface: table 100 has no connected route to 192.0.2.1 (its
+  // one route goes through it), main has eth0's; the route is created in table 100 on eth0.
+  REQUIRE(set1(kStatus, kRemote, integer(kCreateAndGo)).ok());
+  const auto rows = tableRoutes();
+  const auto created = std::find_if(rows.begin(), rows.end(), [](const RouteRow& r) {
+    return r.destinationPrefix.toString() == "10.1.0.0/16";
+  });
+  REQUIRE(created != rows.end());
+  CHECK(created->table == 100);
+  CHECK(created->interfaceIndex == 2);
+  CHECK(created->nextHop.toString() == "192.0.2.1");
+
+  // A gateway no table reaches is refused before anything is written.
+  const Oid unreachable{1, 4, 10, 9, 0, 0, 16, 2, 0, 0, 1, 4, 100, 64, 0, 1};
+  const auto before = tableRoutes();
+  CHECK(set1(kStatus, unreachable, integer(kCreateAndGo)).error == SetError::InconsistentValue);
+  CHECK(tableRoutes() == before);
+}

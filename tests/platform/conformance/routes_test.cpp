@@ -498,6 +498,27 @@ TEST_CASE("getBestRoute2 finds the longest match and a source address", "[routes
   CHECK(best.nextHop == addr("192.0.2.254"));
 }
 
+TEST_CASE("getBestInterfaceEx names the interface of the system's lookup", "[routes][bestroute]") {
+  CONFORMANCE_STACK(stack);
+  auto& b = stack.backend();
+  const auto v0 = indexOf(b, "v0"), v2 = indexOf(b, "v2");
+  REQUIRE_OK(b.createIpForwardEntry2(makeRoute("203.0.113.0/24", "198.51.100.254", v2, 100)));
+
+  InterfaceIndex found = 0;
+  REQUIRE_OK(b.getBestInterfaceEx(addr("192.0.2.77"), found)); // connected
+  CHECK(found == v0);
+  REQUIRE_OK(b.getBestInterfaceEx(addr("203.0.113.9"), found)); // through a gateway
+  CHECK(found == v2);
+  REQUIRE_OK(b.getBestInterfaceEx(addr("2001:db8:2::9"), found));
+  CHECK(found == v2);
+  CHECK_STATUS(b.getBestInterfaceEx(addr("10.1.2.3"), found), Status::NetworkUnreachable);
+  CHECK_STATUS(b.getBestInterfaceEx(IpAddress{}, found), Status::InvalidParameter);
+  // A route that discards reaches no interface.
+  REQUIRE_OK(stack.outOfBand("route add blackhole 198.18.0.0/15"));
+  stack.settle();
+  CHECK_STATUS(b.getBestInterfaceEx(addr("198.18.1.1"), found), Status::NetworkUnreachable);
+}
+
 TEST_CASE("out-of-band route changes arrive as notifications, filtered by family", "[routes][notify]") {
   CONFORMANCE_STACK(stack);
   auto& b = stack.backend();

@@ -159,4 +159,63 @@ Result Backend::convertInterfaceAliasToLuid(const std::string& alias, InterfaceL
   return findLuidBy(*this, alias, &InterfaceRow::alias, luid);
 }
 
+// ---- Interface stack and group addresses (issue 19 part B) ------------------------------------
+
+Result Backend::getIfStackTable(std::vector<IfStackRow>& table) {
+  table.clear();
+  std::vector<InterfaceRow> interfaces;
+  if (auto r = getIfTable2(interfaces); !r.ok()) return r;
+  table = ifStackOf(interfaces);
+  return Result::success();
+}
+
+Result Backend::getInvertedIfStackTable(std::vector<InvertedIfStackRow>& table) {
+  table.clear();
+  std::vector<InterfaceRow> interfaces;
+  if (auto r = getIfTable2(interfaces); !r.ok()) return r;
+  table = invertedIfStackOf(interfaces);
+  return Result::success();
+}
+
+namespace {
+
+// Get…Entry over Get…Table: the key is address + interface (the LUID wins when set).
+template <class Row, class ReadTable> Result findGroupRow(Backend& backend, Row& row, ReadTable read) {
+  if (row.address.isUnspecified()) return Result::failure(Status::InvalidParameter, "no address");
+  InterfaceIndex index = row.interfaceIndex;
+  if (row.luid.value != 0) {
+    if (auto r = backend.convertInterfaceLuidToIndex(row.luid, index); !r.ok()) return r;
+  } else if (index == 0) {
+    return Result::failure(Status::InvalidParameter, "neither interface LUID nor index");
+  }
+  std::vector<Row> table;
+  if (auto r = read(row.address.family(), table); !r.ok()) return r;
+  for (const auto& candidate : table) {
+    // Link-local anycast rows carry the scope: a key without one matches on the interface alone.
+    const IpAddress wanted = candidate.address.scopeId() != 0 && row.address.scopeId() == 0
+                                 ? row.address.withScope(candidate.address.scopeId())
+                                 : row.address;
+    if (candidate.interfaceIndex == index && candidate.address == wanted) {
+      row = candidate;
+      return Result::success();
+    }
+  }
+  return Result::failure(Status::NotFound, row.address.toString() + " on interface " + std::to_string(index));
+}
+
+} // namespace
+
+Result Backend::getMulticastIpAddressEntry(MulticastAddressRow& row) {
+  return findGroupRow(*this, row, [this](Family f, std::vector<MulticastAddressRow>& t) {
+    return getMulticastIpAddressTable(f, t);
+  });
+}
+
+Result Backend::getAnycastIpAddressEntry(AnycastAddressRow& row) {
+  if (row.address.isV4()) return Result::failure(Status::NotSupported, "Linux has no IPv4 anycast addresses");
+  return findGroupRow(*this, row, [this](Family f, std::vector<AnycastAddressRow>& t) {
+    return getAnycastIpAddressTable(f, t);
+  });
+}
+
 } // namespace ipmibd::platform

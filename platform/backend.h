@@ -4,6 +4,8 @@
 
 #include "platform/address_selection.h"
 #include "platform/guid.h"
+#include "platform/group_address.h"
+#include "platform/if_stack.h"
 #include "platform/rows.h"
 #include "platform/status.h"
 
@@ -269,6 +271,43 @@ public:
   virtual Result getTeredoPort(std::uint16_t& port);
   virtual Result notifyTeredoPortChange(std::function<void(std::uint16_t port)> callback,
                                         Subscription& subscription);
+  // ---- Interface stack (GetIfStackTable / GetInvertedIfStackTable) ---------------------------
+  // The pairs platform/if_stack.h derives from getIfTable2's masterIndex / linkIndex. An empty
+  // table is Success (IP Helper says NotFound; here, as for every table, empty is not an error).
+  // Success; otherwise as getIfTable2. No notification of its own: a change of the stack is an
+  // interface change (notifyInterfaceChange: masterIndex / linkIndex).
+  virtual Result getIfStackTable(std::vector<IfStackRow>& table);
+  virtual Result getInvertedIfStackTable(std::vector<InvertedIfStackRow>& table);
+
+  // ---- Multicast group memberships (GetMulticastIpAddressTable / Entry) ----------------------
+  // Every group an interface has joined, by the kernel itself (all-nodes, solicited-node, ...) or
+  // by any socket (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP), one row per group and interface however
+  // many sockets joined it. Read-only, as in IP Helper; no notification (IP Helper has none).
+  // Success; GeneralFailure.
+  virtual Result getMulticastIpAddressTable(Family family, std::vector<MulticastAddressRow>& table) = 0;
+  // Key: address + interface (luid if non-zero, else interfaceIndex); fills the rest.
+  // Success; NotFound; InvalidParameter (no address, or neither luid nor index).
+  virtual Result getMulticastIpAddressEntry(MulticastAddressRow& row);
+
+  // ---- Anycast addresses (Get/Create/DeleteAnycastIpAddressEntry, GetAnycastIpAddressTable) --
+  // IPv6 only: Linux has no IPv4 anycast addresses (an IPv4 family gives an empty table; an IPv4
+  // row NotSupported). The kernel makes the subnet-router anycast address (RFC 4291 2.6.1) of each
+  // prefix of an interface with forwarding on; the rest are joined by sockets. No notification
+  // (IP Helper has none, and the kernel sends no event for anycast changes). Success; GeneralFailure.
+  virtual Result getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) = 0;
+  // Key as getMulticastIpAddressEntry. Success; NotFound; InvalidParameter; NotSupported (IPv4).
+  virtual Result getAnycastIpAddressEntry(AnycastAddressRow& row);
+  // Joins `address` as an anycast address on the interface. Success; AlreadyExists (the interface
+  // already has it, from the kernel or a join); NotFound (interface); InvalidParameter (no address,
+  // a multicast or unspecified one, neither luid nor index); NotSupported (IPv4); AccessDenied.
+  // Linux: IPV6_JOIN_ANYCAST on a socket the backend holds; the address lasts while that socket
+  // is open, that is as long as the backend (the process): nothing survives a restart.
+  virtual Result createAnycastIpAddressEntry(const AnycastAddressRow& row) = 0;
+  // Leaves an address joined by createAnycastIpAddressEntry. Success; NotFound (not one this
+  // backend joined: the kernel's subnet-router anycasts and other processes' joins cannot be
+  // removed from here, since an anycast address lives as long as whoever joined it);
+  // InvalidParameter; NotSupported (IPv4).
+  virtual Result deleteAnycastIpAddressEntry(const AnycastAddressRow& row) = 0;
 
   // ---- Change notifications --------------------------------------------------------------------
   Subscription notifyRouteChange2(Family family, ChangeCallback<RouteRow> callback);

@@ -67,6 +67,11 @@ struct InterfaceRow {
   // Beyond IP Helper: a VRF device's route table (IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_VRF_TABLE); 0
   // for every other kind of interface.
   std::uint32_t vrfTable = 0;
+  // Beyond IP Helper, for GetIfStackTable (platform/if_stack.h): IFLA_LINK when it names the
+  // interface this one is layered over in the same namespace (a VLAN's or macvlan's parent, a
+  // tunnel's underlying device); 0 none. A veth's IFLA_LINK names its peer, which is beside it, not
+  // below: 0 (see if_stack.h).
+  InterfaceIndex linkIndex = 0;
 
   friend bool operator==(const InterfaceRow&, const InterfaceRow&) = default; // every field
 };

@@ -238,6 +238,41 @@ Result VrfView::getIfTable2(std::vector<InterfaceRow>& table) {
   return r;
 }
 
+Result VrfView::getIfTable2Ex(IfTableLevel level, std::vector<InterfaceRow>& table) {
+  if (Result r = inner_->getIfTable2Ex(level, table); !r.ok()) return r;
+  keepOnly(table, [&](const InterfaceRow& r) { return isMember(r.index); });
+  return Result::success();
+}
+
+Result VrfView::getAddressLabelTable(std::vector<AddressLabelRow>& table) {
+  if (Result r = inner_->getAddressLabelTable(table); !r.ok()) return r;
+  keepOnly(table,
+           [&](const AddressLabelRow& r) { return r.interfaceIndex == 0 || isMember(r.interfaceIndex); });
+  return Result::success();
+}
+
+Result VrfView::getMulticastIpAddressTable(Family family, std::vector<MulticastAddressRow>& table) {
+  if (Result r = inner_->getMulticastIpAddressTable(family, table); !r.ok()) return r;
+  keepOnly(table, [&](const MulticastAddressRow& r) { return isMember(r.interfaceIndex); });
+  return Result::success();
+}
+
+Result VrfView::getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) {
+  if (Result r = inner_->getAnycastIpAddressTable(family, table); !r.ok()) return r;
+  keepOnly(table, [&](const AnycastAddressRow& r) { return isMember(r.interfaceIndex); });
+  return Result::success();
+}
+
+Result VrfView::createAnycastIpAddressEntry(const AnycastAddressRow& row) {
+  if (Result r = member(row.interfaceIndex, row.luid, "anycast address"); !r.ok()) return r;
+  return inner_->createAnycastIpAddressEntry(row);
+}
+
+Result VrfView::deleteAnycastIpAddressEntry(const AnycastAddressRow& row) {
+  if (Result r = member(row.interfaceIndex, row.luid, "anycast address"); !r.ok()) return r;
+  return inner_->deleteAnycastIpAddressEntry(row);
+}
+
 Result VrfView::getIfEntry2(InterfaceRow& row) {
   Result r = inner_->getIfEntry2(row);
   if (r.ok() && !isMember(row.index)) return notInVrf(row.index, vrfName_, "interface");

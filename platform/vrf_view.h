@@ -96,6 +96,15 @@ public:
     return inner_->getRoutesCovering(address, interfaceIndex, routes);
   }
 
+  // Issue 19's families: the VRF's interfaces' rows only; labels restricted to another interface
+  // are left out, the namespace-wide ones kept (address selection in the VRF uses them too).
+  Result getIfTable2Ex(IfTableLevel level, std::vector<InterfaceRow>& table) override;
+  Result getAddressLabelTable(std::vector<AddressLabelRow>& table) override;
+  Result getMulticastIpAddressTable(Family family, std::vector<MulticastAddressRow>& table) override;
+  Result getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) override;
+  Result createAnycastIpAddressEntry(const AnycastAddressRow& row) override;
+  Result deleteAnycastIpAddressEntry(const AnycastAddressRow& row) override;
+
   int eventDescriptor() const override { return inner_->eventDescriptor(); }
   std::optional<Timestamp> nextDeadline() const override { return inner_->nextDeadline(); }
   bool dispatch(std::chrono::milliseconds budget) override { return inner_->dispatch(budget); }

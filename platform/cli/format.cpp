@@ -197,6 +197,36 @@ TextTable settingsTable(const std::vector<IpGlobalSettings>& rows) {
   return t;
 }
 
+TextTable ifStackTable(const std::vector<IfStackRow>& rows, const InterfaceNames& names) {
+  TextTable t{{"HIGHER", "LOWER"}, {}};
+  for (const auto& r : rows)
+    t.rows.push_back({interfaceName(names, r.higherLayerInterfaceIndex),
+                      interfaceName(names, r.lowerLayerInterfaceIndex)});
+  return t;
+}
+
+namespace {
+template <class Row> TextTable groupTable(const std::vector<Row>& rows, const InterfaceNames& names) {
+  TextTable t{{"ADDRESS", "DEV", "SCOPE-ID"}, {}};
+  for (const auto& r : rows)
+    t.rows.push_back(
+        {r.address.toString(), interfaceName(names, r.interfaceIndex), std::to_string(r.scopeId)});
+  return t;
+}
+} // namespace
+
+TextTable multicastTable(const std::vector<MulticastAddressRow>& rows, const InterfaceNames& names) {
+  return groupTable(rows, names);
+}
+TextTable anycastTable(const std::vector<AnycastAddressRow>& rows, const InterfaceNames& names) {
+  return groupTable(rows, names);
+}
+
+std::string describe(const IfStackRow& row, const InterfaceNames& names) {
+  return "stack " + interfaceName(names, row.higherLayerInterfaceIndex) + " over " +
+         interfaceName(names, row.lowerLayerInterfaceIndex);
+}
+
 std::string describe(const InterfaceRow& row) {
   return "link " + row.name + " index " + std::to_string(row.index) + " type " + std::to_string(row.type) +
          " mtu " + std::to_string(row.mtu) + " lladdr " + formatLinkLayer(row.physicalAddress) + " admin " +

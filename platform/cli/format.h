@@ -38,6 +38,9 @@ TextTable routesTable(const std::vector<RouteRow>& rows, const InterfaceNames& n
 // Statistics show a fixed set of RFC 4293 counters; a counter the platform does not keep is "-".
 TextTable statisticsTable(const std::vector<IpStatisticsRow>& rows, const InterfaceNames& names);
 TextTable settingsTable(const std::vector<IpGlobalSettings>& rows);
+TextTable ifStackTable(const std::vector<IfStackRow>& rows, const InterfaceNames& names);
+TextTable multicastTable(const std::vector<MulticastAddressRow>& rows, const InterfaceNames& names);
+TextTable anycastTable(const std::vector<AnycastAddressRow>& rows, const InterfaceNames& names);
 
 // Issue 19, h-sort: the address label table (`ip addrlabel` order), each interface's GUID with
 // the name it is derived from, and CreateSortedAddressPairs' result (rank, destination, source;
@@ -52,6 +55,7 @@ std::string describe(const IpInterfaceRow& row, const InterfaceNames& names);
 std::string describe(const UnicastAddressRow& row, const InterfaceNames& names);
 std::string describe(const NeighborRow& row, const InterfaceNames& names);
 std::string describe(const RouteRow& row, const InterfaceNames& names);
+std::string describe(const IfStackRow& row, const InterfaceNames& names); // "stack v0.10 over v0"
 
 // '+' for Add, '-' for Delete, '~' for ParameterChange: the prefix of a --watch line.
 char changeMarker(ChangeKind kind);

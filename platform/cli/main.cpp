@@ -24,8 +24,8 @@ constexpr std::string_view kUsage =
 
 Prints the IP Helper-style platform tables as the MIB layer sees them.
 
-TABLE is one of: interfaces ipinterfaces addresses neighbors routes stats settings all
-(default: all), or one of these, which `all` does not include:
+TABLE is one of: interfaces ipinterfaces addresses neighbors routes stats settings
+stack multicast anycast all (default: all), or one of these, which `all` does not include:
   addrlabels            the address label table (ip addrlabel) RFC 6724 selection uses
   guids                 each interface's GUID (ConvertInterfaceLuidToGuid) and what it comes from
   sorted-pairs ADDR...  CreateSortedAddressPairs: the destinations in RFC 6724 order, with sources
@@ -38,12 +38,14 @@ options:
   --level LEVEL         interfaces: GetIfTable2Ex level, normal (default), raw (the device's own
                         carrier as oper status) or nostats (no counters)
   --watch               after printing, stay running and print every change notification
-                        ("+" add, "-" delete, "~" change) until interrupted
+                        ("+" add, "-" delete, "~" change) until interrupted; stack follows
+                        the interface notifications; multicast and anycast have none
   --help                this text
 )";
 
 const std::set<std::string, std::less<>> kTables = {"interfaces", "ipinterfaces", "addresses", "neighbors",
-                                                    "routes", "stats", "settings", "all",
+                                                    "routes", "stats", "settings", "all", "stack",
+                                                    "multicast", "anycast",
                                                     // Issue 19, h-sort:
                                                     "addrlabels", "guids", "sorted-pairs"};
 
@@ -203,6 +205,9 @@ public:
     if (all || what == "routes") ok &= printRoutes();
     if (all || what == "stats") ok &= printStatistics();
     if (all || what == "settings") ok &= printSettings();
+    if (all || what == "stack") ok &= printStack();
+    if (all || what == "multicast") ok &= printMulticast();
+    if (all || what == "anycast") ok &= printAnycast();
     // Issue 19, h-sort: not part of `all`.
     if (what == "addrlabels") ok &= printAddressLabels();
     if (what == "guids") ok &= printGuids();
@@ -293,6 +298,26 @@ private:
     section("sorted address pairs", cli::sortedPairsTable(pairs));
     return true;
   }
+  bool printStack() {
+    std::vector<IfStackRow> rows;
+    if (!check("interface stack", backend_.getIfStackTable(rows))) return false;
+    section("interface stack", cli::ifStackTable(rows, names_));
+    return true;
+  }
+  bool printMulticast() {
+    std::vector<MulticastAddressRow> rows;
+    if (!check("multicast groups", backend_.getMulticastIpAddressTable(Family::Unspecified, rows)))
+      return false;
+    section("multicast groups", cli::multicastTable(rows, names_));
+    return true;
+  }
+  bool printAnycast() {
+    std::vector<AnycastAddressRow> rows;
+    if (!check("anycast addresses", backend_.getAnycastIpAddressTable(Family::Unspecified, rows)))
+      return false;
+    section("anycast addresses", cli::anycastTable(rows, names_));
+    return true;
+  }
 
   Backend& backend_;
   const Options& options_;
@@ -314,8 +339,8 @@ int watch(Backend& backend, Printer& printer, std::string_view what) {
 
   const bool all = what == "all";
   auto wanted = [&](std::string_view table) { return all || what == table; };
-  if (what == "stats" || what == "settings" || what == "addrlabels" || what == "guids" ||
-      what == "sorted-pairs")
+  if (what == "stats" || what == "settings" || what == "multicast" || what == "anycast" ||
+      what == "addrlabels" || what == "guids" || what == "sorted-pairs")
     std::cerr << "ipmibd-platform: " << what << " have no change notifications; watching nothing\n";
 
   // Other rows print interface names, so links are always followed (silently unless shown); a
@@ -325,11 +350,23 @@ int watch(Backend& backend, Printer& printer, std::string_view what) {
     std::cout << cli::changeMarker(kind) << ' ' << text << '\n';
   };
   const bool showLinks = wanted("interfaces");
+  // The stack has no notification of its own: it is re-read after interface changes and the
+  // pairs that came or went are printed.
+  std::vector<IfStackRow> stack;
+  if (wanted("stack")) backend.getIfStackTable(stack);
   auto links = backend.notifyInterfaceChange([&](std::span<const Change<InterfaceRow>> changes) {
     for (const auto& c : changes) {
       names[c.row.index] = c.row.name;
       if (showLinks) line(c.kind, cli::describe(c.row));
     }
+    if (!wanted("stack")) return;
+    std::vector<IfStackRow> now;
+    if (!backend.getIfStackTable(now).ok()) return;
+    for (const auto& r : stack)
+      if (!std::binary_search(now.begin(), now.end(), r)) line(ChangeKind::Delete, cli::describe(r, names));
+    for (const auto& r : now)
+      if (!std::binary_search(stack.begin(), stack.end(), r)) line(ChangeKind::Add, cli::describe(r, names));
+    stack = std::move(now);
   });
   Subscription ipInterfaces, addresses, neighbors, routes;
   if (wanted("ipinterfaces"))

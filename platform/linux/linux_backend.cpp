@@ -263,7 +263,7 @@ struct LinuxBackend::IpInterfaceContext {
 };
 
 LinuxBackend::LinuxBackend(LinuxOptions options) : options_(std::move(options)) {}
-LinuxBackend::~LinuxBackend() = default;
+LinuxBackend::~LinuxBackend() { closeAnycastSocket(); } // leaves our anycast joins (linux_groups.cpp)
 
 std::unique_ptr<LinuxBackend> LinuxBackend::open(LinuxOptions options, Result& error) {
   std::unique_ptr<LinuxBackend> backend(new LinuxBackend(std::move(options)));

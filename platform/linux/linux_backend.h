@@ -22,6 +22,7 @@
 #pragma once
 
 #include "platform/backend.h"
+#include "platform/linux/group_decode.h"
 #include "platform/linux/netlink_socket.h"
 #include "platform/linux/route_shadow.h"
 #include "platform/linux/rtnl_decode.h"
@@ -29,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -92,6 +94,12 @@ public:
   Result getIfTable2Ex(IfTableLevel level,
                        std::vector<InterfaceRow>& table) override;           // linux_if_table_ex.cpp
   Result getAddressLabelTable(std::vector<AddressLabelRow>& table) override; // linux_address_labels.cpp
+  // Multicast memberships and anycast addresses (linux_groups.cpp). Anycast joins are held by one
+  // socket of this backend: they last as long as it (the process) and go with it.
+  Result getMulticastIpAddressTable(Family family, std::vector<MulticastAddressRow>& table) override;
+  Result getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) override;
+  Result createAnycastIpAddressEntry(const AnycastAddressRow& row) override;
+  Result deleteAnycastIpAddressEntry(const AnycastAddressRow& row) override;
 
   int eventDescriptor() const override;
   // Timed work: the periodic IP interface refresh (sysctl changes raise no netlink events), and
@@ -221,6 +229,14 @@ private:
   Timestamp nextRaRouteRefresh_ = Timestamp::max(); // max: no RA route known
   bool ipInterfacesRefreshNeeded_ = false;
   bool routesRefreshNeeded_ = false;
+
+  // ---- multicast memberships and anycast addresses (linux_groups.cpp) --------------------------
+  Result readIpv4Memberships(std::vector<GroupMembership>& out);
+  Result anycastTarget(const AnycastAddressRow& row, InterfaceIndex& index);
+  void closeAnycastSocket();
+  bool ipv4MulticastFromProc_ = false; // the kernel refused an IPv4 RTM_GETMULTICAST dump
+  int anycastSocket_ = -1;             // AF_INET6 datagram socket holding our IPV6_JOIN_ANYCASTs
+  std::set<std::pair<IpAddress, InterfaceIndex>> anycastJoined_;
 };
 
 } // namespace ipmibd::platform::linux_backend

@@ -340,6 +340,13 @@ std::optional<InterfaceRow> decodeLink(const nlmsghdr& m) {
   }
   row.masterIndex = scalar<std::uint32_t>(tb[IFLA_MASTER]).value_or(0);
   if (row.description.empty()) row.description = std::string(describeType(row.type));
+  // Layering (platform/if_stack.h). IFLA_LINK of a veth (or vxcan, netkit) names its peer, beside
+  // it rather than below; with IFLA_LINK_NETNSID it is an index of another namespace.
+  row.masterIndex = scalar<std::uint32_t>(tb[IFLA_MASTER]).value_or(0);
+  if (const auto link = scalar<std::uint32_t>(tb[IFLA_LINK]);
+      link && *link != row.index && !tb[IFLA_LINK_NETNSID] && row.description != "veth" &&
+      row.description != "vxcan" && row.description != "netkit")
+    row.linkIndex = *link;
   row.mtu = scalar<std::uint32_t>(tb[IFLA_MTU]).value_or(0);
   row.physicalAddress = physical(tb[IFLA_ADDRESS]);
   row.permanentPhysicalAddress = physical(tb[IFLA_PERM_ADDRESS]);

@@ -24,6 +24,7 @@ Result apply(SimKernel& kernel, const LinkAddCommand& c) {
   spec.name = c.name;
   spec.kind = c.kind;
   spec.peerName = c.peer;
+  spec.parentName = c.parent;
   spec.mtu = c.mtu;
   spec.address = c.address;
   spec.vrfTable = c.table;
@@ -202,6 +203,13 @@ Result setInterfaceValue(SimKernel& kernel, const Link& l, Family family, const 
   else
     return failure(Status::NotFound, "unknown sysctl '" + key + "'");
   return kernel.setIpInterface(row);
+}
+
+Result apply(SimKernel& kernel, const GroupCommand& c) {
+  InterfaceIndex index = 0;
+  if (auto r = resolve(kernel, c.device, index); !r.ok()) return r;
+  if (c.anycast) return c.join ? kernel.joinAnycast(c.address, index) : kernel.leaveAnycast(c.address, index);
+  return c.join ? kernel.joinGroup(c.address, index) : kernel.leaveGroup(c.address, index);
 }
 
 Result apply(SimKernel& kernel, const SysctlCommand& c) {

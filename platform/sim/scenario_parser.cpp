@@ -195,6 +195,8 @@ private:
 
   Result parseCommand(Command& out) {
     if (accept("sysctl")) return sysctl(out);
+    if (accept("mcast")) return group(out, false);
+    if (accept("anycast")) return group(out, true);
     ipOptions();
     std::string object;
     if (auto r = next("command", object); !r.ok()) return r;
@@ -255,6 +257,26 @@ private:
     return Result::success();
   }
 
+  // ---- socket memberships (simulator-only)
+  Result group(Command& out, bool anycast) {
+    GroupCommand c;
+    c.anycast = anycast;
+    std::string verb, address;
+    if (auto r = next("join or leave", verb); !r.ok()) return r;
+    if (verb != "join" && verb != "leave") return bad("expected 'join' or 'leave', got '" + verb + "'");
+    c.join = verb == "join";
+    if (auto r = next("address", address); !r.ok()) return r;
+    if (auto r = addressArg(address, c.address); !r.ok()) return r;
+    if (!accept("dev")) return bad("expected 'dev NAME'");
+    if (auto r = next("device name", c.device); !r.ok()) return r;
+    if (!done()) {
+      ++pos_;
+      return unexpected(anycast ? "anycast" : "mcast");
+    }
+    out = std::move(c);
+    return Result::success();
+  }
+
   // ---- link
   Result link(Command& out) {
     std::string verb;
@@ -288,6 +310,12 @@ private:
         c.mtu = mtu;
       } else if (word == "address") {
         if (auto r = macArg(c.address); !r.ok()) return r;
+      } else if (word == "link" && !typed) {
+        if (auto r = next("parent device", c.parent); !r.ok()) return r;
+      } else if (word == "id" && typed && c.kind == LinkKind::Vlan) {
+        std::uint32_t id = 0;
+        if (auto r = numberArg("vlan id", 0, 4094, id); !r.ok()) return r;
+        c.vlanId = std::uint16_t(id);
       } else if (word == "type" && !typed) {
         std::string kind;
         if (auto r = next("link type", kind); !r.ok()) return r;
@@ -298,6 +326,19 @@ private:
           c.kind = LinkKind::Dummy;
         } else if (kind == "loopback") {
           c.kind = LinkKind::Loopback;
+        } else if (kind == "bridge") {
+          c.kind = LinkKind::Bridge;
+        } else if (kind == "vlan") {
+          c.kind = LinkKind::Vlan;
+        } else if (kind == "macvlan") {
+          c.kind = LinkKind::Macvlan;
+          if (accept("mode")) {
+            std::string mode;
+            if (auto r = next("macvlan mode", mode); !r.ok()) return r;
+            if (mode != "private" && mode != "vepa" && mode != "bridge" && mode != "passthru" &&
+                mode != "source")
+              return bad("unknown macvlan mode '" + mode + "'");
+          }
         } else if (kind == "veth") {
           c.kind = LinkKind::Veth;
           if (!accept("peer")) return bad("veth needs 'peer name PEER'");
@@ -318,6 +359,11 @@ private:
     }
     if (c.name.empty()) return bad("link add: missing device name");
     if (!typed) return bad("link add: missing 'type'");
+    if (c.kind == LinkKind::Vlan && (c.parent.empty() || !c.vlanId))
+      return bad("vlan needs 'link PARENT' and 'id N'");
+    if (c.kind == LinkKind::Macvlan && c.parent.empty()) return bad("macvlan needs 'link PARENT'");
+    if (c.kind != LinkKind::Vlan && c.kind != LinkKind::Macvlan && !c.parent.empty())
+      return bad("'link PARENT' is for vlan and macvlan links");
     out = std::move(c);
     return Result::success();
   }

@@ -3,9 +3,10 @@
 // One statement per line; `#` starts a comment; blank lines are fine. The commands are a subset of
 // `ip` syntax, so the same strings also work as `ip -n NS <command>` against Linux:
 //   [ip] [-4|-6] [-n NS]  link add [name] NAME [mtu N] [address MAC] type {ether|dummy|loopback|veth peer
-//   [name] PEER|vrf table N}
+//   [name] PEER|vrf table N|bridge}
+//                         link add link PARENT name NAME type {vlan id N|macvlan [mode MODE]}
 //                         link set [dev] NAME [up|down] [mtu N] [address MAC] [alias TEXT]
-//                              [master VRF|nomaster]
+//                              [master BRIDGE|VRF|nomaster]
 //                         link {del|delete} [dev] NAME
 //                         addr {add|replace|change|del} PREFIX dev NAME [nodad] [valid_lft N|forever]
 //                         [preferred_lft N|forever]
@@ -19,6 +20,8 @@
 //                         neigh {add|replace|change|del} ADDR [lladdr MAC] dev NAME [nud STATE] [router]
 //                         addrlabel {add|del} prefix PREFIX [dev NAME] [label N]
 //   sysctl [-w] [-q] KEY=VALUE
+//   {mcast|anycast} {join|leave} ADDRESS dev NAME   (simulator-only: a socket's group or anycast
+//                         membership, IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP / IPV6_JOIN_ANYCAST)
 //   every DURATION {route flap ROUTE-ARGS | neigh cycle ADDR dev NAME [lladdr MAC] | COMMAND}
 //   at DURATION COMMAND
 //   fault OPERATION STATUS [skip N] [count N|forever] [message TEXT]
@@ -52,7 +55,9 @@ namespace ipmibd::platform::sim {
 struct LinkAddCommand {
   std::string name;
   LinkKind kind = LinkKind::Ether;
-  std::string peer; // veth
+  std::string peer;                    // veth
+  std::string parent;                  // vlan: `link PARENT`
+  std::optional<std::uint16_t> vlanId; // vlan: `id N` (checked, not modelled further)
   std::optional<std::uint32_t> mtu;
   std::optional<PhysicalAddress> address;
   std::uint32_t table = 0; // vrf
@@ -64,7 +69,7 @@ struct LinkSetCommand {
   std::optional<std::uint32_t> mtu;
   std::optional<PhysicalAddress> address;
   std::optional<std::string> alias;
-  std::optional<std::string> master; // `master NAME`; empty: `nomaster`
+  std::optional<std::string> master; // `master NAME` (a bridge or a VRF); "" for `nomaster`
 };
 
 struct LinkDeleteCommand {
@@ -125,8 +130,17 @@ struct AddressLabelCommand {
   std::optional<std::uint32_t> label;
 };
 
+// Simulator-only: what a socket does with IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP (`mcast join`) or
+// IPV6_JOIN_ANYCAST (`anycast join`), and the matching leaves.
+struct GroupCommand {
+  bool anycast = false;
+  bool join = true;
+  IpAddress address;
+  std::string device;
+};
+
 using Command = std::variant<LinkAddCommand, LinkSetCommand, LinkDeleteCommand, AddressCommand, RouteCommand,
-                             NeighborCommand, SysctlCommand, AddressLabelCommand>;
+                             NeighborCommand, SysctlCommand, AddressLabelCommand, GroupCommand>;
 
 // Alternately deletes and adds the route (whichever undoes the current state).
 struct RouteFlap {

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,6 +99,12 @@ public:
   // is up exactly when its oper status is (admin up and carrier), else down.
   Result getIfTable2Ex(IfTableLevel level, std::vector<InterfaceRow>& table) override;
   Result getAddressLabelTable(std::vector<AddressLabelRow>& table) override;
+  // Multicast memberships and anycast addresses (sim_groups.cpp has the model). Anycast rows
+  // created here are joins of this backend, as the Linux backend's socket holds them.
+  Result getMulticastIpAddressTable(Family family, std::vector<MulticastAddressRow>& table) override;
+  Result getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) override;
+  Result createAnycastIpAddressEntry(const AnycastAddressRow& row) override;
+  Result deleteAnycastIpAddressEntry(const AnycastAddressRow& row) override;
 
   int eventDescriptor() const override { return -1; }
   std::optional<Timestamp> nextDeadline() const override;
@@ -125,6 +132,7 @@ private:
   BackendStats stats_;
   Timestamp started_{};
   Result lastFeedError_;
+  std::set<std::pair<IpAddress, InterfaceIndex>> apiAnycast_; // joined by createAnycastIpAddressEntry
 };
 
 } // namespace ipmibd::platform::sim

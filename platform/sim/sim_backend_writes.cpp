@@ -137,4 +137,64 @@ Result SimBackend::deleteIpForwardEntry2(const RouteRow& row) {
   return kernel_.deleteRouteRow(key);
 }
 
+// ---- multicast memberships and anycast addresses ----------------------------------------------
+
+Result SimBackend::getMulticastIpAddressTable(Family family, std::vector<MulticastAddressRow>& table) {
+  table = kernel_.multicastView(family);
+  return Result::success();
+}
+
+Result SimBackend::getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) {
+  table.clear();
+  if (family != Family::V4) table = kernel_.anycastView();
+  return Result::success();
+}
+
+namespace {
+
+// The interface an anycast row names, validated as LinuxBackend::anycastTarget does.
+Result anycastTarget(const SimKernel& kernel, const AnycastAddressRow& row, InterfaceIndex& index) {
+  if (row.address.isV4()) return Result::failure(Status::NotSupported, "Linux has no IPv4 anycast addresses");
+  if (!row.address.isV6() || row.address.isZero() || row.address.isMulticast())
+    return Result::failure(Status::InvalidParameter, "not a unicast IPv6 address: " + row.address.toString());
+  if (row.luid.value != 0) {
+    const Link* l = kernel.linkByLuid(row.luid);
+    if (!l) return Result::failure(Status::NotFound, "no interface with that LUID");
+    index = l->row.index;
+  } else if (row.interfaceIndex == 0) {
+    return Result::failure(Status::InvalidParameter, "neither interface LUID nor index");
+  } else if (!kernel.link(row.interfaceIndex)) {
+    return Result::failure(Status::NotFound, "no interface " + std::to_string(row.interfaceIndex));
+  } else {
+    index = row.interfaceIndex;
+  }
+  if (row.address.scopeId() != 0 && row.address.scopeId() != index)
+    return Result::failure(Status::InvalidParameter, "the address's scope names another interface");
+  return Result::success();
+}
+
+} // namespace
+
+Result SimBackend::createAnycastIpAddressEntry(const AnycastAddressRow& row) {
+  InterfaceIndex index = 0;
+  if (auto r = anycastTarget(kernel_, row, index); !r.ok()) return r;
+  const IpAddress bare = row.address.withScope(0);
+  for (const auto& existing : kernel_.anycastView())
+    if (existing.interfaceIndex == index && existing.address.withScope(0) == bare)
+      return Result::failure(Status::AlreadyExists, bare.toString() + " is already an anycast address there");
+  apiAnycast_.erase({bare, index}); // a record left from an interface that went away
+  if (auto r = kernel_.joinAnycast(bare, index); !r.ok()) return r;
+  apiAnycast_.insert({bare, index});
+  return Result::success();
+}
+
+Result SimBackend::deleteAnycastIpAddressEntry(const AnycastAddressRow& row) {
+  InterfaceIndex index = 0;
+  if (auto r = anycastTarget(kernel_, row, index); !r.ok()) return r;
+  const std::pair key{row.address.withScope(0), index};
+  if (!apiAnycast_.erase(key))
+    return Result::failure(Status::NotFound, row.address.toString() + " was not joined through this backend");
+  return kernel_.leaveAnycast(key.first, index);
+}
+
 } // namespace ipmibd::platform::sim

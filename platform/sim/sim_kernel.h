@@ -26,11 +26,17 @@
 //   (NLM_F_EXCL) and `replace` swaps that route; the API's row-level writes (addRouteRow,
 //   replaceRoute, deleteRouteRow) follow the Linux backend, which joins and splits multipath
 //   routes one next hop at a time. IPv6 metric 0 means 1024.
+// - Stack: a bridge's ports carry its index as masterIndex (`link set P master B`; deleting the
+//   bridge frees them), a VLAN or macvlan its parent's as linkIndex (deleting the parent deletes it).
+//   Bridges and VLANs have carrier whenever they are up (Linux: a bridge needs a forwarding port,
+//   a VLAN its parent's carrier).
+// - Multicast memberships and anycast addresses: see multicastView / anycastView.
 // Not modelled: broadcast/multicast/anycast routes of the local table, DAD (addresses are valid at
 // once), RA/SLAAC, neighbor state machines, TOS, policy rules.
 #pragma once
 
 #include "platform/backend.h"
+#include "platform/group_address.h"
 #include "platform/sim/change_queue.h"
 #include "platform/sim/link_kind.h"
 #include "platform/sim/sim_clock.h"
@@ -47,7 +53,8 @@ namespace ipmibd::platform::sim {
 struct LinkSpec {
   std::string name;
   LinkKind kind = LinkKind::Ether;
-  std::string peerName; // veth only
+  std::string peerName;   // veth only
+  std::string parentName; // vlan and macvlan: the link it runs on (`link PARENT`)
   std::optional<std::uint32_t> mtu;
   std::optional<PhysicalAddress> address;
   std::uint32_t vrfTable = 0; // vrf only: its route table (required, not 0)
@@ -137,7 +144,8 @@ public:
   Result setLinkAlias(InterfaceIndex index, const std::string& alias);
   Result setLinkAddress(InterfaceIndex index, const PhysicalAddress& address);
   Result deleteLink(InterfaceIndex index);
-  // `ip link set X master V` (master = V's index) / `nomaster` (0). Only a VRF can be a master.
+  // `ip link set X master M` (master = M's index) / `nomaster` (0). A master is a VRF or a bridge;
+  // enslaving to or releasing from a VRF cycles a running port, moving its routes (see l3mdevTable).
   Result setLinkMaster(InterfaceIndex index, InterfaceIndex master);
   // The table a kernel route of `table` (main or local) via link `index` goes to: the VRF's when
   // the link is a VRF or enslaved to one (l3mdev_fib_table), else `table`.
@@ -174,6 +182,24 @@ public:
   RouteRow routeView(const RouteRow& row) const;
   void expireRoutes();
   std::optional<Timestamp> nextRouteDeadline() const;
+
+  // ---- multicast memberships and anycast addresses (sim_groups.cpp)
+  // Memberships as Linux makes them on a link that is up: IPv4 224.0.0.1; with IPv6 running
+  // ff01::1, ff02::1 and each IPv6 address's solicited-node group, and with IPv6 forwarding on the
+  // all-routers groups ff01::2, ff02::2, ff05::2; plus the groups sockets joined (joinGroup).
+  std::vector<MulticastAddressRow> multicastView(Family family) const;
+  // IPv6 anycast addresses: with forwarding on, the subnet-router anycast of each IPv6 address's
+  // prefix (none for /127 and /128), as addrconf_join_anycast; plus socket joins (joinAnycast).
+  std::vector<AnycastAddressRow> anycastView() const;
+  // A socket's IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP (counted: each join needs a leave).
+  // InvalidParameter (not a multicast address); NotFound (link).
+  Result joinGroup(const IpAddress& group, InterfaceIndex index);
+  Result leaveGroup(const IpAddress& group, InterfaceIndex index); // NotFound: not joined
+  // IPV6_JOIN_ANYCAST as ipv6_sock_ac_join checks it: InvalidParameter for a multicast address or
+  // one of this host's unicast addresses, or, on a link without forwarding, one outside its
+  // on-link prefixes; NotSupported for IPv4; NotFound (link). Counted like joinGroup.
+  Result joinAnycast(const IpAddress& address, InterfaceIndex index);
+  Result leaveAnycast(const IpAddress& address, InterfaceIndex index);
 
   // ---- neighbors (sim_neighbors.cpp)
   Result writeNeighbor(const NeighborRow& wanted, WriteMode mode);
@@ -222,7 +248,8 @@ public:
 private:
   Link* mutableLink(InterfaceIndex index);
   InterfaceIndex createLink(const std::string& name, LinkKind kind, std::optional<std::uint32_t> mtu,
-                            std::optional<PhysicalAddress> address, std::uint32_t vrfTable = 0);
+                            std::optional<PhysicalAddress> address, std::uint32_t vrfTable = 0,
+                            InterfaceIndex parent = 0);
   bool carrier(const Link& link) const;
   void refreshOperStatus(Link& link);
   void publishLinkEdits(const Link& before, Link& after);
@@ -262,6 +289,7 @@ private:
   std::map<RouteKey, RouteEntry> routes_;
   std::vector<AddressLabelRow> addressLabels_ = defaultAddressLabelsInKernelOrder();
   static std::vector<AddressLabelRow> defaultAddressLabelsInKernelOrder();
+  std::map<AddressKey, unsigned> joinedGroups_, joinedAnycast_; // socket joins, counted (no scope)
   // Linux's defaults: ipfrag_time 30 s (IP_FRAG_TIME), ip6frag_time 60 s (IPV6_FRAG_TIMEOUT).
   IpGlobalSettings global4_{Family::V4, false, 64, 30};
   IpGlobalSettings global6_{Family::V6, false, 64, 60};

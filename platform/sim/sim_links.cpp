@@ -121,11 +121,18 @@ Result SimKernel::addLink(const LinkSpec& spec) {
   if (spec.address && spec.kind != LinkKind::Loopback && !validUnicastMac(*spec.address))
     return failure(Status::InvalidParameter, "invalid link address " + formatPhysicalAddress(*spec.address));
 
+  InterfaceIndex parent = 0;
+  if (spec.kind == LinkKind::Vlan || spec.kind == LinkKind::Macvlan) {
+    const Link* p = linkByName(spec.parentName);
+    if (!p) return failure(Status::NotFound, "unknown device '" + spec.parentName + "'");
+    parent = p->row.index;
+  }
   // veth_newlink() registers the peer first, so the peer gets the lower index.
   InterfaceIndex peer = 0;
   if (spec.kind == LinkKind::Veth)
     peer = createLink(spec.peerName, LinkKind::Veth, std::nullopt, std::nullopt);
-  const InterfaceIndex index = createLink(spec.name, spec.kind, spec.mtu, spec.address, spec.vrfTable);
+  const InterfaceIndex index =
+      createLink(spec.name, spec.kind, spec.mtu, spec.address, spec.vrfTable, parent);
   if (peer != 0) {
     links_[index].peer = peer;
     links_[peer].peer = index;
@@ -134,7 +141,8 @@ Result SimKernel::addLink(const LinkSpec& spec) {
 }
 
 InterfaceIndex SimKernel::createLink(const std::string& name, LinkKind kind, std::optional<std::uint32_t> mtu,
-                                     std::optional<PhysicalAddress> address, std::uint32_t vrfTable) {
+                                     std::optional<PhysicalAddress> address, std::uint32_t vrfTable,
+                                     InterfaceIndex parent) {
   const InterfaceIndex index = nextIndex_++;
   const Timestamp t = now();
   Link l;
@@ -146,6 +154,7 @@ InterfaceIndex SimKernel::createLink(const std::string& name, LinkKind kind, std
   r.luid = InterfaceLuid::make(r.type, index);
   r.name = name;
   r.description = std::string(toString(kind));
+  r.linkIndex = parent;
   r.mtu = mtu.value_or(kind == LinkKind::Loopback || kind == LinkKind::Vrf ? 65536 : 1500);
   r.physicalAddress =
       address.value_or(kind == LinkKind::Loopback ? PhysicalAddress(6, 0) : defaultMac(index));
@@ -318,12 +327,17 @@ Result SimKernel::deleteLink(InterfaceIndex index) {
   if (!l) return noDevice(index);
   if (index == 1) return failure(Status::NotSupported, "the loopback device cannot be deleted");
   const InterfaceIndex peer = l->peer;
-  // vrf_dellink(): the ports are released (and cycled) before the VRF goes.
-  std::vector<InterfaceIndex> ports;
-  for (const auto& [i, other] : links_)
-    if (other.row.masterIndex == index) ports.push_back(i);
-  for (InterfaceIndex port : ports)
-    setLinkMaster(port, 0);
+  // VLANs go with their parent (unregister_vlan_dev); a bridge's or a VRF's ports are released
+  // (a VRF's cycled, vrf_dellink) before it goes.
+  std::vector<InterfaceIndex> upper, ports;
+  for (const auto& [i, other] : links_) {
+    if (other.row.linkIndex == index || (peer != 0 && other.row.linkIndex == peer)) upper.push_back(i);
+    if (other.row.masterIndex == index || (peer != 0 && other.row.masterIndex == peer)) ports.push_back(i);
+  }
+  for (InterfaceIndex i : upper)
+    removeLink(i);
+  for (InterfaceIndex i : ports)
+    if (link(i)) setLinkMaster(i, 0);
   removeLink(index);
   if (peer != 0) removeLink(peer);
   return Result::success();
@@ -343,14 +357,24 @@ Result SimKernel::setLinkMaster(InterfaceIndex index, InterfaceIndex master) {
   if (master != 0) {
     const Link* m = link(master);
     if (!m) return noDevice(master);
-    if (m->kind != LinkKind::Vrf)
-      return failure(Status::NotSupported, "'" + m->row.name + "' is not a VRF (the only master modelled)");
+    if (master == index) return failure(Status::InvalidParameter, "a link cannot be its own master");
+    // Linux: EOPNOTSUPP from a device without ndo_add_slave (veth, dummy, ...).
+    if (m->kind != LinkKind::Vrf && m->kind != LinkKind::Bridge)
+      return failure(Status::NotSupported, "'" + m->row.name + "' cannot be a master (not a bridge or VRF)");
     if (l->kind == LinkKind::Vrf) return failure(Status::InvalidParameter, "a VRF cannot be enslaved");
+    if (m->kind == LinkKind::Bridge && (l->kind == LinkKind::Bridge || l->kind == LinkKind::Loopback))
+      return failure(Status::InvalidParameter, "'" + l->row.name + "' cannot be a bridge port");
   }
   if (l->row.masterIndex == master) return Result::success();
+  const auto isVrf = [&](InterfaceIndex i) {
+    const Link* m = i != 0 ? link(i) : nullptr;
+    return m && m->kind == LinkKind::Vrf;
+  };
+  const bool l3mdevChange = isVrf(master) || isVrf(l->row.masterIndex);
   const Link before = *l;
   l->row.masterIndex = master;
   publishLinkEdits(before, *l);
+  if (!l3mdevChange) return Result::success(); // a bridge port keeps its addresses and routes here
   // do_vrf_add_slave()/do_vrf_del_slave() cycle a running port (cycle_netdev): its routes,
   // neighbors and IPv6 addresses go, and its address routes come back in the new table.
   if (l->row.adminStatus == AdminStatus::Up) {
@@ -376,6 +400,8 @@ void SimKernel::removeLink(InterfaceIndex index) {
   flushRoutesVia(index, Family::Unspecified, Flush::LinkGone);
   const Link gone = std::move(*l);
   links_.erase(index);
+  std::erase_if(joinedGroups_, [&](const auto& j) { return j.first.second == index; });
+  std::erase_if(joinedAnycast_, [&](const auto& j) { return j.first.second == index; });
   if (Link* peer = mutableLink(gone.peer)) peer->peer = 0;
   changes_.push(ChangeKind::Delete, gone.ipv4);
   changes_.push(ChangeKind::Delete, gone.ipv6);

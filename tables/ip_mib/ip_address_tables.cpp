@@ -18,7 +18,7 @@ using platform::UnicastAddressRow;
 namespace {
 
 // ipAddressType values.
-enum : std::uint8_t { kUnicast = 1, kBroadcast = 3 };
+enum : std::uint8_t { kUnicast = 1, kAnycast = 2, kBroadcast = 3 };
 // StorageType values.
 enum : std::uint8_t { kVolatile = 2, kNonVolatile = 3, kPermanent = 4 };
 constexpr Timestamp kForever = Timestamp::max();
@@ -95,6 +95,7 @@ std::optional<Value> ifIndexOf(const AddressEntry& e, const RequestContext&) {
 std::optional<Value> typeOf(const AddressEntry& e, const RequestContext&) { return Value::integer32(e.type); }
 // ipAddressPrefixOrigin.<ifIndex>.<type>.<length>.<prefix bytes>.<prefix length>
 std::optional<Value> prefixOf(const AddressEntry& e, const RequestContext&) {
+  if (e.prefixType == 0) return Value::objectIdentifier({0, 0}); // an anycast row outside every prefix
   Oid pointer = prefixOriginOid();
   pointer.append(e.ifIndex).append(e.prefixType);
   const std::size_t size = e.prefixType == 1 ? 4 : 16;
@@ -233,6 +234,14 @@ platform::Result IpAddressTables::attach(platform::Backend& backend) {
   std::vector<UnicastAddressRow> rows;
   platform::Result result = backend.getUnicastIpAddressTable(options_.family, rows);
   if (result.ok()) queue_.loadSnapshot(std::move(rows));
+  if (options_.anycastRows && options_.family != platform::Family::V4) {
+    backend_ = &backend;
+    // Forwarding turned on or off makes or removes the kernel's subnet-router anycasts.
+    ipInterfaceSubscription_ = backend.notifyIpInterfaceChange(
+        platform::Family::V6,
+        [this](std::span<const platform::Change<platform::IpInterfaceRow>>) { anycastStale_ = true; });
+    anycastStale_ = true; // read once the unicast rows are in (their prefixes are pointed at)
+  }
   return result;
 }
 
@@ -246,7 +255,65 @@ void IpAddressTables::enqueue(std::span<const platform::Change<UnicastAddressRow
 }
 
 bool IpAddressTables::applyPending(std::chrono::steady_clock::duration budget) {
-  return queue_.drain(budget, [this](ChangeKind kind, const UnicastAddressRow& row) { apply(kind, row); });
+  const bool more =
+      queue_.drain(budget, [this](ChangeKind kind, const UnicastAddressRow& row) { apply(kind, row); });
+  if (backend_ && !more && (anycastStale_ || platform::Clock::now() >= nextAnycastRead_)) rereadAnycast();
+  return more;
+}
+
+void IpAddressTables::rereadAnycast() {
+  anycastStale_ = false;
+  nextAnycastRead_ = platform::Clock::now() + options_.anycastRefresh;
+  std::vector<platform::AnycastAddressRow> rows;
+  // A failed read keeps the rows served and is retried at the next refresh.
+  if (backend_->getAnycastIpAddressTable(platform::Family::V6, rows).ok()) applyAnycast(rows);
+}
+
+void IpAddressTables::applyAnycast(const std::vector<platform::AnycastAddressRow>& rows) {
+  std::map<AddressId, Timestamp> fresh;
+  for (const auto& r : rows) {
+    if (!r.address.isV6() || r.interfaceIndex == 0) continue;
+    const AddressId id{r.address, r.interfaceIndex};
+    auto known = anycast_.find(id);
+    fresh.emplace(id, known != anycast_.end() ? known->second : now());
+  }
+  // Every row is rebuilt: the unicast prefix it points at may have come or gone since.
+  for (const auto& [id, reg] : anycastRegistered_) {
+    candidates_.erase({reg.unicastKey, kAnycast, id.ifIndex, id.address});
+    refresh(reg.unicastKey);
+  }
+  anycastRegistered_.clear();
+  anycast_ = std::move(fresh);
+  for (const auto& [id, created] : anycast_) {
+    UnicastAddressRow probe;
+    probe.address = id.address;
+    probe.interfaceIndex = id.ifIndex;
+    std::optional<Oid> index = addressIndex(probe);
+    if (!index) continue;
+    AddressEntry entry;
+    entry.created = entry.lastChanged = created;
+    entry.ifIndex = id.ifIndex;
+    entry.type = kAnycast;
+    entry.origin = 1; // other
+    entry.status = 1; // preferred
+    entry.storage = kPermanent;
+    const platform::IpAddress bare = id.address.withScope(0);
+    for (const auto& [candidate, unicast] : candidates_) {
+      if (candidate.type != kUnicast || candidate.ifIndex != id.ifIndex || unicast.prefixType != 2) continue;
+      const platform::IpAddress masked = bare.masked(unicast.prefixLength);
+      if (std::equal(masked.data(), masked.data() + 16, unicast.prefix.begin())) {
+        entry.prefix = unicast.prefix;
+        entry.prefixType = 2;
+        entry.prefixLength = unicast.prefixLength;
+        break;
+      }
+    }
+    Registration reg;
+    reg.unicastKey = encodeIndexKey(index->view());
+    candidates_.insert_or_assign({reg.unicastKey, kAnycast, id.ifIndex, id.address}, entry);
+    refresh(reg.unicastKey);
+    anycastRegistered_.emplace(id, std::move(reg));
+  }
 }
 
 Timestamp IpAddressTables::now() const { return options_.clock ? options_.clock() : platform::Clock::now(); }
@@ -282,6 +349,7 @@ void IpAddressTables::apply(ChangeKind kind, const UnicastAddressRow& row) {
 
 void IpAddressTables::applyChange(ChangeKind kind, const UnicastAddressRow& row) {
   if (options_.family != platform::Family::Unspecified && platform::familyOf(row) != options_.family) return;
+  if (row.address.isV6()) anycastStale_ = true; // a prefix on a forwarding interface has its anycast
   const AddressId id{row.address, row.interfaceIndex};
   if (kind == ChangeKind::Delete) {
     remove(id);

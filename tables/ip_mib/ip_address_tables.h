@@ -69,6 +69,14 @@ struct IpAddressTablesOptions {
   ZoneStyle zones = ZoneStyle::DropZone;
   // IPv4 broadcast addresses as broadcast(3) rows. Off: Debian's snmpd serves none.
   bool broadcastRows = false;
+  // IPv6 anycast addresses (Backend::getAnycastIpAddressTable) as anycast(2) rows, as RFC 4293
+  // defines ipAddressType; Debian's snmpd serves none (docs/differences.md). The kernel sends no
+  // event for them, so they are re-read after the unicast address and IP interface changes that
+  // make the kernel's own (a prefix on a forwarding interface, forwarding turned on or off), and
+  // otherwise every anycastRefresh when the agent's loop runs (sockets of other processes join
+  // and leave anycast addresses silently: such a change shows within that time).
+  bool anycastRows = true;
+  std::chrono::seconds anycastRefresh{30};
   platform::Family family = platform::Family::Unspecified; // both
   // The initial ipAddressSpinLock; unset = pseudo-random, as TestAndIncr asks after a restart.
   std::optional<std::int32_t> spinLockSeed;
@@ -101,6 +109,13 @@ public:
   // Applies one change now to both tables (Add and ParameterChange replace what the address
   // contributed before, Delete removes it).
   void apply(platform::ChangeKind kind, const platform::UnicastAddressRow& row);
+  // Replaces the anycast(2) rows with these platform anycast addresses (what a re-read does).
+  // Each row points at the prefix row of a unicast address of its interface whose prefix holds it
+  // (a subnet-router anycast's own prefix), else ipAddressPrefix is { 0 0 }; ipAddressOrigin
+  // other(1), status preferred(1), storage permanent(4) (the agent can neither change nor remove
+  // them: writes to them are refused as on the system's other rows).
+  void applyAnycast(const std::vector<platform::AnycastAddressRow>& rows);
+  std::size_t anycastCount() const { return anycast_.size(); } // anycast addresses known (served or hidden)
 
   // Watches every change applied after the initial dump (nullptr: none); must outlive its use.
   void setObserver(RowObserver<platform::UnicastAddressRow>* observer) { observer_ = observer; }
@@ -224,6 +239,14 @@ private:
   std::int32_t spinLock_ = 0;
   std::uint32_t discards_ = 0;
   std::set<PersistentAddress> nonVolatile_;
+  // Anycast rows (see applyAnycast): the platform's anycast addresses and when each was first seen.
+  void rereadAnycast();
+  platform::Backend* backend_ = nullptr;
+  platform::Subscription ipInterfaceSubscription_;
+  bool anycastStale_ = false;
+  platform::Timestamp nextAnycastRead_{};
+  std::map<AddressId, Registration> anycastRegistered_; // unicastKey: the anycast row's index
+  std::map<AddressId, platform::Timestamp> anycast_;    // first seen (ipAddressCreated)
   IpAddressWriter writer_{*this};
 };
 

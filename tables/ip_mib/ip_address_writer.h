@@ -31,13 +31,14 @@ struct AddressIndex {
 //
 // Creation (createAndGo): ipAddressIfIndex is required (missing: inconsistentValue on the RowStatus
 // varbind; no such interface: inconsistentValue on the IfIndex varbind). ipAddressType unicast(1)
-// only: anycast(2) and broadcast(3) are wrongValue, in RESERVE1, since this agent can create
-// neither on any row (the platform has no anycast addresses; broadcast rows follow their IPv4
-// address). ipAddressStatus preferred(1) (the default) or deprecated(2), which is a preferred
-// lifetime of 0; the other states are the stack's to enter: inconsistentValue unless the row is in
-// that state already. ipAddressStorageType volatile(2) (DEFVAL) or nonVolatile(3); other(1),
-// permanent(4) and readOnly(5) are wrongValue (RFC 2579: "cannot be modified to be permanent(4) or
-// readOnly(5) ... wrongValue"; other(1) is no storage this agent has).
+// only: anycast(2) and broadcast(3) are wrongValue, in RESERVE1, since this agent creates
+// neither (anycast rows are the kernel's and other sockets' anycast addresses, read-only here: the
+// platform's createAnycastIpAddressEntry would hold a join only as long as the agent's process,
+// which is not wired to SETs; broadcast rows follow their IPv4 address). ipAddressStatus preferred(1) (the
+// default) or deprecated(2), which is a preferred lifetime of 0; the other states are the stack's to enter:
+// inconsistentValue unless the row is in that state already. ipAddressStorageType volatile(2) (DEFVAL) or
+// nonVolatile(3); other(1), permanent(4) and readOnly(5) are wrongValue (RFC 2579: "cannot be modified to be
+// permanent(4) or readOnly(5) ... wrongValue"; other(1) is no storage this agent has).
 //
 // Prefix length of a created address, first match wins: (1) the longest prefix of an address
 // already on that interface (an ipAddressPrefixTable row of that ifIndex) that covers the new

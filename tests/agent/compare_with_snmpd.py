@@ -52,6 +52,7 @@ REF_PORT, OURS_PORT = 1161, 1162  # inside the private namespace: no clash with 
 ROUTE_ENTRY = IP + (24, 7, 1)
 ROUTE_NUMBER = IP + (24, 6, 0)
 ROUTE_DISCARDS = IP + (24, 8, 0)
+ADDRESS_TYPE = IP + (34, 1, 4)  # ipAddressType
 CIDR_ENTRY = IP + (24, 4, 1)
 CIDR_NUMBER = IP + (24, 3, 0)
 ROUTE_COLUMNS = {c: OBJECTS[ROUTE_ENTRY + (c,)] for c in range(7, 18)}
@@ -650,6 +651,21 @@ def compare_subtree(report, ctx):
     return missing, ours_only
 
 
+def name_anycast_rows(report, ctx):
+    """ipAddressTable rows of type anycast(2): Debian serves none (exception anycast-rows), and
+    ipmibd must serve some here, since veth1 forwards IPv6 (the kernel's subnet-router anycasts)."""
+    rows = [oid for oid, (t, v) in ctx.ours.items()
+            if oid[:len(ADDRESS_TYPE)] == ADDRESS_TYPE and t == "INTEGER" and v == 2]
+    for oid in rows:
+        index = ".".join(map(str, oid[len(ADDRESS_TYPE):]))
+        if oid in ctx.ref:
+            report.fail("ipAddressType", f"ipAddressType.{index}: Debian serves an anycast row too")
+        else:
+            report.allow("anycast-rows", f"ipAddressType.{index} = anycast(2)")
+    if not rows:
+        report.fail("ipAddressType", "no anycast(2) row although veth1 forwards IPv6 (subnet-router anycast)")
+
+
 def check_ours_only_objects(report, ctx):
     """Objects Debian serves with fixed values or not at all, checked on ipmibd alone."""
     for oid, name in LAST_CHANGE_SCALARS.items():
@@ -1006,6 +1022,7 @@ def main():
             if all_.get(ROUTE_NUMBER) != ("Gauge32", n):
                 report.fail("inetCidrRouteNumber", f"{who} says {fmt_value(all_.get(ROUTE_NUMBER))}, its table has {n} rows")
         check_ours_only_objects(report, ctx)
+        name_anycast_rows(report, ctx)
         n4, n6 = compare_interfaces(report, lab, ns, our_rows)
         netstat_out, netstat_extra = compare_netstat(report, lab, ns, ctx.kroutes)
         t_compared = time.monotonic() - started

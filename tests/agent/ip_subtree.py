@@ -226,6 +226,13 @@ EXCEPTIONS = {
     "counter-moved": "Counter read later by ipmibd than by Debian: within the bracket "
                      "Debian <= ours <= Debian + 2 x (what one walk of ours adds) + 10.",
     "spinlock": "ipAddressSpinLock: TestAndIncr, a random initial value per agent (RFC 2579).",
+    "anycast-rows": "ipAddressTable rows of ipAddressType anycast(2) (the kernel's subnet-router "
+                    "anycast addresses of an interface forwarding IPv6, and anycast addresses "
+                    "sockets joined): Debian serves none (it reads unicast addresses only). RFC "
+                    "4293 ipAddressTable: 'This table contains addressing information relevant to "
+                    "the entity's interfaces', ipAddressType: 'The type of address. broadcast(3) "
+                    "is not a valid value for IPv6 addresses', anycast(2) being one of its values; "
+                    "RFC 4291 2.6.1: the Subnet-Router anycast address is required on routers.",
     "own-address-route-type": "inetCidrRouteType of a kernel local/anycast route (delivery to one of "
                               "this entity's own addresses, IPv6 local table): Debian local(3). RFC "
                               "4292: 'local(3) refers to a route for which the next hop is the final "

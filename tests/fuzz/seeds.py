@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of tests/fuzz/corpus/<target>/ (real inputs in each target's format, see
 fuzz_input.h and the targets' "Input:" comments). Run from anywhere:
-    tests/fuzz/seeds.py            # every corpus but rtnl_decode_fuzz and proc_counters_fuzz
-    unshare -n tests/fuzz/seeds.py --kernel   # those two, from a fresh network namespace (root)
+    tests/fuzz/seeds.py            # every corpus but rtnl_decode_fuzz, proc_counters_fuzz, group_decode_fuzz
+    unshare -n tests/fuzz/seeds.py --kernel   # those three, from a fresh network namespace (root)
 Seeds are only ever added or overwritten by name: inputs the fuzzers found (crash-* regressions)
 stay."""
 import ipaddress
@@ -341,7 +341,8 @@ def vrf_links():
 
 
 # ---- kernel messages (--kernel, in a fresh network namespace) -----------------------------------
-RTM = {"link": 18, "addr": 22, "route": 26, "neigh": 30, "neightbl": 66, "netconf": 82, "addrlabel": 74}
+RTM = {"link": 18, "addr": 22, "route": 26, "neigh": 30, "neightbl": 66, "netconf": 82, "addrlabel": 74,
+       "multicast": 58, "anycast": 62}
 
 
 def dump(kind, family=0):
@@ -395,6 +396,21 @@ def kernel():
     for name in ("snmp", "netstat", "snmp6", "dev_snmp6/v0"):
         with open("/proc/net/" + name) as f:
             write("proc_counters_fuzz", name.replace("/", "-"), f.read())
+    group_seeds()
+
+
+def group_seeds():
+    """group_decode_fuzz: multicast and anycast dumps (IPv6 forwarding on v0 gives subnet-router
+    anycasts) and the /proc/net/igmp files; a kernel without IPv4 RTM_GETMULTICAST (before 6.13)
+    answers that dump with an error message, a seed too."""
+    subprocess.run("sysctl -qw net.ipv6.conf.v0.forwarding=1", shell=True, check=True)
+    for kind, family in (("multicast", 2), ("multicast", 10), ("anycast", 10)):
+        for i, data in enumerate(dump(kind, family)):
+            end = max([o for o in offsets(data) if o <= 4096] + [0])
+            write("group_decode_fuzz", "%s-%d-%d" % (kind, family, i), data[:end] if end > 20 else data)
+    for name in ("igmp", "igmp6"):
+        with open("/proc/net/" + name) as f:
+            write("group_decode_fuzz", name, f.read())
 
 
 if __name__ == "__main__":

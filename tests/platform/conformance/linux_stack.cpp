@@ -1,18 +1,25 @@
 // The kernel side of the conformance fixture: a private network namespace with the shared topology,
 // served by LinuxBackend and changed out of band with `ip -n NS ...`.
 #include "platform/linux/linux_backend.h"
+#include "platform/linux/netns.h"
 #include "tests/platform/conformance/stack_under_test.h"
 
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 extern char** environ;
@@ -131,10 +138,52 @@ public:
       args.push_back(std::move(w));
     return runIp(args);
   }
+  ~LinuxStack() override {
+    for (auto& [key, fd] : groupSockets_)
+      close(fd);
+  }
+  Result joinGroup(const std::string& group, const std::string& device) override {
+    platform::linux_backend::NetnsScope scope(namespace_.name());
+    if (!scope.result().ok()) return scope.result();
+    const unsigned index = if_nametoindex(device.c_str());
+    if (index == 0) return Result::failure(Status::NotFound, "no device " + device);
+    const bool v6 = group.find(':') != std::string::npos;
+    const int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return Result::failure(Status::GeneralFailure, std::strerror(errno));
+    int rc;
+    if (v6) {
+      ipv6_mreq m{};
+      inet_pton(AF_INET6, group.c_str(), &m.ipv6mr_multiaddr);
+      m.ipv6mr_interface = index;
+      rc = setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof m);
+    } else {
+      ip_mreqn m{};
+      inet_pton(AF_INET, group.c_str(), &m.imr_multiaddr);
+      m.imr_ifindex = int(index);
+      rc = setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m);
+    }
+    if (rc != 0) {
+      const Result r = Result::failure(Status::GeneralFailure, "join " + group + ": " + std::strerror(errno));
+      close(fd);
+      return r;
+    }
+    groupSockets_.emplace(std::pair{group, device}, fd);
+    return Result::success();
+  }
+  // Closing the socket leaves its groups, as a process exiting does.
+  Result leaveGroup(const std::string& group, const std::string& device) override {
+    auto it = groupSockets_.find({group, device});
+    if (it == groupSockets_.end())
+      return Result::failure(Status::NotFound, group + " not joined on " + device);
+    close(it->second);
+    groupSockets_.erase(it);
+    return Result::success();
+  }
 
 private:
   Namespace namespace_; // declared first: destroyed after the backend that lives in it
   std::unique_ptr<platform::linux_backend::LinuxBackend> backend_;
+  std::multimap<std::pair<std::string, std::string>, int> groupSockets_;
 };
 
 } // namespace

@@ -14,6 +14,12 @@ public:
   platform::Backend& backend() override { return *backend_; }
   bool isKernel() const override { return false; }
   platform::Result outOfBand(const std::string& ipCommand) override { return backend_->apply(ipCommand); }
+  platform::Result joinGroup(const std::string& group, const std::string& device) override {
+    return backend_->apply("mcast join " + group + " dev " + device);
+  }
+  platform::Result leaveGroup(const std::string& group, const std::string& device) override {
+    return backend_->apply("mcast leave " + group + " dev " + device);
+  }
 
 private:
   std::unique_ptr<platform::sim::SimBackend> backend_;

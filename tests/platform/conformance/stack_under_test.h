@@ -29,6 +29,10 @@ public:
   // True for a real kernel: its side effects (link-local addresses, multicast neighbors) are richer
   // than the shared assertions may rely on.
   virtual bool isKernel() const = 0;
+  // A socket's group membership (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP on `device`), held until
+  // leaveGroup: a socket in the namespace for the kernel, `mcast join|leave` for the simulator.
+  virtual platform::Result joinGroup(const std::string& group, const std::string& device) = 0;
+  virtual platform::Result leaveGroup(const std::string& group, const std::string& device) = 0;
 
   // Delivers every pending notification; for the kernel also waits (bounded) until the event
   // descriptor has been quiet for a short while, so asynchronous kernel work has been reported.

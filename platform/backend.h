@@ -3,8 +3,8 @@
 #pragma once
 
 #include "platform/address_selection.h"
-#include "platform/guid.h"
 #include "platform/group_address.h"
+#include "platform/guid.h"
 #include "platform/if_stack.h"
 #include "platform/rows.h"
 #include "platform/status.h"

@@ -16,7 +16,7 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from contexts_test import kernel_routes, snmp, walked_routes  # noqa: E402
-from netns_lab import (Lab, LabError, ipmibd_argument, report_failure, run, start_ipmibd, start_master,  # noqa: E402
+from netns_lab import (Checks, Lab, LabError, ipmibd_argument, report_failure, run, start_ipmibd, start_master,  # noqa: E402
                        wait_for)
 
 NUMBER = "1.3.6.1.2.1.4.24.6.0"  # inetCidrRouteNumber.0
@@ -50,12 +50,8 @@ def main():
                 raise LabError("ipmibd exited:\n" + lab.log_tail("ipmibd.log"))
             return "Gauge32" in snmp(port, "snmpget", community, NUMBER).stdout
 
-        failures = []
-
-        def check(what, ok, detail=""):
-            print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
-            if not ok:
-                failures.append(what)
+        check = Checks()
+        failures = check.failures
 
         wait_for(lambda: answers("pubA"), 20, interval=0.2, what="context A (a namespace there at start)")
         check("A: served as a context, its routes", walked_routes(port, "pubA") == kernel_routes(lab, a),

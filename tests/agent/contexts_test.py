@@ -22,7 +22,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import (Lab, LabError, free_udp_port, ipmibd_argument, parse_walk, report_failure,  # noqa: E402
+from netns_lab import (Checks, Lab, LabError, free_udp_port, ipmibd_argument, parse_walk, report_failure,  # noqa: E402
                        run, start_ipmibd, start_master, wait_for)
 
 ROUTE = "1.3.6.1.2.1.4.24.7.1"  # inetCidrRouteEntry
@@ -183,12 +183,8 @@ def main():
                        for c in communities)
         wait_for(serving, 20, interval=0.2, what="every context answering inetCidrRouteNumber.0")
 
-        failures = []
-
-        def check(what, ok, detail=""):
-            print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
-            if not ok:
-                failures.append(what)
+        check = Checks()
+        failures = check.failures
 
         # Reads: each context is its instance.
         for context, (ro, _) in communities.items():

@@ -20,7 +20,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from contexts_test import kernel_routes, snmp, walked_routes  # noqa: E402
-from netns_lab import (Lab, LabError, free_udp_port, ipmibd_module, report_failure, snmpd_disabled_modules,  # noqa: E402
+from netns_lab import (Checks, Lab, LabError, free_udp_port, ipmibd_module, report_failure, snmpd_disabled_modules,  # noqa: E402
                        wait_for)
 
 NUMBER = "1.3.6.1.2.1.4.24.6.0"  # inetCidrRouteNumber.0
@@ -66,12 +66,8 @@ def main():
                 raise LabError("snmpd exited:\n" + lab.log_tail("snmpd.log"))
             return "Gauge32" in snmp(port, "snmpget", community, NUMBER).stdout
 
-        failures = []
-
-        def check(what, ok, detail=""):
-            print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
-            if not ok:
-                failures.append(what)
+        check = Checks()
+        failures = check.failures
 
         wait_for(lambda: answers("pubP"), 20, interval=0.2, what="context P (a namespace there at start)")
         uid = int(open(f"/proc/{snmpd.pid}/status").read().split("Uid:")[1].split()[1])

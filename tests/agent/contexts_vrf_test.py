@@ -23,7 +23,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import (Lab, LabError, ipmibd_argument, parse_walk, report_failure, run,  # noqa: E402
+from netns_lab import (Checks, Lab, LabError, ipmibd_argument, parse_walk, report_failure, run,  # noqa: E402
                        start_ipmibd, start_master, wait_for)
 
 ROUTE = "1.3.6.1.2.1.4.24.7.1"  # inetCidrRouteEntry
@@ -148,12 +148,8 @@ def main():
                        for ro, _ in [("public", "")] + list(COMMUNITIES.values()))
         wait_for(serving, 20, interval=0.2, what="every context answering inetCidrRouteNumber.0")
 
-        failures = []
-
-        def check(what, ok, detail=""):
-            print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
-            if not ok:
-                failures.append(what)
+        check = Checks()
+        failures = check.failures
 
         # Reads: each VRF context is its VRF; the default context the namespace.
         for context in ("tenant-blue", "blue"):

@@ -189,6 +189,19 @@ def ipmibd_argument(doc, tools):
     return os.path.abspath(sys.argv[1])
 
 
+class Checks:
+    """The named checks of one test run: `check(what, ok, detail)` prints each as ok or FAIL (with the
+    detail) and keeps the failed ones in `failures` for the verdict."""
+
+    def __init__(self):
+        self.failures = []
+
+    def __call__(self, what, ok, detail=""):
+        print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
+        if not ok:
+            self.failures.append(what)
+
+
 def report_failure(lab, message, logs=("ipmibd.log", "master.log"), lines=30):
     """Prints message and the tail of each log in the lab directory; returns 1 (the exit code)."""
     print(message)

@@ -21,7 +21,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import (Lab, LabError, ipmibd_argument, parse_walk, report_failure, run,  # noqa: E402
+from netns_lab import (Checks, Lab, LabError, ipmibd_argument, parse_walk, report_failure, run,  # noqa: E402
                        start_ipmibd, start_master, wait_for)
 
 ROUTE_IF_INDEX = "1.3.6.1.2.1.4.24.7.1.7"  # inetCidrRouteIfIndex
@@ -106,12 +106,8 @@ def main():
             return all("Gauge32" in snmp(port, "snmpget", c, "1.3.6.1.2.1.4.24.6.0").stdout for c in ("pubV", "pubA"))
         wait_for(serving, 20, interval=0.2, what="the VRF contexts answering")
 
-        failures = []
-
-        def check(what, ok, detail=""):
-            print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
-            if not ok:
-                failures.append(what)
+        check = Checks()
+        failures = check.failures
 
         want = kernel_routes(lab, ns, "vrf", vrf)
         main_only = kernel_routes(lab, ns) - want

@@ -225,5 +225,48 @@ TEST_CASE("ipmibd-platform sorted-pairs, guids, addrlabels and --level show what
   }
 }
 
+// ---- Issue 19 part C ------------------------------------------------------------------------------
+
+TEST_CASE("ipmibd-platform resolve: a veth peer's address answers, another does not", "[cli][resolve]") {
+  const std::string scenario = "link add v0 type veth peer name v1\nlink set v0 up\nlink set v1 up\n"
+                               "addr add 192.0.2.1/24 dev v0\naddr add 192.0.2.2/24 dev v1\n";
+  const std::string path = "/tmp/ipmibd-cli-resolve-" + std::to_string(getpid()) + ".scn";
+  std::ofstream(path) << scenario;
+  Result error;
+  auto backend = sim::SimBackend::fromScenario(scenario, "resolve", error);
+  REQUIRE(backend != nullptr);
+  InterfaceRow peer;
+  REQUIRE(backend->convertInterfaceNameToLuid("v1", peer.luid).ok());
+  REQUIRE(backend->getIfEntry2(peer).ok());
+
+  const auto answered = runCli({"--backend", "sim", "--scenario", path, "resolve", "192.0.2.2", "dev", "v0"});
+  INFO(answered.err);
+  CHECK(answered.exitCode == 0);
+  CHECK(answered.out.find("# neighbor resolution") == 0);
+  CHECK(answered.out.find(formatPhysicalAddress(peer.physicalAddress)) != std::string::npos);
+  CHECK(answered.out.find("reachable") != std::string::npos);
+
+  const auto silent = runCli(
+      {"--backend", "sim", "--scenario", path, "--timeout", "200", "resolve", "192.0.2.99", "dev", "v0"});
+  CHECK(silent.exitCode == 1);
+  CHECK(silent.err.find("NetworkUnreachable") != std::string::npos);
+  CHECK(silent.err.find("before the timeout") != std::string::npos);
+  CHECK(silent.out.empty());
+  unlink(path.c_str());
+
+  for (const auto& bad : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"resolve"}, "resolve needs ADDR dev NAME"},
+           {{"resolve", "192.0.2.2"}, "resolve needs ADDR dev NAME"},
+           {{"resolve", "192.0.2.2", "eth0"}, "unexpected 'eth0'"},
+           {{"--timeout", "0", "resolve", "192.0.2.2", "dev", "v0"}, "positive number"},
+           {{"--timeout", "5s", "resolve", "192.0.2.2", "dev", "v0"}, "positive number"},
+       }) {
+    const auto run = runCli(bad.first);
+    INFO(bad.second << ": " << run.err);
+    CHECK(run.exitCode == 2);
+    CHECK(run.err.find(bad.second) != std::string::npos);
+  }
+}
+
 } // namespace
 } // namespace ipmibd::platform::cli

@@ -334,6 +334,21 @@ public:
   // `timeout` of real time); use the asynchronous form there. Statuses as the two above.
   Result resolveIpNetEntry2(NeighborRow& row, std::chrono::milliseconds timeout = kResolveTimeout);
 
+  // ---- NotifyStableUnicastIpAddressTable, issue 19 part C -----------------------------------
+  // The unicast address table of `family` once no address in it is tentative (DAD done: each is
+  // preferred, deprecated or duplicate). When it is stable now (IP Helper's NO_ERROR): `table`
+  // holds it and `subscription` stays inactive. Otherwise (IP Helper's ERROR_IO_PENDING): `table`
+  // is empty, `subscription` active, and `callback` runs once, from a later dispatch(), with the
+  // table as it is when an address change leaves none tentative (until then, or until the
+  // subscription is cancelled, it waits). Built on getUnicastIpAddressTable and
+  // notifyUnicastIpAddressChange (so a VrfView's is its VRF's). Linux: an address is tentative
+  // while IFA_F_TENTATIVE (or IFA_F_OPTIMISTIC) is set without IFA_F_DADFAILED; the kernel
+  // announces the end of DAD with RTM_NEWADDR. The simulator models DAD where a scenario enables
+  // it (see sim_kernel.h). Success; otherwise the failure of getUnicastIpAddressTable.
+  using StableTableCallback = std::function<void(std::span<const UnicastAddressRow> table)>;
+  Result notifyStableUnicastIpAddressTable(Family family, std::vector<UnicastAddressRow>& table,
+                                           StableTableCallback callback, Subscription& subscription);
+
   // ---- Change notifications --------------------------------------------------------------------
   Subscription notifyRouteChange2(Family family, ChangeCallback<RouteRow> callback);
   Subscription notifyUnicastIpAddressChange(Family family, ChangeCallback<UnicastAddressRow> callback);

@@ -31,6 +31,8 @@ stack multicast anycast all (default: all), or one of these, which `all` does no
   sorted-pairs ADDR...  CreateSortedAddressPairs: the destinations in RFC 6724 order, with sources
   resolve ADDR dev NAME ResolveIpNetEntry2: flush and resolve ADDR's link-layer address on NAME
                         (exit status 1 when nothing answers before the timeout)
+  stable                NotifyStableUnicastIpAddressTable: the addresses once none is tentative
+                        (DAD done; exit status 1 when some still are at the timeout)
 
 options:
   --backend linux|sim   which backend to read (default: linux)
@@ -39,7 +41,7 @@ options:
   --table N             route table to export and show (repeatable; default: main)
   --level LEVEL         interfaces: GetIfTable2Ex level, normal (default), raw (the device's own
                         carrier as oper status) or nostats (no counters)
-  --timeout MS          resolve: how long to wait for the answer (default 5000)
+  --timeout MS          resolve, stable: how long to wait (default 5000)
   --watch               after printing, stay running and print every change notification
                         ("+" add, "-" delete, "~" change) until interrupted; stack follows
                         the interface notifications; multicast and anycast have none
@@ -52,7 +54,7 @@ const std::set<std::string, std::less<>> kTables = {"interfaces", "ipinterfaces"
                                                     // Issue 19, h-sort:
                                                     "addrlabels", "guids", "sorted-pairs",
                                                     // Issue 19 part C:
-                                                    "resolve"};
+                                                    "resolve", "stable"};
 
 struct Options {
   std::string backend = "linux";
@@ -249,6 +251,7 @@ public:
     if (what == "guids") ok &= printGuids();
     if (what == "sorted-pairs") ok &= printSortedPairs();
     if (what == "resolve") ok &= printResolution(); // Issue 19 part C
+    if (what == "stable") ok &= printStableAddresses();
     return ok;
   }
 
@@ -353,6 +356,37 @@ private:
     section("neighbor resolution", cli::neighborsTable({row}, names_));
     return true;
   }
+  bool printStableAddresses() {
+    std::vector<UnicastAddressRow> rows;
+    Subscription pending;
+    bool delivered = false;
+    if (!check("stable addresses", backend_.notifyStableUnicastIpAddressTable(
+                                       Family::Unspecified, rows,
+                                       [&](std::span<const UnicastAddressRow> table) {
+                                         rows.assign(table.begin(), table.end());
+                                         delivered = true;
+                                       },
+                                       pending)))
+      return false;
+    const Timestamp giveUp = Clock::now() + options_.resolveTimeout;
+    while (pending.active() && !delivered) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(giveUp - Clock::now());
+      if (left.count() <= 0) {
+        std::cerr << "ipmibd-platform: addresses still tentative after " << options_.resolveTimeout.count()
+                  << " ms\n";
+        return false;
+      }
+      int wait = int(std::min<long long>(left.count(), 100));
+      if (auto deadline = backend_.nextDeadline())
+        wait = int(std::clamp<long long>(
+            std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count(), 0, wait));
+      pollfd fd{backend_.eventDescriptor(), POLLIN, 0};
+      poll(&fd, fd.fd >= 0 ? 1 : 0, wait);
+      while (backend_.dispatch(std::chrono::milliseconds(50))) {}
+    }
+    section("stable addresses", cli::addressesTable(rows, names_));
+    return true;
+  }
   bool printStack() {
     std::vector<IfStackRow> rows;
     if (!check("interface stack", backend_.getIfStackTable(rows))) return false;
@@ -395,7 +429,8 @@ int watch(Backend& backend, Printer& printer, std::string_view what) {
   const bool all = what == "all";
   auto wanted = [&](std::string_view table) { return all || what == table; };
   if (what == "stats" || what == "settings" || what == "multicast" || what == "anycast" ||
-      what == "addrlabels" || what == "guids" || what == "sorted-pairs" || what == "resolve")
+      what == "addrlabels" || what == "guids" || what == "sorted-pairs" || what == "resolve" ||
+      what == "stable")
     std::cerr << "ipmibd-platform: " << what << " have no change notifications; watching nothing\n";
 
   // Other rows print interface names, so links are always followed (silently unless shown); a

@@ -268,5 +268,29 @@ TEST_CASE("ipmibd-platform resolve: a veth peer's address answers, another does 
   }
 }
 
+TEST_CASE("ipmibd-platform stable waits for the simulator's DAD and shows the duplicate", "[cli][stable]") {
+  const std::string scenario = "link add v0 type veth peer name v1\nlink set v0 up\nlink set v1 up\n"
+                               "sysctl -w net.ipv6.conf.v0.accept_dad=1\n"
+                               "addr add 2001:db8:1::6/64 dev v1 nodad\naddr add 2001:db8:1::6/64 dev v0\n"
+                               "addr add 2001:db8:1::5/64 dev v0\n";
+  const std::string path = "/tmp/ipmibd-cli-stable-" + std::to_string(getpid()) + ".scn";
+  std::ofstream(path) << scenario;
+  const auto addresses = runCli({"--backend", "sim", "--scenario", path, "addresses"});
+  CHECK(addresses.out.find("tentative") != std::string::npos); // DAD runs at first
+  const auto started = std::chrono::steady_clock::now();
+  const auto stable = runCli({"--backend", "sim", "--scenario", path, "stable"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  INFO(stable.err);
+  CHECK(stable.exitCode == 0);
+  CHECK(stable.out.find("# stable addresses") == 0);
+  CHECK(stable.out.find("tentative") == std::string::npos);
+  CHECK(stable.out.find("duplicate") != std::string::npos);
+  CHECK(took >= std::chrono::milliseconds(900)); // 1 probe x retrans_time 1 s
+  const auto impatient = runCli({"--backend", "sim", "--scenario", path, "--timeout", "100", "stable"});
+  CHECK(impatient.exitCode == 1);
+  CHECK(impatient.err.find("still tentative") != std::string::npos);
+  unlink(path.c_str());
+}
+
 } // namespace
 } // namespace ipmibd::platform::cli

@@ -137,6 +137,13 @@ public:
   platform::Backend& backend() override { return *backend_; }
   bool isKernel() const override { return true; }
   Result outOfBand(const std::string& ipCommand) override {
+    // `sysctl [-w] [-q] KEY=VALUE`, as scenarios write it (issue 19 part C), runs in the namespace.
+    if (ipCommand.starts_with("sysctl ")) {
+      std::vector<std::string> args{"netns", "exec", namespace_.name(), "sysctl", "-qw"};
+      for (auto& w : splitWords(ipCommand.substr(7)))
+        if (!w.starts_with("-")) args.push_back(std::move(w));
+      return runIp(args);
+    }
     std::vector<std::string> args{"-n", namespace_.name()};
     for (auto& w : splitWords(ipCommand))
       args.push_back(std::move(w));

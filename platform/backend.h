@@ -323,9 +323,10 @@ public:
   // with its MAC; nothing else answers (scenarios choose answering peers with `addr add ... dev PEER`).
   // Start: Success; InvalidParameter (no, zero or multicast address, neither luid nor index, a
   // link-local scope naming another interface, timeout not positive); NotFound (interface);
-  // AccessDenied. The callback's outcome: Success (row: physicalAddress, state as the kernel has
-  // it); NetworkUnreachable (IP Helper's ERROR_BAD_NET_NAME: no answer, the kernel gave up and
-  // marked the entry failed, or `timeout` passed first; the message says which).
+  // NotSupported (the loopback interface: Linux keeps no neighbor entries there); AccessDenied. The
+  // callback's outcome: Success (row: physicalAddress, state as the kernel has it); NetworkUnreachable (IP
+  // Helper's ERROR_BAD_NET_NAME: no answer, the kernel gave up and marked the entry failed, or `timeout`
+  // passed first; the message says which).
   virtual Result resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::milliseconds timeout,
                                          ResolveCallback callback, Subscription& subscription);
   // The IP Helper-shaped blocking form, for the CLI and tools, never the agent: it runs dispatch()

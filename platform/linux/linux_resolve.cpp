@@ -12,6 +12,8 @@ namespace ipmibd::platform::linux_backend {
 
 namespace {
 
+constexpr std::uint16_t kSoftwareLoopback = 24; // IANAifType
+
 // States with a link-layer address the kernel confirmed or learned (NUD_VALID), or no need of one.
 bool resolved(const NeighborRow& row) {
   switch (row.state) {
@@ -49,6 +51,9 @@ Result LinuxBackend::resolveIpNetEntry2Async(const NeighborRow& input, std::chro
   if (auto r = getIfEntry2(link); !r.ok())
     return r.status == Status::InvalidParameter ? Result::failure(Status::NotFound, r.message) : r;
   key.luid = link.luid;
+  // The kernel makes and keeps no neighbor entry there: nothing would ever answer.
+  if (link.type == kSoftwareLoopback)
+    return Result::failure(Status::NotSupported, "the loopback interface resolves no neighbors");
   if (key.address.scopeId() != 0 && key.address.scopeId() != key.interfaceIndex)
     return Result::failure(Status::InvalidParameter, "the address's scope names another interface");
   if (key.address.isV6LinkLocal()) key.address = key.address.withScope(key.interfaceIndex);

@@ -37,6 +37,8 @@ Result SimBackend::resolveIpNetEntry2Async(const NeighborRow& input, std::chrono
     return Result::failure(Status::InvalidParameter, "neither interface LUID nor index");
   const Link* l = kernel_.link(indexOf(input.interfaceIndex, input.luid));
   if (!l) return Result::failure(Status::NotFound, "no such interface");
+  if (l->kind == LinkKind::Loopback)
+    return Result::failure(Status::NotSupported, "the loopback interface resolves no neighbors");
   const auto scoped = SimKernel::scopedFor(input.address, l->row.index);
   if (!scoped)
     return Result::failure(Status::InvalidParameter, "the address's scope names another interface");

@@ -161,6 +161,8 @@ TEST_CASE("resolution: static entries answer at once; bad requests are refused",
                Status::InvalidParameter);
   CHECK_STATUS(b.resolveIpNetEntry2Async(keyOn("192.0.2.2", unusedIndex(b)), kLongTimeout, ignore, refused),
                Status::NotFound);
+  CHECK_STATUS(b.resolveIpNetEntry2Async(keyOn("127.0.0.9", indexOf(b, "lo")), kLongTimeout, ignore, refused),
+               Status::NotSupported);
   CHECK_FALSE(refused.active());
   // Nothing was started by the refused requests.
   NeighborRow none = keyOn("192.0.2.2", v0);

@@ -6,6 +6,7 @@
 #include "platform/group_address.h"
 #include "platform/guid.h"
 #include "platform/if_stack.h"
+#include "platform/neighbor_resolution.h"
 #include "platform/rows.h"
 #include "platform/status.h"
 
@@ -308,6 +309,46 @@ public:
   // removed from here, since an anycast address lives as long as whoever joined it);
   // InvalidParameter; NotSupported (IPv4).
   virtual Result deleteAnycastIpAddressEntry(const AnycastAddressRow& row) = 0;
+
+  // ---- Neighbor resolution (ResolveIpNetEntry2), issue 19 part C ----------------------------
+  // Starts resolving `row`'s address (key: address + interface, luid if non-zero else index) to a
+  // physical address, without blocking: `callback` runs once, from a later dispatch(), unless
+  // `subscription` is cancelled first. As IP Helper, an existing dynamic entry is flushed and
+  // resolved afresh (ARP requests / neighbor solicitations); a static one (Permanent, NoArp) is
+  // the answer at once. The kernel chooses the solicitations' source address (IP Helper's
+  // SourceAddress is left out: Linux takes no per-request source). Linux: RTM_DELNEIGH of the old
+  // entry, then RTM_NEWNEIGH with NTF_USE (the kernel's neigh_event_send: state incomplete, probes
+  // sent), then the entry is watched (events, and a look every kResolveCheckInterval) until it is
+  // valid or failed. The simulator: the peer of a veth interface answers for the addresses it holds,
+  // with its MAC; nothing else answers (scenarios choose answering peers with `addr add ... dev PEER`).
+  // Start: Success; InvalidParameter (no, zero or multicast address, neither luid nor index, a
+  // link-local scope naming another interface, timeout not positive); NotFound (interface);
+  // NotSupported (the loopback interface: Linux keeps no neighbor entries there); AccessDenied. The
+  // callback's outcome: Success (row: physicalAddress, state as the kernel has it); NetworkUnreachable (IP
+  // Helper's ERROR_BAD_NET_NAME: no answer, the kernel gave up and marked the entry failed, or `timeout`
+  // passed first; the message says which).
+  virtual Result resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::milliseconds timeout,
+                                         ResolveCallback callback, Subscription& subscription);
+  // The IP Helper-shaped blocking form, for the CLI and tools, never the agent: it runs dispatch()
+  // (so other subscribers' callbacks run meanwhile) until the outcome, and fills `row` on Success.
+  // A simulator on its manual clock never reaches its deadlines this way (GeneralFailure after
+  // `timeout` of real time); use the asynchronous form there. Statuses as the two above.
+  Result resolveIpNetEntry2(NeighborRow& row, std::chrono::milliseconds timeout = kResolveTimeout);
+
+  // ---- NotifyStableUnicastIpAddressTable, issue 19 part C -----------------------------------
+  // The unicast address table of `family` once no address in it is tentative (DAD done: each is
+  // preferred, deprecated or duplicate). When it is stable now (IP Helper's NO_ERROR): `table`
+  // holds it and `subscription` stays inactive. Otherwise (IP Helper's ERROR_IO_PENDING): `table`
+  // is empty, `subscription` active, and `callback` runs once, from a later dispatch(), with the
+  // table as it is when an address change leaves none tentative (until then, or until the
+  // subscription is cancelled, it waits). Built on getUnicastIpAddressTable and
+  // notifyUnicastIpAddressChange (so a VrfView's is its VRF's). Linux: an address is tentative
+  // while IFA_F_TENTATIVE (or IFA_F_OPTIMISTIC) is set without IFA_F_DADFAILED; the kernel
+  // announces the end of DAD with RTM_NEWADDR. The simulator models DAD where a scenario enables
+  // it (see sim_kernel.h). Success; otherwise the failure of getUnicastIpAddressTable.
+  using StableTableCallback = std::function<void(std::span<const UnicastAddressRow> table)>;
+  Result notifyStableUnicastIpAddressTable(Family family, std::vector<UnicastAddressRow>& table,
+                                           StableTableCallback callback, Subscription& subscription);
 
   // ---- Change notifications --------------------------------------------------------------------
   Subscription notifyRouteChange2(Family family, ChangeCallback<RouteRow> callback);

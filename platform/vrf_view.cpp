@@ -345,6 +345,15 @@ Result VrfView::deleteUnicastIpAddressEntry(const UnicastAddressRow& row) {
   return inner_->deleteUnicastIpAddressEntry(row);
 }
 
+Result VrfView::resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::milliseconds timeout,
+                                        ResolveCallback callback, Subscription& subscription) {
+  subscription = Subscription();
+  if (row.interfaceIndex == 0 && row.luid.value == 0)
+    return Result::failure(Status::InvalidParameter, "neither interface LUID nor index");
+  if (Result r = member(row.interfaceIndex, row.luid, "neighbor"); !r.ok()) return r;
+  return inner_->resolveIpNetEntry2Async(row, timeout, std::move(callback), subscription);
+}
+
 Result VrfView::createIpNetEntry2(const NeighborRow& row) {
   if (Result r = member(row.interfaceIndex, row.luid, "neighbor"); !r.ok()) return r;
   return inner_->createIpNetEntry2(row);

@@ -104,6 +104,9 @@ public:
   Result getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) override;
   Result createAnycastIpAddressEntry(const AnycastAddressRow& row) override;
   Result deleteAnycastIpAddressEntry(const AnycastAddressRow& row) override;
+  // Issue 19 part C: resolution on the VRF's interfaces only (another's: NotFound).
+  Result resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::milliseconds timeout,
+                                 ResolveCallback callback, Subscription& subscription) override;
 
   int eventDescriptor() const override { return inner_->eventDescriptor(); }
   std::optional<Timestamp> nextDeadline() const override { return inner_->nextDeadline(); }

@@ -29,6 +29,10 @@ stack multicast anycast all (default: all), or one of these, which `all` does no
   addrlabels            the address label table (ip addrlabel) RFC 6724 selection uses
   guids                 each interface's GUID (ConvertInterfaceLuidToGuid) and what it comes from
   sorted-pairs ADDR...  CreateSortedAddressPairs: the destinations in RFC 6724 order, with sources
+  resolve ADDR dev NAME ResolveIpNetEntry2: flush and resolve ADDR's link-layer address on NAME
+                        (exit status 1 when nothing answers before the timeout)
+  stable                NotifyStableUnicastIpAddressTable: the addresses once none is tentative
+                        (DAD done; exit status 1 when some still are at the timeout)
 
 options:
   --backend linux|sim   which backend to read (default: linux)
@@ -37,6 +41,7 @@ options:
   --table N             route table to export and show (repeatable; default: main)
   --level LEVEL         interfaces: GetIfTable2Ex level, normal (default), raw (the device's own
                         carrier as oper status) or nostats (no counters)
+  --timeout MS          resolve, stable: how long to wait (default 5000)
   --watch               after printing, stay running and print every change notification
                         ("+" add, "-" delete, "~" change) until interrupted; stack follows
                         the interface notifications; multicast and anycast have none
@@ -47,7 +52,9 @@ const std::set<std::string, std::less<>> kTables = {"interfaces", "ipinterfaces"
                                                     "routes", "stats", "settings", "all", "stack",
                                                     "multicast", "anycast",
                                                     // Issue 19, h-sort:
-                                                    "addrlabels", "guids", "sorted-pairs"};
+                                                    "addrlabels", "guids", "sorted-pairs",
+                                                    // Issue 19 part C:
+                                                    "resolve", "stable"};
 
 struct Options {
   std::string backend = "linux";
@@ -59,6 +66,10 @@ struct Options {
   // Issue 19, h-sort.
   IfTableLevel level = IfTableLevel::Normal;
   std::vector<IpAddress> destinations; // sorted-pairs
+  // Issue 19 part C: resolve ADDR dev NAME.
+  std::optional<IpAddress> resolveAddress;
+  std::string resolveDevice;
+  std::chrono::milliseconds resolveTimeout = kResolveTimeout;
 };
 
 // Parsed command line, or an error message (empty when --help was asked for).
@@ -106,6 +117,29 @@ ParseResult parseArguments(int argc, char** argv) {
         result.error = "unknown level '" + *v + "' (normal, raw or nostats)";
         return result;
       }
+    } else if (!arg.starts_with("-") && tableSeen && options.table == "resolve") { // Issue 19 part C
+      if (arg == "dev") {
+        if (i + 1 >= argc) {
+          result.error = "resolve: dev needs an interface name";
+          return result;
+        }
+        options.resolveDevice = argv[++i];
+      } else if (auto address = IpAddress::parse(arg); address && !options.resolveAddress) {
+        options.resolveAddress = *address;
+      } else {
+        result.error = "resolve: unexpected '" + std::string(arg) + "' (resolve ADDR dev NAME)";
+        return result;
+      }
+    } else if (matches("--timeout")) { // Issue 19 part C
+      auto v = value("--timeout");
+      unsigned ms = 0;
+      const auto parsed =
+          v ? std::from_chars(v->data(), v->data() + v->size(), ms) : std::from_chars_result{};
+      if (!v || parsed.ec != std::errc() || parsed.ptr != v->data() + v->size() || ms == 0) {
+        result.error = "--timeout wants a positive number of milliseconds";
+        return result;
+      }
+      options.resolveTimeout = std::chrono::milliseconds(ms);
     } else if (!arg.starts_with("-") && tableSeen && options.table == "sorted-pairs") {
       auto address = IpAddress::parse(arg);
       if (!address) {
@@ -152,6 +186,10 @@ ParseResult parseArguments(int argc, char** argv) {
   }
   if (options.table == "sorted-pairs" && options.destinations.empty()) {
     result.error = "sorted-pairs needs destination addresses";
+    return result;
+  }
+  if (options.table == "resolve" && (!options.resolveAddress || options.resolveDevice.empty())) {
+    result.error = "resolve needs ADDR dev NAME";
     return result;
   }
   if (options.backend == "sim" && options.scenario.empty()) {
@@ -212,6 +250,8 @@ public:
     if (what == "addrlabels") ok &= printAddressLabels();
     if (what == "guids") ok &= printGuids();
     if (what == "sorted-pairs") ok &= printSortedPairs();
+    if (what == "resolve") ok &= printResolution(); // Issue 19 part C
+    if (what == "stable") ok &= printStableAddresses();
     return ok;
   }
 
@@ -298,6 +338,55 @@ private:
     section("sorted address pairs", cli::sortedPairsTable(pairs));
     return true;
   }
+  // ---- Issue 19 part C ----
+  bool printResolution() {
+    NeighborRow row;
+    row.address = *options_.resolveAddress;
+    InterfaceLuid luid;
+    if (!check("interface " + options_.resolveDevice,
+               backend_.convertInterfaceNameToLuid(options_.resolveDevice, luid)))
+      return false;
+    row.luid = luid;
+    const Result r = backend_.resolveIpNetEntry2(row, options_.resolveTimeout);
+    if (!r.ok()) {
+      std::cerr << "ipmibd-platform: resolving " << options_.resolveAddress->toString() << " on "
+                << options_.resolveDevice << " failed: " << r.toString() << "\n";
+      return false;
+    }
+    section("neighbor resolution", cli::neighborsTable({row}, names_));
+    return true;
+  }
+  bool printStableAddresses() {
+    std::vector<UnicastAddressRow> rows;
+    Subscription pending;
+    bool delivered = false;
+    if (!check("stable addresses", backend_.notifyStableUnicastIpAddressTable(
+                                       Family::Unspecified, rows,
+                                       [&](std::span<const UnicastAddressRow> table) {
+                                         rows.assign(table.begin(), table.end());
+                                         delivered = true;
+                                       },
+                                       pending)))
+      return false;
+    const Timestamp giveUp = Clock::now() + options_.resolveTimeout;
+    while (pending.active() && !delivered) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(giveUp - Clock::now());
+      if (left.count() <= 0) {
+        std::cerr << "ipmibd-platform: addresses still tentative after " << options_.resolveTimeout.count()
+                  << " ms\n";
+        return false;
+      }
+      int wait = int(std::min<long long>(left.count(), 100));
+      if (auto deadline = backend_.nextDeadline())
+        wait = int(std::clamp<long long>(
+            std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count(), 0, wait));
+      pollfd fd{backend_.eventDescriptor(), POLLIN, 0};
+      poll(&fd, fd.fd >= 0 ? 1 : 0, wait);
+      while (backend_.dispatch(std::chrono::milliseconds(50))) {}
+    }
+    section("stable addresses", cli::addressesTable(rows, names_));
+    return true;
+  }
   bool printStack() {
     std::vector<IfStackRow> rows;
     if (!check("interface stack", backend_.getIfStackTable(rows))) return false;
@@ -340,7 +429,8 @@ int watch(Backend& backend, Printer& printer, std::string_view what) {
   const bool all = what == "all";
   auto wanted = [&](std::string_view table) { return all || what == table; };
   if (what == "stats" || what == "settings" || what == "multicast" || what == "anycast" ||
-      what == "addrlabels" || what == "guids" || what == "sorted-pairs")
+      what == "addrlabels" || what == "guids" || what == "sorted-pairs" || what == "resolve" ||
+      what == "stable")
     std::cerr << "ipmibd-platform: " << what << " have no change notifications; watching nothing\n";
 
   // Other rows print interface names, so links are always followed (silently unless shown); a

@@ -312,7 +312,10 @@ std::optional<Timestamp> LinuxBackend::nextDeadline() const {
   if (routeResync_ || ipInterfacesRefreshNeeded_ || routesRefreshNeeded_ || hasPendingChanges() ||
       routes_.merging())
     return Clock::now();
-  return std::min(nextIpInterfaceRefresh_, nextRaRouteRefresh_);
+  Timestamp next = std::min(nextIpInterfaceRefresh_, nextRaRouteRefresh_);
+  if (auto resolution = resolutions_.nextDeadline(Clock::now()); resolution && *resolution < next)
+    next = *resolution;
+  return next;
 }
 
 bool LinuxBackend::exportsTable(std::uint32_t table) const {
@@ -668,6 +671,7 @@ void LinuxBackend::handleEvent(const nlmsghdr& m) {
     auto row = decodeNeighbor(m, batchNow_);
     if (!row) break;
     row->luid = luidOf(row->interfaceIndex);
+    if (!resolutions_.empty()) resolutions_.touch(row->address, row->interfaceIndex, batchNow_);
     auto* changes = hasNeighborSubscribers() ? &pendingNeighbors_.changes : nullptr;
     if (m.nlmsg_type == RTM_NEWNEIGH)
       applyRow(neighbors_, std::move(*row), changes, batchNow_);
@@ -899,6 +903,7 @@ void LinuxBackend::publishPending() {
 
 bool LinuxBackend::dispatch(std::chrono::milliseconds budget) {
   const Timestamp deadline = Clock::now() + budget;
+  if (!resolutions_.empty()) runResolutions();
   // A failed resync is retried at the next deadline rather than in a tight loop.
   auto failed = [this] {
     resyncNeeded_ = true;

@@ -100,6 +100,9 @@ public:
   Result getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) override;
   Result createAnycastIpAddressEntry(const AnycastAddressRow& row) override;
   Result deleteAnycastIpAddressEntry(const AnycastAddressRow& row) override;
+  // Neighbor resolution (linux_resolve.cpp; issue 19 part C).
+  Result resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::milliseconds timeout,
+                                 ResolveCallback callback, Subscription& subscription) override;
 
   int eventDescriptor() const override;
   // Timed work: the periodic IP interface refresh (sysctl changes raise no netlink events), and
@@ -237,6 +240,11 @@ private:
   bool ipv4MulticastFromProc_ = false; // the kernel refused an IPv4 RTM_GETMULTICAST dump
   int anycastSocket_ = -1;             // AF_INET6 datagram socket holding our IPV6_JOIN_ANYCASTs
   std::set<std::pair<IpAddress, InterfaceIndex>> anycastJoined_;
+
+  // ---- neighbor resolution (linux_resolve.cpp) -------------------------------------------------
+  // Decides and delivers the due resolutions (run first in dispatch()).
+  void runResolutions();
+  ResolutionQueue resolutions_;
 };
 
 } // namespace ipmibd::platform::linux_backend

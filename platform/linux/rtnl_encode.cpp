@@ -307,6 +307,19 @@ nlmsghdr* encodeDelNeighbor(std::span<std::uint8_t> buffer, std::uint32_t sequen
   return message;
 }
 
+nlmsghdr* encodeResolveNeighbor(std::span<std::uint8_t> buffer, std::uint32_t sequence,
+                                const NeighborRow& row) {
+  ndmsg* header = nullptr;
+  nlmsghdr* message = start(buffer, RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_CREATE, sequence, header);
+  if (!message) return nullptr;
+  header->ndm_family = addressFamily(row.address.family());
+  header->ndm_ifindex = int(row.interfaceIndex);
+  header->ndm_state = NUD_NONE;
+  header->ndm_flags = NTF_USE;
+  if (!putAddress(message, buffer.size(), NDA_DST, row.address)) return nullptr;
+  return message;
+}
+
 nlmsghdr* encodeSetLinkMtu(std::span<std::uint8_t> buffer, std::uint32_t sequence, InterfaceIndex index,
                            std::uint32_t mtu) {
   ifinfomsg* header = nullptr;

@@ -100,6 +100,11 @@ nlmsghdr* encodeNewNeighbor(std::span<std::uint8_t> buffer, std::uint16_t flags,
                             const NeighborRow& row);
 // RTM_DELNEIGH: ndm_ifindex + NDA_DST.
 nlmsghdr* encodeDelNeighbor(std::span<std::uint8_t> buffer, std::uint32_t sequence, const NeighborRow& row);
+// RTM_NEWNEIGH with NLM_F_CREATE and NTF_USE (issue 19 part C, ResolveIpNetEntry2): NDA_DST only;
+// the kernel creates the entry if missing and starts resolving it (neigh_event_send), ignoring
+// ndm_state.
+nlmsghdr* encodeResolveNeighbor(std::span<std::uint8_t> buffer, std::uint32_t sequence,
+                                const NeighborRow& row);
 
 // RTM_SETLINK (AF_UNSPEC) with IFLA_MTU: the link MTU, which is also the IPv4 network-layer MTU.
 nlmsghdr* encodeSetLinkMtu(std::span<std::uint8_t> buffer, std::uint32_t sequence, InterfaceIndex index,

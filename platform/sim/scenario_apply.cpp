@@ -78,6 +78,7 @@ Result apply(SimKernel& kernel, const AddressCommand& c) {
   request.validLifetime = valid;
   request.preferredLifetime = preferred;
   request.broadcast = c.broadcast.value_or(IpAddress{});
+  request.nodad = c.nodad;
   return kernel.addAddress(request);
 }
 
@@ -196,6 +197,8 @@ Result setInterfaceValue(SimKernel& kernel, const Link& l, Family family, const 
     row.nlMtu = v;
   else if (group == "conf" && v6 && name == "dad_transmits")
     row.dadTransmits = v;
+  else if (group == "conf" && v6 && name == "accept_dad") // issue 19 part C
+    return kernel.setAcceptDad(l.row.index, v > 0);
   else if (group == "neigh" && name == "base_reachable_time_ms")
     row.baseReachableTime = v;
   else if (group == "neigh" && name == "retrans_time_ms")

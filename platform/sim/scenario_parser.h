@@ -82,7 +82,7 @@ struct AddressCommand {
   Verb verb = Verb::Add;
   IpPrefix prefix; // the address with its prefix length
   std::string device;
-  bool nodad = false; // accepted for `ip` compatibility; the simulator has no DAD
+  bool nodad = false; // no DAD for this address (the simulator's DAD: see sim_kernel.h)
   std::optional<std::uint32_t> validLifetime, preferredLifetime;
   std::optional<IpAddress> broadcast;
 };

@@ -108,6 +108,12 @@ Result SimKernel::addAddress(const AddressRequest& request) {
   r.onLinkPrefixLength = std::uint8_t(length);
   r.skipAsSource = false;
   r.dadState = request.preferredLifetime == 0 ? DadState::Deprecated : DadState::Preferred;
+  // Issue 19 part C: DAD, where the scenario enabled it (see sim_kernel.h).
+  if (raw.isV6() && request.source == AddressSource::Configured && !request.nodad && l->acceptDad &&
+      l->ipv6.dadTransmits > 0 && l->row.adminStatus == AdminStatus::Up) {
+    r.dadState = DadState::Tentative;
+    entry.dadEnd = t + std::chrono::milliseconds(std::int64_t(l->ipv6.dadTransmits) * l->ipv6.retransmitTime);
+  }
   r.permanent = request.validLifetime == kInfiniteLifetime; // IFA_F_PERMANENT
   if (raw.isV4()) {
     // A second address in a subnet the link already has becomes secondary (no own prefix route).
@@ -173,7 +179,9 @@ Result SimKernel::setAddressLifetimes(const AddressKey& key, std::uint32_t valid
   entry.row.validLifetime = valid;
   entry.row.preferredLifetime = preferred;
   entry.row.permanent = valid == kInfiniteLifetime;
-  entry.row.dadState = preferred == 0 ? DadState::Deprecated : DadState::Preferred;
+  // Lifetimes do not end DAD or undo its verdict.
+  if (entry.row.dadState != DadState::Tentative && entry.row.dadState != DadState::Duplicate)
+    entry.row.dadState = preferred == 0 ? DadState::Deprecated : DadState::Preferred;
   entry.row.lastChange = now();
   changes_.push(ChangeKind::ParameterChange, addressView(entry));
   return Result::success();
@@ -238,6 +246,26 @@ void SimKernel::removeAddress(const AddressKey& key) {
     removeKernelRoute({l3mdevTable(index, kMainRouteTable), subnet, 256, IpAddress::zero(Family::V6), index});
 }
 
+// The end of DAD: duplicate when the veth peer (up) holds the address, else usable.
+void SimKernel::finishDad(const AddressKey& key, AddressEntry& entry) {
+  entry.dadEnd.reset();
+  bool duplicate = false;
+  const Link* l = link(key.second);
+  if (const Link* peer = l && l->peer ? link(l->peer) : nullptr;
+      peer && peer->row.adminStatus == AdminStatus::Up) {
+    if (const auto scoped = scopedFor(key.first.withScope(0), peer->row.index))
+      duplicate = addresses_.contains({*scoped, peer->row.index});
+  }
+  if (duplicate) {
+    entry.row.dadState = DadState::Duplicate;
+  } else {
+    const auto preferredEnd = expiry(entry.row.preferredLifetime, entry.lifetimeStart);
+    entry.row.dadState = preferredEnd && *preferredEnd <= now() ? DadState::Deprecated : DadState::Preferred;
+  }
+  entry.row.lastChange = now();
+  changes_.push(ChangeKind::ParameterChange, addressView(entry));
+}
+
 void SimKernel::expireAddresses() {
   const Timestamp t = now();
   std::vector<AddressKey> expired;
@@ -247,8 +275,9 @@ void SimKernel::expireAddresses() {
       expired.push_back(key);
       continue;
     }
+    if (entry.dadEnd && *entry.dadEnd <= t) finishDad(key, entry);
     const auto preferredEnd = expiry(entry.row.preferredLifetime, entry.lifetimeStart);
-    if (preferredEnd && *preferredEnd <= t && entry.row.dadState != DadState::Deprecated) {
+    if (preferredEnd && *preferredEnd <= t && entry.row.dadState == DadState::Preferred) {
       entry.row.dadState = DadState::Deprecated;
       entry.row.lastChange = t;
       changes_.push(ChangeKind::ParameterChange, addressView(entry));
@@ -265,7 +294,8 @@ std::optional<Timestamp> SimKernel::nextAddressDeadline() const {
   };
   for (const auto& [key, entry] : addresses_) {
     consider(expiry(entry.row.validLifetime, entry.lifetimeStart));
-    if (entry.row.dadState != DadState::Deprecated)
+    consider(entry.dadEnd);
+    if (entry.row.dadState == DadState::Preferred)
       consider(expiry(entry.row.preferredLifetime, entry.lifetimeStart));
   }
   return next;

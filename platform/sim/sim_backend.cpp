@@ -237,6 +237,8 @@ std::optional<Timestamp> SimBackend::nextDeadline() const {
   if (auto lifetime = kernel_.nextAddressDeadline(); lifetime && (!next || *lifetime < *next))
     next = lifetime;
   if (auto lifetime = kernel_.nextRouteDeadline(); lifetime && (!next || *lifetime < *next)) next = lifetime;
+  if (auto resolution = resolutions_.nextDeadline(now()); resolution && (!next || *resolution < *next))
+    next = resolution;
   return next;
 }
 
@@ -247,6 +249,7 @@ bool SimBackend::dispatch(std::chrono::milliseconds budget) {
   for (const auto& action : feed_.takeDue(now())) {
     if (auto r = applyFeedAction(kernel_, action); !r.ok()) lastFeedError_ = r;
   }
+  if (!resolutions_.empty()) runResolutions();
   // Callbacks may change state through the API; those changes go out in a later round.
   while (!changes_.empty()) {
     publishPending();

@@ -105,6 +105,11 @@ public:
   Result getAnycastIpAddressTable(Family family, std::vector<AnycastAddressRow>& table) override;
   Result createAnycastIpAddressEntry(const AnycastAddressRow& row) override;
   Result deleteAnycastIpAddressEntry(const AnycastAddressRow& row) override;
+  // Neighbor resolution (sim_resolve.cpp; issue 19 part C): the peer of a veth interface answers
+  // for the addresses it holds while both ends are up; otherwise the entry fails after the
+  // kernel's 3 probes (mcast_solicit) of the interface's retransmitTime each.
+  Result resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::milliseconds timeout,
+                                 ResolveCallback callback, Subscription& subscription) override;
 
   int eventDescriptor() const override { return -1; }
   std::optional<Timestamp> nextDeadline() const override;
@@ -133,6 +138,11 @@ private:
   Timestamp started_{};
   Result lastFeedError_;
   std::set<std::pair<IpAddress, InterfaceIndex>> apiAnycast_; // joined by createAnycastIpAddressEntry
+  // Neighbor resolution (sim_resolve.cpp): decides and delivers the due requests.
+  void runResolutions();
+  // The link-layer address answering for `key` (a veth peer's), if any answers now.
+  std::optional<PhysicalAddress> answerFor(const NeighborRow& key) const;
+  ResolutionQueue resolutions_;
 };
 
 } // namespace ipmibd::platform::sim

@@ -31,8 +31,14 @@
 //   Bridges and VLANs have carrier whenever they are up (Linux: a bridge needs a forwarding port,
 //   a VLAN its parent's carrier).
 // - Multicast memberships and anycast addresses: see multicastView / anycastView.
-// Not modelled: broadcast/multicast/anycast routes of the local table, DAD (addresses are valid at
-// once), RA/SLAAC, neighbor state machines, TOS, policy rules.
+// - DAD (issue 19 part C): on a link whose net.ipv6.conf.IF.accept_dad a scenario set to 1 (the
+//   simulator boots with 0 everywhere, as the kernel conformance fixture sets; Linux's default is
+//   1), a configured IPv6 address added without nodad while the link is up is tentative for
+//   dad_transmits x retrans_time, then preferred (deprecated with preferred_lft 0), or duplicate
+//   when the veth peer holds the same address then (its NA answers the probe; the peer must be up).
+//   A duplicate address stays, as with accept_dad=1. Routes are added at once (not at DAD's end).
+// Not modelled: broadcast/multicast/anycast routes of the local table, RA/SLAAC, optimistic DAD, neighbor
+// state machines, TOS, policy rules.
 #pragma once
 
 #include "platform/backend.h"
@@ -66,6 +72,7 @@ struct Link {
   InterfaceIndex peer = 0; // the other end of a veth pair
   IpInterfaceRow ipv4, ipv6;
   Timestamp created{};
+  bool acceptDad = false; // net.ipv6.conf.IF.accept_dad (issue 19 part C; see the DAD note above)
 };
 
 // Who made an address decides its origins: the kernel's own addresses differ from configured ones.
@@ -79,11 +86,13 @@ struct AddressRequest {
   std::uint32_t preferredLifetime = kInfiniteLifetime;
   IpAddress broadcast;
   AddressSource source = AddressSource::Configured;
+  bool nodad = false; // `ip addr add ... nodad` (IFA_F_NODAD)
 };
 
 struct AddressEntry {
   UnicastAddressRow row; // lifetimes as they were at lifetimeStart
   Timestamp lifetimeStart{};
+  std::optional<Timestamp> dadEnd; // tentative until then (issue 19 part C)
 };
 
 struct NextHopSpec {
@@ -159,6 +168,8 @@ public:
   // ---- IP settings (sim_settings.cpp)
   // The writable fields of setIpInterfaceEntry, validated as Linux's sysctls validate them.
   Result setIpInterface(const IpInterfaceRow& wanted);
+  // net.ipv6.conf.IF.accept_dad (issue 19 part C): values above 0 enable DAD for later addresses.
+  Result setAcceptDad(InterfaceIndex index, bool accept);
   const IpGlobalSettings& globalSettings(Family family) const {
     return family == Family::V6 ? global6_ : global4_;
   }
@@ -265,6 +276,7 @@ private:
   void removeAddress(const AddressKey& key);
   bool isLocalAddress(const IpAddress& address) const;
   void dropNeighborsOf(InterfaceIndex index);
+  void finishDad(const AddressKey& key, AddressEntry& entry); // issue 19 part C
 
   Result buildRoute(const RouteRequest& request, std::vector<RouteRow>& rows) const;
   bool onConnectedNetwork(const Link& link, const IpAddress& gateway) const;

@@ -10,6 +10,14 @@ namespace {
 Result failure(Status status, std::string message) { return Result::failure(status, std::move(message)); }
 } // namespace
 
+// Issue 19 part C: only later addresses are affected, as in Linux (a tentative one keeps its DAD).
+Result SimKernel::setAcceptDad(InterfaceIndex index, bool accept) {
+  auto it = links_.find(index);
+  if (it == links_.end()) return Result::failure(Status::NotFound, "no such device");
+  it->second.acceptDad = accept;
+  return Result::success();
+}
+
 Result SimKernel::setIpInterface(const IpInterfaceRow& wanted) {
   if (wanted.family == Family::Unspecified) return failure(Status::InvalidParameter, "family not set");
   Link* l = mutableLink(wanted.interfaceIndex);

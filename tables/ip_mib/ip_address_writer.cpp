@@ -23,7 +23,7 @@ namespace {
 enum : SubId { kIfIndex = 3, kType = 4, kStatus = 7, kRowStatus = 10, kStorageType = 11 };
 // ipAddressType, IpAddressStatusTC and StorageType values.
 enum : std::int32_t { kUnicast = 1 };
-enum : std::int32_t { kPreferred = 1, kDeprecated = 2 };
+enum : std::int32_t { kPreferred = 1, kDeprecated = 2, kTentative = 6, kDuplicate = 7 };
 enum : std::int32_t { kVolatile = 2, kNonVolatile = 3, kPermanent = 4 };
 
 std::int32_t integerOf(const Value& value) {
@@ -296,6 +296,13 @@ SetError IpAddressWriter::planExisting(const AddressIndex& index, const AddressE
   if (proposed.status && *proposed.status != entry.status && *proposed.status != kPreferred &&
       *proposed.status != kDeprecated) {
     failedWrite = proposed.statusWrite; // invalid, tentative, duplicate ...: the stack's states
+    return SetError::InconsistentValue;
+  }
+  // Issue 19 part C: while DAD runs, and after it failed, the status is the stack's verdict: a lifetime
+  // change would not make the address usable, so the SET would claim a state the row does not take.
+  if (proposed.status && *proposed.status != entry.status &&
+      (entry.status == kTentative || entry.status == kDuplicate)) {
+    failedWrite = proposed.statusWrite;
     return SetError::InconsistentValue;
   }
   // ipAddressStatus preferred <-> deprecated is the preferred lifetime (RFC 4862 5.5.4: deprecated

@@ -36,9 +36,12 @@ struct AddressIndex {
 // platform's createAnycastIpAddressEntry would hold a join only as long as the agent's process,
 // which is not wired to SETs; broadcast rows follow their IPv4 address). ipAddressStatus preferred(1) (the
 // default) or deprecated(2), which is a preferred lifetime of 0; the other states are the stack's to enter:
-// inconsistentValue unless the row is in that state already. ipAddressStorageType volatile(2) (DEFVAL) or
-// nonVolatile(3); other(1), permanent(4) and readOnly(5) are wrongValue (RFC 2579: "cannot be modified to be
-// permanent(4) or readOnly(5) ... wrongValue"; other(1) is no storage this agent has).
+// inconsistentValue unless the row is in that state already. A row the stack holds in tentative(6) (DAD
+// running) or duplicate(7) (DAD failed) takes no other status either (inconsistentValue): the status read is
+// the kernel's, so a created IPv6 address reads tentative(6) until DAD ends, then preferred(1) or
+// duplicate(7). ipAddressStorageType volatile(2) (DEFVAL) or nonVolatile(3); other(1), permanent(4) and
+// readOnly(5) are wrongValue (RFC 2579: "cannot be modified to be permanent(4) or readOnly(5) ...
+// wrongValue"; other(1) is no storage this agent has).
 //
 // Prefix length of a created address, first match wins: (1) the longest prefix of an address
 // already on that interface (an ipAddressPrefixTable row of that ifIndex) that covers the new

@@ -225,5 +225,72 @@ TEST_CASE("ipmibd-platform sorted-pairs, guids, addrlabels and --level show what
   }
 }
 
+// ---- Issue 19 part C ------------------------------------------------------------------------------
+
+TEST_CASE("ipmibd-platform resolve: a veth peer's address answers, another does not", "[cli][resolve]") {
+  const std::string scenario = "link add v0 type veth peer name v1\nlink set v0 up\nlink set v1 up\n"
+                               "addr add 192.0.2.1/24 dev v0\naddr add 192.0.2.2/24 dev v1\n";
+  const std::string path = "/tmp/ipmibd-cli-resolve-" + std::to_string(getpid()) + ".scn";
+  std::ofstream(path) << scenario;
+  Result error;
+  auto backend = sim::SimBackend::fromScenario(scenario, "resolve", error);
+  REQUIRE(backend != nullptr);
+  InterfaceRow peer;
+  REQUIRE(backend->convertInterfaceNameToLuid("v1", peer.luid).ok());
+  REQUIRE(backend->getIfEntry2(peer).ok());
+
+  const auto answered = runCli({"--backend", "sim", "--scenario", path, "resolve", "192.0.2.2", "dev", "v0"});
+  INFO(answered.err);
+  CHECK(answered.exitCode == 0);
+  CHECK(answered.out.find("# neighbor resolution") == 0);
+  CHECK(answered.out.find(formatPhysicalAddress(peer.physicalAddress)) != std::string::npos);
+  CHECK(answered.out.find("reachable") != std::string::npos);
+
+  const auto silent = runCli(
+      {"--backend", "sim", "--scenario", path, "--timeout", "200", "resolve", "192.0.2.99", "dev", "v0"});
+  CHECK(silent.exitCode == 1);
+  CHECK(silent.err.find("NetworkUnreachable") != std::string::npos);
+  CHECK(silent.err.find("before the timeout") != std::string::npos);
+  CHECK(silent.out.empty());
+  unlink(path.c_str());
+
+  for (const auto& bad : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"resolve"}, "resolve needs ADDR dev NAME"},
+           {{"resolve", "192.0.2.2"}, "resolve needs ADDR dev NAME"},
+           {{"resolve", "192.0.2.2", "eth0"}, "unexpected 'eth0'"},
+           {{"--timeout", "0", "resolve", "192.0.2.2", "dev", "v0"}, "positive number"},
+           {{"--timeout", "5s", "resolve", "192.0.2.2", "dev", "v0"}, "positive number"},
+       }) {
+    const auto run = runCli(bad.first);
+    INFO(bad.second << ": " << run.err);
+    CHECK(run.exitCode == 2);
+    CHECK(run.err.find(bad.second) != std::string::npos);
+  }
+}
+
+TEST_CASE("ipmibd-platform stable waits for the simulator's DAD and shows the duplicate", "[cli][stable]") {
+  const std::string scenario = "link add v0 type veth peer name v1\nlink set v0 up\nlink set v1 up\n"
+                               "sysctl -w net.ipv6.conf.v0.accept_dad=1\n"
+                               "addr add 2001:db8:1::6/64 dev v1 nodad\naddr add 2001:db8:1::6/64 dev v0\n"
+                               "addr add 2001:db8:1::5/64 dev v0\n";
+  const std::string path = "/tmp/ipmibd-cli-stable-" + std::to_string(getpid()) + ".scn";
+  std::ofstream(path) << scenario;
+  const auto addresses = runCli({"--backend", "sim", "--scenario", path, "addresses"});
+  CHECK(addresses.out.find("tentative") != std::string::npos); // DAD runs at first
+  const auto started = std::chrono::steady_clock::now();
+  const auto stable = runCli({"--backend", "sim", "--scenario", path, "stable"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  INFO(stable.err);
+  CHECK(stable.exitCode == 0);
+  CHECK(stable.out.find("# stable addresses") == 0);
+  CHECK(stable.out.find("tentative") == std::string::npos);
+  CHECK(stable.out.find("duplicate") != std::string::npos);
+  CHECK(took >= std::chrono::milliseconds(900)); // 1 probe x retrans_time 1 s
+  const auto impatient = runCli({"--backend", "sim", "--scenario", path, "--timeout", "100", "stable"});
+  CHECK(impatient.exitCode == 1);
+  CHECK(impatient.err.find("still tentative") != std::string::npos);
+  unlink(path.c_str());
+}
+
 } // namespace
 } // namespace ipmibd::platform::cli

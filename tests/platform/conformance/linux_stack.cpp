@@ -121,6 +121,10 @@ public:
       if (auto r = runIp({"netns", "exec", namespace_.name(), "sysctl", "-qw", key}); !r.ok()) return r;
     for (const auto& command : topologyCommands())
       if (auto r = outOfBand(command); !r.ok()) return r;
+    // Issue 19 part C: the peer ends answer ARP from v0/v2, whose sender address is local to this
+    // namespace and so a martian to source validation, as a peer in another namespace would.
+    for (const char* key : {"net.ipv4.conf.v1.accept_local=1", "net.ipv4.conf.v3.accept_local=1"})
+      if (auto r = runIp({"netns", "exec", namespace_.name(), "sysctl", "-qw", key}); !r.ok()) return r;
     platform::linux_backend::LinuxOptions options;
     options.netns = namespace_.name();
     Result error;
@@ -133,6 +137,13 @@ public:
   platform::Backend& backend() override { return *backend_; }
   bool isKernel() const override { return true; }
   Result outOfBand(const std::string& ipCommand) override {
+    // `sysctl [-w] [-q] KEY=VALUE`, as scenarios write it (issue 19 part C), runs in the namespace.
+    if (ipCommand.starts_with("sysctl ")) {
+      std::vector<std::string> args{"netns", "exec", namespace_.name(), "sysctl", "-qw"};
+      for (auto& w : splitWords(ipCommand.substr(7)))
+        if (!w.starts_with("-")) args.push_back(std::move(w));
+      return runIp(args);
+    }
     std::vector<std::string> args{"-n", namespace_.name()};
     for (auto& w : splitWords(ipCommand))
       args.push_back(std::move(w));

@@ -465,6 +465,29 @@ TEST_CASE("RTM_NEWNEIGH and RTM_DELNEIGH", "[encode][neighbor]") {
   CHECK(addressAttribute(attributes, NDA_DST) == ip("192.0.2.7"));
 }
 
+// Issue 19 part C: ResolveIpNetEntry2's request.
+TEST_CASE("RTM_NEWNEIGH with NTF_USE starts a resolution", "[encode][neighbor]") {
+  Buffer buffer;
+  NeighborRow row;
+  row.address = ip("2001:db8:1::2");
+  row.interfaceIndex = 3;
+  row.physicalAddress = *parsePhysicalAddress("02:00:00:00:00:07"); // not sent: the kernel finds it
+  row.state = NeighborState::Permanent;                             // ignored with NTF_USE
+  const nlmsghdr* message = encodeResolveNeighbor(buffer.span(), 6, row);
+  REQUIRE(message);
+  CHECK(message->nlmsg_type == RTM_NEWNEIGH);
+  CHECK(message->nlmsg_flags == (NLM_F_REQUEST | NLM_F_CREATE));
+  CHECK(message->nlmsg_seq == 6);
+  const auto& header = headerOf<ndmsg>(message);
+  CHECK(header.ndm_family == AF_INET6);
+  CHECK(header.ndm_ifindex == 3);
+  CHECK(header.ndm_state == NUD_NONE);
+  CHECK(header.ndm_flags == NTF_USE);
+  const Attributes attributes = attributesOf(message, sizeof(ndmsg));
+  CHECK(typesOf(attributes) == std::vector<std::uint16_t>{NDA_DST});
+  CHECK(addressAttribute(attributes, NDA_DST) == ip("2001:db8:1::2"));
+}
+
 TEST_CASE("RTM_SETLINK for the MTU", "[encode][link]") {
   Buffer buffer;
   const nlmsghdr* message = encodeSetLinkMtu(buffer.span(), 9, 3, 1400);

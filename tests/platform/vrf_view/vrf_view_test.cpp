@@ -368,6 +368,60 @@ TEST_CASE("VrfView: writes naming a non-member interface are refused and change 
   CHECK(v.createUnicastIpAddressEntry(a).ok());
 }
 
+// Issue 19 part C.
+TEST_CASE("VrfView: neighbor resolution on members only; the stable table is the VRF's", "[unit][vrf]") {
+  Lab lab;
+  VrfView& v = *lab.view;
+  SimBackend& sim = *lab.sim;
+  const auto neighborsBefore = neighbors(sim);
+  int calls = 0;
+  auto count = [&](const Result&, const NeighborRow&) { ++calls; };
+  Subscription refused;
+  NeighborRow red;
+  red.address = ip("192.0.2.3");
+  red.interfaceIndex = kV1;
+  CHECK(v.resolveIpNetEntry2Async(red, std::chrono::seconds(1), count, refused).status == Status::NotFound);
+  red.interfaceIndex = 0;
+  REQUIRE(sim.convertInterfaceIndexToLuid(kV1, red.luid).ok()); // named by LUID only
+  CHECK(v.resolveIpNetEntry2Async(red, std::chrono::seconds(1), count, refused).status == Status::NotFound);
+  CHECK_FALSE(refused.active());
+  while (v.dispatch(kBudget)) {}
+  CHECK(neighbors(sim) == neighborsBefore);
+  CHECK(calls == 0);
+
+  // A member: p0, v0's peer, holds 192.0.2.3 and answers with its MAC.
+  lab.run("addr add 192.0.2.3/24 dev p0");
+  NeighborRow blue;
+  blue.address = ip("192.0.2.3");
+  blue.interfaceIndex = kV0;
+  std::optional<Result> outcome;
+  NeighborRow answer;
+  Subscription pending;
+  REQUIRE(v.resolveIpNetEntry2Async(
+               blue, std::chrono::seconds(1),
+               [&](const Result& r, const NeighborRow& row) {
+                 outcome = r;
+                 answer = row;
+               },
+               pending)
+              .ok());
+  while (v.dispatch(kBudget)) {}
+  REQUIRE(outcome.has_value());
+  CHECK(outcome->ok());
+  InterfaceRow p0;
+  p0.index = 2;
+  REQUIRE(sim.getIfEntry2(p0).ok());
+  CHECK(answer.physicalAddress == p0.physicalAddress);
+
+  std::vector<UnicastAddressRow> table;
+  Subscription stable;
+  REQUIRE(v.notifyStableUnicastIpAddressTable(Family::Unspecified, table, {}, stable).ok());
+  CHECK_FALSE(stable.active());
+  for (const auto& row : table)
+    CHECK((row.interfaceIndex == kV0 || row.interfaceIndex == kBlue));
+  CHECK_FALSE(table.empty());
+}
+
 TEST_CASE("VrfView: flushing every interface's neighbors flushes the members' only", "[unit][vrf]") {
   Lab lab;
   lab.run("neigh add 192.0.2.20 lladdr 02:00:00:00:00:20 dev v0 nud reachable");

@@ -47,7 +47,7 @@ enum : SubId {
   kRowStatus = 10,
   kStorage = 11
 };
-enum : std::int32_t { kPreferred = 1, kDeprecated = 2, kInvalid = 3, kTentative = 6 };
+enum : std::int32_t { kPreferred = 1, kDeprecated = 2, kInvalid = 3, kTentative = 6, kDuplicate = 7 };
 enum : std::int32_t { kOther = 1, kVolatile = 2, kNonVolatile = 3, kPermanent = 4, kReadOnly = 5 };
 
 Oid v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) { return Oid{1, 4, a, b, c, d}; }
@@ -162,6 +162,46 @@ TEST_CASE_METHOD(Fixture, "createAndGo an IPv4 address, deprecate it, destroy it
   CHECK(get(kRowStatus, kNew) == "noSuchInstance");
   CHECK(set({vb(kRowStatus, kNew, integer(kDestroy))}).ok()); // RFC 2579 state A: destroy is noError
   CHECK(published.empty());
+}
+
+// Issue 19 part C: the simulator's DAD (accept_dad on d0; the veth peer d1 holds ::6 while d0's DAD
+// runs, standing for another host: the table has one row per address, so it is gone before reading).
+TEST_CASE_METHOD(Fixture, "ipAddressStatus across DAD: tentative(6), then preferred(1) or duplicate(7)",
+                 "[set][address][dad]") {
+  for (const char* line : {"link add d0 type veth peer name d1", "link set d0 up", "link set d1 up",
+                           "sysctl -w net.ipv6.conf.d0.accept_dad=1"})
+    REQUIRE(backend->apply(line).ok());
+  ipmibd::platform::InterfaceLuid luid;
+  ipmibd::platform::InterfaceIndex d0 = 0;
+  REQUIRE(backend->convertInterfaceNameToLuid("d0", luid).ok());
+  REQUIRE(backend->convertInterfaceLuidToIndex(luid, d0).ok());
+  settle();
+  const Oid usable = v6({0x20, 0x01, 0x0d, 0xb8, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5});
+  const Oid duplicate = v6({0x20, 0x01, 0x0d, 0xb8, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6});
+  REQUIRE(create(usable, std::int32_t(d0)).ok());
+  REQUIRE(create(duplicate, std::int32_t(d0)).ok());
+  CHECK(get(kStatus, usable) == "INTEGER: 6");
+  CHECK(get(kStatus, duplicate) == "INTEGER: 6");
+  REQUIRE(backend->apply("addr add 2001:db8:9::6/64 dev d1 nodad").ok());
+  // The stack's verdict is pending: no status but the one it has.
+  const auto before = kernel();
+  SetOutcome outcome = set({vb(kStatus, usable, integer(kDeprecated))});
+  CHECK(toString(outcome.error) == toString(SetError::InconsistentValue));
+  CHECK(outcome.varbind == 1);
+  CHECK(kernel() == before);
+  CHECK(set({vb(kStatus, usable, integer(kTentative))}).ok());
+
+  backend->advance(1s); // dad_transmits 1 x retrans_time 1 s
+  settle();
+  REQUIRE(backend->apply("addr del 2001:db8:9::6/64 dev d1").ok());
+  settle();
+  CHECK(get(kStatus, usable) == "INTEGER: 1");
+  CHECK(get(kStatus, duplicate) == "INTEGER: 7");
+  outcome = set({vb(kStatus, duplicate, integer(kPreferred))});
+  CHECK(toString(outcome.error) == toString(SetError::InconsistentValue));
+  CHECK(set({vb(kStatus, duplicate, integer(kDuplicate))}).ok());
+  CHECK(set({vb(kStatus, usable, integer(kDeprecated))}).ok()); // usable now: the lifetime rule applies
+  CHECK(get(kStatus, usable) == "INTEGER: 2");
 }
 
 TEST_CASE_METHOD(Fixture, "prefix length: an address's prefix, an on-link route, else a host prefix",

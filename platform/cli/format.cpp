@@ -224,9 +224,9 @@ TextTable anycastTable(const std::vector<AnycastAddressRow>& rows, const Interfa
 
 // Issue 19.
 TextTable pathsTable(const std::vector<IpPathRow>& rows, const InterfaceNames& names) {
-  TextTable t;
-  t.header = {"destination", "source",    "dev",       "next-hop", "mtu",
-              "rtt-us",      "rttvar-us", "reachable", "speed",    "expires"};
+  TextTable t{{"DESTINATION", "SOURCE", "DEV", "NEXTHOP", "MTU", "RTT-US", "RTTVAR-US", "REACHABLE", "SPEED",
+               "EXPIRES"},
+              {}};
   for (const auto& r : rows) {
     const bool source = !r.source.isUnspecified() && !r.source.isZero();
     const bool onLink = r.currentNextHop.isUnspecified() || r.currentNextHop.isZero();
@@ -235,9 +235,9 @@ TextTable pathsTable(const std::vector<IpPathRow>& rows, const InterfaceNames& n
         {r.destination.toString(), source ? r.source.toString() : "-", interfaceName(names, r.interfaceIndex),
          onLink ? "on-link" : r.currentNextHop.toString(), std::to_string(r.pathMtu),
          metric ? std::to_string(r.rttMeanMicros) : "-", metric ? std::to_string(r.rttDeviationMicros) : "-",
-         r.isReachable ? "yes (" + std::to_string(r.lastReachable) + " ms)" : "no",
+         r.isReachable ? "yes " + std::to_string(r.lastReachable) + "ms" : "no",
          std::to_string(r.linkTransmitSpeed),
-         r.hasException && r.expires ? std::to_string(r.expires) + "s" : "-"});
+         r.hasException && r.expires != 0 ? formatLifetime(r.expires) : "-"});
   }
   return t;
 }

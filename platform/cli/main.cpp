@@ -76,7 +76,7 @@ struct Options {
   std::optional<IpAddress> resolveAddress;
   std::string resolveDevice;
   std::chrono::milliseconds resolveTimeout = kResolveTimeout;
-  // Issue 19, IP paths: paths/flush-paths [-4|-6], path ADDR [dev NAME].
+  // Issue 19, IP paths: paths|flush-paths [-4|-6], path ADDR [dev NAME].
   Family pathFamily = Family::Unspecified;
   std::optional<IpAddress> pathDestination;
   std::string pathDevice;

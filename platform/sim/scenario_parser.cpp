@@ -267,9 +267,9 @@ private:
     }
     if (c.action == PathCommand::Action::Add) {
       const bool exception = c.mtu || c.gateway || c.expires;
+      if (c.rttvar && !c.rtt) return bad("'rttvar' needs 'rtt'");
       if (exception && c.device.empty()) return bad("'path add' with mtu, via or expires needs 'dev NAME'");
       if (!exception && !c.rtt) return bad("'path add' needs mtu, via or rtt");
-      if (c.rttvar && !c.rtt) return bad("'rttvar' needs 'rtt'");
       if (c.source && !c.rtt) return bad("'src' belongs to a TCP metric: give 'rtt'");
     }
     out = std::move(c);

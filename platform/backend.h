@@ -358,7 +358,9 @@ public:
   // lists an exception once a route lookup has used it: the kernel's fib_dump_info_fnhe skips an
   // exception no packet was routed through since the ICMP, which the sender's next packet does)
   // and the tcp_metrics generic netlink family's dump; a metric's interface and next hop are the
-  // kernel's route lookup for its destination now. The simulator: paths a scenario creates
+  // kernel's route lookup for its destination now (one RTM_GETROUTE per metric: a read costs
+  // O(metrics) requests; a metric the lookup cannot place, unroutable or link-local, since
+  // tcp_metrics keeps no scope, makes no row). The simulator: paths a scenario creates
   // (`path add`). No notification (IP Helper has none). Success; InvalidParameter (a family
   // outside the enum); AccessDenied; GeneralFailure.
   virtual Result getIpPathTable(Family family, std::vector<IpPathRow>& table);

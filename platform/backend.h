@@ -6,6 +6,7 @@
 #include "platform/group_address.h"
 #include "platform/guid.h"
 #include "platform/if_stack.h"
+#include "platform/ip_path.h"
 #include "platform/neighbor_resolution.h"
 #include "platform/rows.h"
 #include "platform/status.h"
@@ -349,6 +350,33 @@ public:
   using StableTableCallback = std::function<void(std::span<const UnicastAddressRow> table)>;
   Result notifyStableUnicastIpAddressTable(Family family, std::vector<UnicastAddressRow>& table,
                                            StableTableCallback callback, Subscription& subscription);
+
+  // ---- IP paths (GetIpPathTable / GetIpPathEntry / FlushIpPathTable), issue 19 --------------
+  // What the stack learned about the way to destinations (platform/ip_path.h says what a row is
+  // on Linux): route exceptions (PMTU from ICMP, redirects) and TCP metrics (RTT), one row per
+  // destination, interface and TCP source. Linux: RTM_GETROUTE dumps with RTM_F_CLONED (IPv4
+  // lists an exception once a route lookup has used it: the kernel's fib_dump_info_fnhe skips an
+  // exception no packet was routed through since the ICMP, which the sender's next packet does)
+  // and the tcp_metrics generic netlink family's dump; a metric's interface and next hop are the
+  // kernel's route lookup for its destination now (one RTM_GETROUTE per metric: a read costs
+  // O(metrics) requests; a metric the lookup cannot place, unroutable or link-local, since
+  // tcp_metrics keeps no scope, makes no row). The simulator: paths a scenario creates
+  // (`path add`). No notification (IP Helper has none). Success; InvalidParameter (a family
+  // outside the enum); AccessDenied; GeneralFailure.
+  virtual Result getIpPathTable(Family family, std::vector<IpPathRow>& table);
+  // Key: destination (V4 or V6), interface (luid if non-zero, else interfaceIndex), source if not
+  // unspecified. Fills the rest. Success; InvalidParameter (no destination, a source of another
+  // family, neither luid nor index); NotFound (no such interface, or no path to the destination on it).
+  virtual Result getIpPathEntry(IpPathRow& row);
+  // Forgets what was learned: every route exception of `family` (Unspecified: both) and its TCP
+  // metrics, as Windows' FlushIpPathTable drops the paths with their RTT estimates. Linux: IPv4
+  // writes net/ipv4/route/flush (per namespace: the backend's; it invalidates every next-hop
+  // exception, which the kernel then no longer lists or uses); IPv6 deletes each exception
+  // (RTM_DELROUTE with RTM_F_CLONED: net/ipv6/route/flush only runs the garbage collector, which
+  // keeps unexpired PMTU exceptions); TCP metrics: TCP_METRICS_CMD_DEL per entry of the family.
+  // Success; InvalidParameter (a family outside the enum); AccessDenied; NotSupported (a VrfView:
+  // the kernel's flush is per namespace, not per VRF); GeneralFailure.
+  virtual Result flushIpPathTable(Family family);
 
   // ---- Change notifications --------------------------------------------------------------------
   Subscription notifyRouteChange2(Family family, ChangeCallback<RouteRow> callback);

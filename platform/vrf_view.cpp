@@ -354,6 +354,18 @@ Result VrfView::resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::mil
   return inner_->resolveIpNetEntry2Async(row, timeout, std::move(callback), subscription);
 }
 
+Result VrfView::getIpPathTable(Family family, std::vector<IpPathRow>& table) {
+  if (Result r = inner_->getIpPathTable(family, table); !r.ok()) return r;
+  keepOnly(table, [&](const IpPathRow& r) { return isMember(r.interfaceIndex); });
+  return Result::success();
+}
+
+Result VrfView::flushIpPathTable(Family family) {
+  if (Result r = Backend::flushIpPathTable(family); r.status == Status::InvalidParameter) return r;
+  return Result::failure(Status::NotSupported,
+                         "a VRF's paths cannot be flushed alone: the kernel's flush is per namespace");
+}
+
 Result VrfView::createIpNetEntry2(const NeighborRow& row) {
   if (Result r = member(row.interfaceIndex, row.luid, "neighbor"); !r.ok()) return r;
   return inner_->createIpNetEntry2(row);

@@ -107,6 +107,10 @@ public:
   // Issue 19 part C: resolution on the VRF's interfaces only (another's: NotFound).
   Result resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::milliseconds timeout,
                                  ResolveCallback callback, Subscription& subscription) override;
+  // Issue 19: the paths through the VRF's interfaces (getIpPathEntry, the base's, then finds only
+  // those); the flush is NotSupported: the kernel's IPv4 flush and the TCP metrics are per namespace.
+  Result getIpPathTable(Family family, std::vector<IpPathRow>& table) override;
+  Result flushIpPathTable(Family family) override;
 
   int eventDescriptor() const override { return inner_->eventDescriptor(); }
   std::optional<Timestamp> nextDeadline() const override { return inner_->nextDeadline(); }

@@ -222,6 +222,26 @@ TextTable anycastTable(const std::vector<AnycastAddressRow>& rows, const Interfa
   return groupTable(rows, names);
 }
 
+// Issue 19.
+TextTable pathsTable(const std::vector<IpPathRow>& rows, const InterfaceNames& names) {
+  TextTable t{{"DESTINATION", "SOURCE", "DEV", "NEXTHOP", "MTU", "RTT-US", "RTTVAR-US", "REACHABLE", "SPEED",
+               "EXPIRES"},
+              {}};
+  for (const auto& r : rows) {
+    const bool source = !r.source.isUnspecified() && !r.source.isZero();
+    const bool onLink = r.currentNextHop.isUnspecified() || r.currentNextHop.isZero();
+    const bool metric = r.rttMean != 0;
+    t.rows.push_back(
+        {r.destination.toString(), source ? r.source.toString() : "-", interfaceName(names, r.interfaceIndex),
+         onLink ? "on-link" : r.currentNextHop.toString(), std::to_string(r.pathMtu),
+         metric ? std::to_string(r.rttMeanMicros) : "-", metric ? std::to_string(r.rttDeviationMicros) : "-",
+         r.isReachable ? "yes " + std::to_string(r.lastReachable) + "ms" : "no",
+         std::to_string(r.linkTransmitSpeed),
+         r.hasException && r.expires != 0 ? formatLifetime(r.expires) : "-"});
+  }
+  return t;
+}
+
 std::string describe(const IfStackRow& row, const InterfaceNames& names) {
   return "stack " + interfaceName(names, row.higherLayerInterfaceIndex) + " over " +
          interfaceName(names, row.lowerLayerInterfaceIndex);

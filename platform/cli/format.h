@@ -49,6 +49,12 @@ TextTable addressLabelsTable(const std::vector<AddressLabelRow>& rows, const Int
 TextTable guidsTable(const std::vector<InterfaceRow>& rows);
 TextTable sortedPairsTable(const std::vector<AddressPair>& pairs);
 
+// Issue 19: the IP path table: destination, source ("-" for none), interface, next hop ("on-link"),
+// path MTU, RTT mean/deviation in microseconds ("-" without a TCP metric), reachability ("yes
+// 1620ms": LastReachable; "no"), the interface's transmit speed (bits/s, 0 unknown), and the
+// exception's time left ("598s"; "-" for none).
+TextTable pathsTable(const std::vector<IpPathRow>& rows, const InterfaceNames& names);
+
 // One-line descriptions in `ip` word order ("route 198.51.100.0/24 via 192.0.2.254 dev v0 ...").
 std::string describe(const InterfaceRow& row);
 std::string describe(const IpInterfaceRow& row, const InterfaceNames& names);

@@ -33,6 +33,10 @@ stack multicast anycast all (default: all), or one of these, which `all` does no
                         (exit status 1 when nothing answers before the timeout)
   stable                NotifyStableUnicastIpAddressTable: the addresses once none is tentative
                         (DAD done; exit status 1 when some still are at the timeout)
+  paths [-4|-6]         GetIpPathTable: route exceptions (path MTU, redirects) and TCP metrics
+  path ADDR [dev NAME]  GetIpPathEntry: the path to ADDR through NAME (default: the interface
+                        the system routes ADDR out of); exit status 1 when there is none
+  flush-paths [-4|-6]   FlushIpPathTable: forget the exceptions and TCP metrics, then print none
 
 options:
   --backend linux|sim   which backend to read (default: linux)
@@ -54,7 +58,9 @@ const std::set<std::string, std::less<>> kTables = {"interfaces", "ipinterfaces"
                                                     // Issue 19, h-sort:
                                                     "addrlabels", "guids", "sorted-pairs",
                                                     // Issue 19 part C:
-                                                    "resolve", "stable"};
+                                                    "resolve", "stable",
+                                                    // Issue 19, IP paths:
+                                                    "paths", "path", "flush-paths"};
 
 struct Options {
   std::string backend = "linux";
@@ -70,6 +76,10 @@ struct Options {
   std::optional<IpAddress> resolveAddress;
   std::string resolveDevice;
   std::chrono::milliseconds resolveTimeout = kResolveTimeout;
+  // Issue 19, IP paths: paths|flush-paths [-4|-6], path ADDR [dev NAME].
+  Family pathFamily = Family::Unspecified;
+  std::optional<IpAddress> pathDestination;
+  std::string pathDevice;
 };
 
 // Parsed command line, or an error message (empty when --help was asked for).
@@ -128,6 +138,18 @@ ParseResult parseArguments(int argc, char** argv) {
         options.resolveAddress = *address;
       } else {
         result.error = "resolve: unexpected '" + std::string(arg) + "' (resolve ADDR dev NAME)";
+        return result;
+      }
+    } else if ((arg == "-4" || arg == "-6") && tableSeen &&
+               (options.table == "paths" || options.table == "flush-paths")) { // Issue 19, IP paths
+      options.pathFamily = arg == "-4" ? Family::V4 : Family::V6;
+    } else if (!arg.starts_with("-") && tableSeen && options.table == "path") {
+      if (arg == "dev" && i + 1 < argc && options.pathDevice.empty()) {
+        options.pathDevice = argv[++i];
+      } else if (auto address = IpAddress::parse(arg); address && !options.pathDestination) {
+        options.pathDestination = *address;
+      } else {
+        result.error = "path: unexpected '" + std::string(arg) + "' (path ADDR [dev NAME])";
         return result;
       }
     } else if (matches("--timeout")) { // Issue 19 part C
@@ -192,6 +214,10 @@ ParseResult parseArguments(int argc, char** argv) {
     result.error = "resolve needs ADDR dev NAME";
     return result;
   }
+  if (options.table == "path" && !options.pathDestination) {
+    result.error = "path needs ADDR [dev NAME]";
+    return result;
+  }
   if (options.backend == "sim" && options.scenario.empty()) {
     result.error = "--backend sim needs --scenario FILE";
     return result;
@@ -252,6 +278,9 @@ public:
     if (what == "sorted-pairs") ok &= printSortedPairs();
     if (what == "resolve") ok &= printResolution(); // Issue 19 part C
     if (what == "stable") ok &= printStableAddresses();
+    if (what == "paths") ok &= printPaths(); // Issue 19, IP paths
+    if (what == "path") ok &= printPath();
+    if (what == "flush-paths") ok &= flushPaths();
     return ok;
   }
 
@@ -387,6 +416,32 @@ private:
     section("stable addresses", cli::addressesTable(rows, names_));
     return true;
   }
+  // ---- Issue 19, IP paths ----
+  bool printPaths() {
+    std::vector<IpPathRow> rows;
+    if (!check("ip paths", backend_.getIpPathTable(options_.pathFamily, rows))) return false;
+    section("ip paths", cli::pathsTable(rows, names_));
+    return true;
+  }
+  bool printPath() {
+    IpPathRow row;
+    row.destination = *options_.pathDestination;
+    if (!options_.pathDevice.empty()) {
+      if (!check("interface " + options_.pathDevice,
+                 backend_.convertInterfaceNameToLuid(options_.pathDevice, row.luid)))
+        return false;
+    } else if (!check("the route to " + row.destination.toString(),
+                      backend_.getBestInterfaceEx(row.destination, row.interfaceIndex))) {
+      return false;
+    }
+    if (!check("the path to " + row.destination.toString(), backend_.getIpPathEntry(row))) return false;
+    section("ip path", cli::pathsTable({row}, names_));
+    return true;
+  }
+  bool flushPaths() {
+    if (!check("flushing ip paths", backend_.flushIpPathTable(options_.pathFamily))) return false;
+    return printPaths();
+  }
   bool printStack() {
     std::vector<IfStackRow> rows;
     if (!check("interface stack", backend_.getIfStackTable(rows))) return false;
@@ -430,7 +485,7 @@ int watch(Backend& backend, Printer& printer, std::string_view what) {
   auto wanted = [&](std::string_view table) { return all || what == table; };
   if (what == "stats" || what == "settings" || what == "multicast" || what == "anycast" ||
       what == "addrlabels" || what == "guids" || what == "sorted-pairs" || what == "resolve" ||
-      what == "stable")
+      what == "stable" || what == "paths" || what == "path" || what == "flush-paths")
     std::cerr << "ipmibd-platform: " << what << " have no change notifications; watching nothing\n";
 
   // Other rows print interface names, so links are always followed (silently unless shown); a

@@ -103,6 +103,9 @@ public:
   // Neighbor resolution (linux_resolve.cpp; issue 19 part C).
   Result resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::milliseconds timeout,
                                  ResolveCallback callback, Subscription& subscription) override;
+  // IP paths (linux_paths.cpp; issue 19): route exceptions and TCP metrics.
+  Result getIpPathTable(Family family, std::vector<IpPathRow>& table) override;
+  Result flushIpPathTable(Family family) override;
 
   int eventDescriptor() const override;
   // Timed work: the periodic IP interface refresh (sysctl changes raise no netlink events), and
@@ -245,6 +248,14 @@ private:
   // Decides and delivers the due resolutions (run first in dispatch()).
   void runResolutions();
   ResolutionQueue resolutions_;
+
+  // ---- IP paths (linux_paths.cpp) --------------------------------------------------------------
+  // The NETLINK_GENERIC request socket (in the backend's namespace) and tcp_metrics' family id
+  // (0: the kernel has no such family), resolved on first use.
+  Result openTcpMetrics();
+  Result dumpTcpMetrics(Family family, std::vector<PathMetric>& out);
+  std::unique_ptr<NetlinkSocket> tcpMetricsSocket_;
+  std::uint16_t tcpMetricsFamily_ = 0;
 };
 
 } // namespace ipmibd::platform::linux_backend

@@ -109,9 +109,10 @@ Status statusFromErrno(int error) {
 }
 
 std::unique_ptr<NetlinkSocket> NetlinkSocket::open(std::span<const unsigned> groups, int receiveBuffer,
-                                                   Result& error) {
+                                                   Result& error, int protocol) {
+  static_assert(kRouteProtocol == NETLINK_ROUTE);
   std::unique_ptr<NetlinkSocket> socket(new NetlinkSocket());
-  socket->socket_ = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+  socket->socket_ = mnl_socket_open2(protocol, SOCK_CLOEXEC);
   if (!socket->socket_) {
     error = failureFromErrno(errno, "netlink socket");
     return nullptr;

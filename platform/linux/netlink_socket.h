@@ -28,7 +28,9 @@ public:
   // another), bound to `groups` (RTNLGRP_* numbers; empty for a request socket). Extended acks and
   // strict dump checking are enabled where the kernel supports them. receiveBuffer 0 = default.
   static std::unique_ptr<NetlinkSocket> open(std::span<const unsigned> groups, int receiveBuffer,
-                                             Result& error);
+                                             Result& error, int protocol = kRouteProtocol);
+  // NETLINK_ROUTE; a request socket of NETLINK_GENERIC (tcp_metrics, issue 19) passes that instead.
+  static constexpr int kRouteProtocol = 0;
   ~NetlinkSocket();
   NetlinkSocket(const NetlinkSocket&) = delete;
   NetlinkSocket& operator=(const NetlinkSocket&) = delete;

@@ -3,6 +3,7 @@
 #include "platform/linux/rtnl_decode.h"
 
 #include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_addrlabel.h>
@@ -13,6 +14,7 @@
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/tcp_metrics.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -924,6 +926,91 @@ std::optional<RawLinkState> decodeRawLinkState(const nlmsghdr& m) {
   if (!linkHeader(m, header) || header.ifi_family != AF_UNSPEC) return std::nullopt;
   const bool up = (header.ifi_flags & IFF_UP) && (header.ifi_flags & IFF_LOWER_UP);
   return RawLinkState{InterfaceIndex(header.ifi_index), up ? OperStatus::Up : OperStatus::Down};
+}
+
+// ---- Issue 19, IP paths ------------------------------------------------------------------------
+
+std::optional<PathException> decodeRouteException(const nlmsghdr& m) {
+  if (m.nlmsg_type != RTM_NEWROUTE) return std::nullopt;
+  rtmsg header;
+  if (m.nlmsg_len < NLMSG_LENGTH(sizeof header)) return std::nullopt;
+  std::memcpy(&header, mnl_nlmsg_get_payload(&m), sizeof header);
+  if (!(header.rtm_flags & RTM_F_CLONED)) return std::nullopt;
+  const int family = header.rtm_family;
+  if (family != AF_INET && family != AF_INET6) return std::nullopt;
+  if (header.rtm_dst_len != (family == AF_INET ? 32 : 128)) return std::nullopt;
+  Attributes<RTA_MAX> tb;
+  if (!parseMessage(m, sizeof header, tb)) return std::nullopt;
+  PathException out;
+  out.interfaceIndex = scalar<std::uint32_t>(tb[RTA_OIF]).value_or(0);
+  if (out.interfaceIndex == 0) return std::nullopt;
+  auto dst = address(tb[RTA_DST], family, out.interfaceIndex);
+  if (!dst) return std::nullopt;
+  out.destination = *dst;
+  bool malformed = false;
+  out.gateway = nextHopOf(tb[RTA_GATEWAY], tb[RTA_VIA], family, out.interfaceIndex, malformed)
+                    .value_or(IpAddress::zero(familyFrom(family)));
+  if (malformed) return std::nullopt;
+  if (tb[RTA_METRICS]) {
+    Attributes<RTAX_MAX> metrics;
+    if (!parseNested(tb[RTA_METRICS], metrics)) return std::nullopt;
+    out.mtu = scalar<std::uint32_t>(metrics[RTAX_MTU]).value_or(0);
+  }
+  rta_cacheinfo cache;
+  if (structure(tb[RTA_CACHEINFO], cache) && cache.rta_expires > 0)
+    out.expires = std::uint32_t(std::uint64_t(cache.rta_expires) / ticksPerSecond());
+  out.table = scalar<std::uint32_t>(tb[RTA_TABLE]).value_or(header.rtm_table);
+  return out;
+}
+
+std::optional<std::uint16_t> decodeGenericFamilyId(const nlmsghdr& m, std::string_view familyName) {
+  if (m.nlmsg_type != GENL_ID_CTRL) return std::nullopt;
+  genlmsghdr header;
+  if (m.nlmsg_len < NLMSG_LENGTH(sizeof header)) return std::nullopt;
+  std::memcpy(&header, mnl_nlmsg_get_payload(&m), sizeof header);
+  if (header.cmd != CTRL_CMD_NEWFAMILY) return std::nullopt;
+  Attributes<CTRL_ATTR_MAX> tb;
+  if (!parseMessage(m, sizeof header, tb)) return std::nullopt;
+  if (!tb[CTRL_ATTR_FAMILY_NAME] || text(tb[CTRL_ATTR_FAMILY_NAME]) != familyName) return std::nullopt;
+  auto id = scalar<std::uint16_t>(tb[CTRL_ATTR_FAMILY_ID]);
+  if (!id || *id < NLMSG_MIN_TYPE) return std::nullopt;
+  return id;
+}
+
+std::optional<PathMetric> decodeTcpMetric(const nlmsghdr& m, std::uint16_t familyId) {
+  if (m.nlmsg_type != familyId || familyId < NLMSG_MIN_TYPE) return std::nullopt;
+  genlmsghdr header;
+  if (m.nlmsg_len < NLMSG_LENGTH(sizeof header)) return std::nullopt;
+  std::memcpy(&header, mnl_nlmsg_get_payload(&m), sizeof header);
+  if (header.cmd != TCP_METRICS_CMD_GET) return std::nullopt;
+  Attributes<TCP_METRICS_ATTR_MAX> tb;
+  if (!parseMessage(m, sizeof header, tb)) return std::nullopt;
+  PathMetric out;
+  if (auto v4 = address(tb[TCP_METRICS_ATTR_ADDR_IPV4], AF_INET)) {
+    out.destination = *v4;
+    out.source = address(tb[TCP_METRICS_ATTR_SADDR_IPV4], AF_INET).value_or(IpAddress{});
+  } else if (auto v6 = address(tb[TCP_METRICS_ATTR_ADDR_IPV6], AF_INET6)) {
+    out.destination = *v6;
+    out.source = address(tb[TCP_METRICS_ATTR_SADDR_IPV6], AF_INET6).value_or(IpAddress{});
+  } else {
+    return std::nullopt;
+  }
+  out.ageMillis = std::uint32_t(
+      std::min<std::uint64_t>(scalar<std::uint64_t>(tb[TCP_METRICS_ATTR_AGE]).value_or(0), 0xffffffffu));
+  if (tb[TCP_METRICS_ATTR_VALS]) {
+    Attributes<TCP_METRIC_MAX + 1> vals;
+    if (!parseNested(tb[TCP_METRICS_ATTR_VALS], vals)) return std::nullopt;
+    // The kernel keeps TCP's scaled estimators (tcp_sock's srtt_us << 3, mdev_us << 2) and sends
+    // them as they are, in microseconds or (the old attributes) milliseconds: `shift` unscales.
+    auto value = [&](unsigned micros, unsigned millis, unsigned shift) -> std::uint32_t {
+      if (auto us = scalar<std::uint32_t>(vals[micros + 1])) return *us >> shift;
+      const std::uint64_t ms = scalar<std::uint32_t>(vals[millis + 1]).value_or(0);
+      return std::uint32_t(std::min<std::uint64_t>((ms * 1000) >> shift, 0xffffffffu));
+    };
+    out.rttMicros = value(TCP_METRIC_RTT_US, TCP_METRIC_RTT, 3);
+    out.rttVarianceMicros = value(TCP_METRIC_RTTVAR_US, TCP_METRIC_RTTVAR, 2);
+  }
+  return out;
 }
 
 } // namespace ipmibd::platform::linux_backend

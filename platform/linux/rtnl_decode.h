@@ -5,6 +5,7 @@
 #pragma once
 
 #include "platform/address_selection.h"
+#include "platform/ip_path.h"
 #include "platform/rows.h"
 
 #include <cstdint>
@@ -114,5 +115,24 @@ struct RawLinkState {
   OperStatus operStatus = OperStatus::Down;
 };
 std::optional<RawLinkState> decodeRawLinkState(const nlmsghdr& message);
+
+// ---- Issue 19, IP paths ------------------------------------------------------------------------
+// RTM_NEWROUTE with RTM_F_CLONED (an RTM_GETROUTE dump asked with RTM_F_CLONED: IPv4 next-hop
+// exceptions, IPv6 RTF_CACHE routes) -> the exception: RTA_DST (a host address: rtm_dst_len 32 or
+// 128), RTA_OIF, RTA_GATEWAY (the redirect's or route's next hop), RTA_METRICS' RTAX_MTU and
+// RTA_CACHEINFO's expiry (USER_HZ ticks, as routes). nullopt for anything else (a route without
+// RTM_F_CLONED, no destination or interface, malformed).
+std::optional<PathException> decodeRouteException(const nlmsghdr& message);
+
+// Generic netlink (NETLINK_GENERIC) messages: the controller's CTRL_CMD_NEWFAMILY reply naming
+// `familyName` -> its id (CTRL_ATTR_FAMILY_ID); nullopt for another family or a malformed reply.
+std::optional<std::uint16_t> decodeGenericFamilyId(const nlmsghdr& message, std::string_view familyName);
+// A tcp_metrics reply (nlmsg_type `familyId`, TCP_METRICS_CMD_GET) -> the metric: destination
+// (TCP_METRICS_ATTR_ADDR_IPV4/IPV6, required), source (SADDR_*; unspecified when absent), AGE (ms),
+// and TCP_METRICS_ATTR_VALS' TCP_METRIC_RTT_US / RTTVAR_US (nested types are the index + 1; kernels
+// before 4.1 send only the millisecond TCP_METRIC_RTT / RTTVAR, taken x 1000), unscaled as
+// iproute2 does (the kernel sends TCP's srtt << 3 and rttvar << 2). The route lookup
+// fields stay empty. nullopt when malformed or of another type.
+std::optional<PathMetric> decodeTcpMetric(const nlmsghdr& message, std::uint16_t familyId);
 
 } // namespace ipmibd::platform::linux_backend

@@ -4,6 +4,7 @@
 
 #include "platform/sim/route_protocol.h"
 
+#include <chrono>
 #include <limits>
 
 namespace ipmibd::platform::sim {
@@ -213,6 +214,33 @@ Result apply(SimKernel& kernel, const GroupCommand& c) {
   if (auto r = resolve(kernel, c.device, index); !r.ok()) return r;
   if (c.anycast) return c.join ? kernel.joinAnycast(c.address, index) : kernel.leaveAnycast(c.address, index);
   return c.join ? kernel.joinGroup(c.address, index) : kernel.leaveGroup(c.address, index);
+}
+
+// Issue 19: IP paths.
+Result apply(SimKernel& kernel, const PathCommand& c) {
+  if (c.action == PathCommand::Action::Flush) {
+    kernel.flushPaths(c.family);
+    return Result::success();
+  }
+  InterfaceIndex index = 0;
+  if (!c.device.empty())
+    if (auto r = resolve(kernel, c.device, index); !r.ok()) return r;
+  if (c.action == PathCommand::Action::Delete) return kernel.deletePaths(c.destination, index);
+  if (c.mtu || c.gateway || c.expires) {
+    SimPathException e;
+    e.mtu = c.mtu.value_or(0);
+    e.gateway = c.gateway.value_or(IpAddress{});
+    if (c.expires) e.expiresAt = kernel.now() + std::chrono::seconds(*c.expires);
+    if (auto r = kernel.addPathException(c.destination, index, e); !r.ok()) return r;
+  }
+  if (c.rtt) {
+    SimTcpMetric m;
+    m.rttMicros = *c.rtt;
+    m.rttVarianceMicros = c.rttvar.value_or(*c.rtt / 2);
+    m.savedAt = kernel.now();
+    if (auto r = kernel.addTcpMetric(c.destination, c.source.value_or(IpAddress{}), m); !r.ok()) return r;
+  }
+  return Result::success();
 }
 
 Result apply(SimKernel& kernel, const SysctlCommand& c) {

@@ -206,7 +206,74 @@ private:
     if (object == "neighbour" || object == "neighbor" || object == "neigh" || object == "n")
       return neighbor(out);
     if (object == "addrlabel" || object == "addrl") return addressLabel(out);
+    if (object == "path") return path(out); // issue 19, simulator-only
     return bad("unknown command '" + object + "'");
+  }
+
+  // ---- IP paths (simulator-only; issue 19)
+  Result path(Command& out) {
+    PathCommand c;
+    c.family = family_;
+    std::string verb;
+    if (auto r = next("path verb", verb); !r.ok()) return r;
+    if (verb == "flush") {
+      c.action = PathCommand::Action::Flush;
+      if (!done()) {
+        ++pos_;
+        return unexpected("path flush");
+      }
+      out = std::move(c);
+      return Result::success();
+    }
+    if (verb != "add" && verb != "del" && verb != "delete") return bad("unknown path verb '" + verb + "'");
+    c.action = verb == "add" ? PathCommand::Action::Add : PathCommand::Action::Delete;
+    std::string text;
+    if (auto r = next("destination", text); !r.ok()) return r;
+    if (auto r = addressArg(text, c.destination); !r.ok()) return r;
+    while (!done()) {
+      const bool add = c.action == PathCommand::Action::Add;
+      if (accept("dev")) {
+        if (auto r = next("device name", c.device); !r.ok()) return r;
+      } else if (add && accept("via")) {
+        IpAddress a;
+        if (auto r = next("gateway", text); !r.ok()) return r;
+        if (auto r = addressArg(text, a); !r.ok()) return r;
+        c.gateway = a;
+      } else if (add && accept("src")) {
+        IpAddress a;
+        if (auto r = next("source", text); !r.ok()) return r;
+        if (auto r = addressArg(text, a); !r.ok()) return r;
+        c.source = a;
+      } else if (add && accept("mtu")) {
+        std::uint32_t v = 0;
+        if (auto r = numberArg("mtu", 68, 65535, v); !r.ok()) return r;
+        c.mtu = v;
+      } else if (add && accept("expires")) {
+        std::uint32_t v = 0;
+        if (auto r = numberArg("expires", 1, 0x7fffffff, v); !r.ok()) return r;
+        c.expires = v;
+      } else if (add && accept("rtt")) {
+        std::uint32_t v = 0;
+        if (auto r = numberArg("rtt", 1, 0xffffffffu, v); !r.ok()) return r;
+        c.rtt = v;
+      } else if (add && accept("rttvar")) {
+        std::uint32_t v = 0;
+        if (auto r = numberArg("rttvar", 0, 0xffffffffu, v); !r.ok()) return r;
+        c.rttvar = v;
+      } else {
+        ++pos_;
+        return unexpected("path");
+      }
+    }
+    if (c.action == PathCommand::Action::Add) {
+      const bool exception = c.mtu || c.gateway || c.expires;
+      if (c.rttvar && !c.rtt) return bad("'rttvar' needs 'rtt'");
+      if (exception && c.device.empty()) return bad("'path add' with mtu, via or expires needs 'dev NAME'");
+      if (!exception && !c.rtt) return bad("'path add' needs mtu, via or rtt");
+      if (c.source && !c.rtt) return bad("'src' belongs to a TCP metric: give 'rtt'");
+    }
+    out = std::move(c);
+    return Result::success();
   }
 
   Result addressArg(const std::string& text, IpAddress& out) {

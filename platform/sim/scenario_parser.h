@@ -22,6 +22,12 @@
 //   sysctl [-w] [-q] KEY=VALUE
 //   {mcast|anycast} {join|leave} ADDRESS dev NAME   (simulator-only: a socket's group or anycast
 //                         membership, IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP / IPV6_JOIN_ANYCAST)
+//   path add DEST [dev NAME [via ADDR] [mtu N] [expires SECONDS]] [src ADDR] [rtt US [rttvar US]]
+//   path del DEST [dev NAME]
+//   [-4|-6] path flush       (simulator-only, issue 19: what an ICMP fragmentation-needed /
+//                         packet-too-big (`mtu`) or a redirect (`via`) leaves, a route exception on
+//                         `dev`, and what a closed TCP connection leaves, a TCP metric with
+//                         `rtt`/`rttvar` in microseconds, per destination and `src`)
 //   every DURATION {route flap ROUTE-ARGS | neigh cycle ADDR dev NAME [lladdr MAC] | COMMAND}
 //   at DURATION COMMAND
 //   fault OPERATION STATUS [skip N] [count N|forever] [message TEXT]
@@ -139,8 +145,21 @@ struct GroupCommand {
   std::string device;
 };
 
+// Simulator-only (issue 19): an IP path's route exception and/or TCP metric, or their removal.
+struct PathCommand {
+  enum class Action : std::uint8_t { Add, Delete, Flush } action = Action::Add;
+  Family family = Family::Unspecified; // flush: `-4` / `-6`
+  IpAddress destination;
+  std::string device;                       // the exception's link (add: needed with mtu/via)
+  std::optional<IpAddress> gateway;         // `via`: a redirect's next hop
+  std::optional<std::uint32_t> mtu;         // the exception's path MTU
+  std::optional<std::uint32_t> expires;     // seconds
+  std::optional<IpAddress> source;          // the TCP metric's source
+  std::optional<std::uint32_t> rtt, rttvar; // microseconds; rtt makes a TCP metric
+};
+
 using Command = std::variant<LinkAddCommand, LinkSetCommand, LinkDeleteCommand, AddressCommand, RouteCommand,
-                             NeighborCommand, SysctlCommand, AddressLabelCommand, GroupCommand>;
+                             NeighborCommand, SysctlCommand, AddressLabelCommand, GroupCommand, PathCommand>;
 
 // Alternately deletes and adds the route (whichever undoes the current state).
 struct RouteFlap {

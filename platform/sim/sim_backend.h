@@ -110,6 +110,10 @@ public:
   // kernel's 3 probes (mcast_solicit) of the interface's retransmitTime each.
   Result resolveIpNetEntry2Async(const NeighborRow& row, std::chrono::milliseconds timeout,
                                  ResolveCallback callback, Subscription& subscription) override;
+  // IP paths (sim_paths.cpp; issue 19): what scenarios created with `path add`; a metric's way is
+  // the main table's lookup, as the Linux backend's is the kernel's.
+  Result getIpPathTable(Family family, std::vector<IpPathRow>& table) override;
+  Result flushIpPathTable(Family family) override;
 
   int eventDescriptor() const override { return -1; }
   std::optional<Timestamp> nextDeadline() const override;

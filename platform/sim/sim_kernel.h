@@ -37,12 +37,16 @@
 //   dad_transmits x retrans_time, then preferred (deprecated with preferred_lft 0), or duplicate
 //   when the veth peer holds the same address then (its NA answers the probe; the peer must be up).
 //   A duplicate address stays, as with accept_dad=1. Routes are added at once (not at DAD's end).
+// - IP paths (issue 19): route exceptions and TCP metrics a scenario creates (`path add`), kept
+//   until `path del`, a flush, their link's deletion or (exceptions) their expiry; no traffic makes
+//   them. An exception's link going away takes it along, as the kernel's flush on NETDEV_UNREGISTER.
 // Not modelled: broadcast/multicast/anycast routes of the local table, RA/SLAAC, optimistic DAD, neighbor
 // state machines, TOS, policy rules.
 #pragma once
 
 #include "platform/backend.h"
 #include "platform/group_address.h"
+#include "platform/ip_path.h"
 #include "platform/sim/change_queue.h"
 #include "platform/sim/link_kind.h"
 #include "platform/sim/sim_clock.h"
@@ -136,6 +140,19 @@ struct RouteSelector {
 enum class WriteMode : std::uint8_t { Create, Replace, Change };
 
 using AddressKey = std::pair<IpAddress, InterfaceIndex>;
+
+// IP paths (sim_paths.cpp; issue 19): what an ICMP fragmentation-needed / packet-too-big or a
+// redirect leaves (an exception, per destination and link), and what a closed TCP connection leaves
+// (a metric, per destination and source).
+struct SimPathException {
+  IpAddress gateway; // zero: the route's own next hop is used (a PMTU exception keeps it)
+  std::uint32_t mtu = 0;
+  std::optional<Timestamp> expiresAt;
+};
+struct SimTcpMetric {
+  std::uint32_t rttMicros = 0, rttVarianceMicros = 0;
+  Timestamp savedAt{};
+};
 
 class SimKernel {
 public:
@@ -240,6 +257,21 @@ public:
                    IpAddress& source) const;
   const std::map<RouteKey, RouteEntry>& routes() const { return routes_; }
 
+  // ---- IP paths (sim_paths.cpp; issue 19) -------------------------------------------------------
+  // An exception for `destination` (a host address) on link `index`: InvalidParameter (no MTU and
+  // no gateway, an MTU below the family's minimum, 68 / 1280, or above the link's), NotFound (link).
+  // Replaces one already there, as a newer ICMP does.
+  Result addPathException(const IpAddress& destination, InterfaceIndex index, SimPathException exception);
+  // A TCP metric; `source` unspecified for none. Replaces one of the same destination and source.
+  Result addTcpMetric(const IpAddress& destination, const IpAddress& source, SimTcpMetric metric);
+  // Both kinds for `destination` (on link `index` only when non-zero). NotFound when none was there.
+  Result deletePaths(const IpAddress& destination, InterfaceIndex index);
+  void flushPaths(Family family); // Unspecified: both
+  // The exceptions (not expired) and metrics of `family`, as the Linux backend reads them from the
+  // kernel: a metric's interface, gateway and route MTU are the route lookup's now.
+  void pathView(Family family, const std::vector<std::uint32_t>& tables,
+                std::vector<PathException>& exceptions, std::vector<PathMetric>& metrics) const;
+
   // ---- address labels (sim_address_labels.cpp; issue 19, h-sort) ------------------------------
   // `ip addrlabel`: starts as RFC 6724 section 2.1's labels; kept as the kernel keeps it, longest
   // prefix first, an interface-specific row before a global one of the same prefix. Add: IPv6
@@ -301,7 +333,9 @@ private:
   std::map<RouteKey, RouteEntry> routes_;
   std::vector<AddressLabelRow> addressLabels_ = defaultAddressLabelsInKernelOrder();
   static std::vector<AddressLabelRow> defaultAddressLabelsInKernelOrder();
-  std::map<AddressKey, unsigned> joinedGroups_, joinedAnycast_; // socket joins, counted (no scope)
+  std::map<AddressKey, unsigned> joinedGroups_, joinedAnycast_;        // socket joins, counted (no scope)
+  std::map<AddressKey, SimPathException> pathExceptions_;              // issue 19: by destination and link
+  std::map<std::pair<IpAddress, IpAddress>, SimTcpMetric> tcpMetrics_; // by destination and source
   // Linux's defaults: ipfrag_time 30 s (IP_FRAG_TIME), ip6frag_time 60 s (IPV6_FRAG_TIMEOUT).
   IpGlobalSettings global4_{Family::V4, false, 64, 30};
   IpGlobalSettings global6_{Family::V6, false, 64, 60};

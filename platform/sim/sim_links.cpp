@@ -402,6 +402,7 @@ void SimKernel::removeLink(InterfaceIndex index) {
   links_.erase(index);
   std::erase_if(joinedGroups_, [&](const auto& j) { return j.first.second == index; });
   std::erase_if(joinedAnycast_, [&](const auto& j) { return j.first.second == index; });
+  std::erase_if(pathExceptions_, [&](const auto& p) { return p.first.second == index; }); // issue 19
   if (Link* peer = mutableLink(gone.peer)) peer->peer = 0;
   changes_.push(ChangeKind::Delete, gone.ipv4);
   changes_.push(ChangeKind::Delete, gone.ipv6);

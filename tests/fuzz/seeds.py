@@ -3,6 +3,7 @@
 fuzz_input.h and the targets' "Input:" comments). Run from anywhere:
     tests/fuzz/seeds.py            # every corpus but rtnl_decode_fuzz, proc_counters_fuzz, group_decode_fuzz
     unshare -n tests/fuzz/seeds.py --kernel   # those three, from a fresh network namespace (root)
+    tests/fuzz/seeds.py --paths    # path_decode_fuzz, from namespaces it builds and removes (root)
 Seeds are only ever added or overwritten by name: inputs the fuzzers found (crash-* regressions)
 stay."""
 import ipaddress
@@ -413,8 +414,91 @@ def group_seeds():
             write("group_decode_fuzz", name, f.read())
 
 
+def path_dumps(out_dir):
+    """Run inside the path lab's first namespace (see path_seeds): its route exception dumps, the
+    generic netlink controller's tcp_metrics reply and the tcp_metrics dump, as raw buffers."""
+    def request(s, kind, flags, body):
+        s.send(struct.pack("=IHHII", 16 + len(body), kind, flags, 1, 0) + body)
+        buffers = []
+        while True:
+            data = s.recv(65536)
+            buffers.append(data)
+            if any(struct.unpack_from("=H", data, off + 4)[0] in (2, 3) for off in offsets(data)):
+                return buffers
+    route = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    for family in (2, 10):  # RTM_GETROUTE dump, rtm_flags RTM_F_CLONED (0x200)
+        body = struct.pack("=BBBBBBBBI", family, 0, 0, 0, 0, 0, 0, 0, 0x200)
+        for i, data in enumerate(request(route, 26, 0x301, body)):
+            open(os.path.join(out_dir, "exceptions-%d-%d" % (family, i)), "wb").write(data)
+    generic = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+    name = b"tcp_metrics\0"
+    attr = struct.pack("=HH", 4 + len(name), 2) + name + bytes((4 - len(name) % 4) % 4)  # CTRL_ATTR_FAMILY_NAME
+    reply = request(generic, 16, 0x5, struct.pack("=BBH", 3, 1, 0) + attr)  # GENL_ID_CTRL, CTRL_CMD_GETFAMILY
+    open(os.path.join(out_dir, "ctrl-family"), "wb").write(reply[0])
+    family_id = None
+    for off in offsets(reply[0]):
+        if struct.unpack_from("=H", reply[0], off + 4)[0] == 16:
+            pos = off + 20
+            end = off + struct.unpack_from("=I", reply[0], off)[0]
+            while pos + 4 <= end:
+                length, kind = struct.unpack_from("=HH", reply[0], pos)
+                if kind == 1:
+                    family_id = struct.unpack_from("=H", reply[0], pos + 4)[0]
+                pos += (length + 3) & ~3
+    for i, data in enumerate(request(generic, family_id, 0x301, struct.pack("=BBH", 1, 1, 0))):
+        open(os.path.join(out_dir, "tcp-metrics-%d" % i), "wb").write(data)
+
+
+def path_seeds():
+    """path_decode_fuzz: a namespace behind a router with a 1280-byte link beyond: a too-big
+    datagram from each family leaves a PMTU exception, a TCP exchange leaves tcp_metrics."""
+    sh = lambda cmd: subprocess.run(cmd, shell=True, check=True)  # noqa: E731
+    a, r, b = ("ipmibd-seed-%d-%s" % (os.getpid(), n) for n in "arb")
+    try:
+        for n in (a, r, b):
+            sh("ip netns add %s && ip -n %s link set lo up" % (n, n))
+        sh("ip -n %s link add pa type veth peer name pr netns %s" % (a, r))
+        sh("ip -n %s link add rb mtu 1280 type veth peer name pb mtu 1280 netns %s" % (r, b))
+        for n, dev, v4, v6 in ((a, "pa", "192.0.2.1/24", "2001:db8:1::1/64"), (r, "pr", "192.0.2.2/24", "2001:db8:1::2/64"),
+                               (r, "rb", "198.18.0.1/24", "2001:db8:f::1/64"), (b, "pb", "198.18.0.2/24", "2001:db8:f::2/64")):
+            sh("ip -n %s link set %s up && ip -n %s addr add %s dev %s && ip -n %s addr add %s dev %s nodad"
+               % (n, dev, n, v4, dev, n, v6, dev))
+        sh("ip netns exec %s sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1" % r)
+        sh("ip -n %s route add 198.18.0.0/24 via 192.0.2.2 && ip -n %s -6 route add 2001:db8:f::/64 via 2001:db8:1::2"
+           % (a, a))
+        sh("ip -n %s route add default via 198.18.0.1 && ip -n %s -6 route add default via 2001:db8:f::1" % (b, b))
+        sh("sleep 1")
+        probe = ("import socket,sys,time\n"
+                 "for d in ('198.18.0.2','2001:db8:f::2'):\n"
+                 " v6=':' in d; s=socket.socket(socket.AF_INET6 if v6 else socket.AF_INET,socket.SOCK_DGRAM)\n"
+                 " s.setsockopt(41,23,2) if v6 else s.setsockopt(0,10,2)\n"
+                 " v6 and s.setsockopt(41,62,1)\n"
+                 " for i in range(50):\n"
+                 "  try: s.sendto(b'x'*1400,(d,9)); time.sleep(0.02)\n"
+                 "  except OSError: break\n")
+        server = subprocess.Popen(["ip", "netns", "exec", b, sys.executable, "-c",
+                                   "import socket\ns=socket.socket(socket.AF_INET6)\ns.bind(('::',5001))\ns.listen()\n"
+                                   "for i in range(2):\n c,_=s.accept(); c.recv(100); c.send(b'ok'); c.recv(10); c.close()"])
+        sh("sleep 0.5")
+        client = ("import socket,time\nfor d in ('198.18.0.2','2001:db8:f::2'):\n"
+                  " s=socket.create_connection((d,5001)); s.send(b'x'*100); s.recv(10); s.close(); time.sleep(0.2)")
+        subprocess.run(["ip", "netns", "exec", a, sys.executable, "-c", probe], check=True)
+        subprocess.run(["ip", "netns", "exec", a, sys.executable, "-c", client], check=True)
+        server.wait(timeout=10)
+        out_dir = os.path.join(CORPUS, "path_decode_fuzz")
+        os.makedirs(out_dir, exist_ok=True)
+        subprocess.run(["ip", "netns", "exec", a, sys.executable, __file__, "--path-dumps", out_dir], check=True)
+    finally:
+        for n in (a, r, b):
+            subprocess.run(["ip", "netns", "del", n])
+
+
 if __name__ == "__main__":
-    if "--kernel" in sys.argv:
+    if "--path-dumps" in sys.argv:
+        path_dumps(sys.argv[-1])
+    elif "--paths" in sys.argv:
+        path_seeds()
+    elif "--kernel" in sys.argv:
         kernel()
     else:
         index_codec()

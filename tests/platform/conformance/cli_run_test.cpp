@@ -292,5 +292,68 @@ TEST_CASE("ipmibd-platform stable waits for the simulator's DAD and shows the du
   unlink(path.c_str());
 }
 
+// ---- Issue 19, IP paths ---------------------------------------------------------------------------
+
+TEST_CASE("ipmibd-platform paths, path and flush-paths over the simulator's paths", "[cli][paths]") {
+  const std::string scenario = "link add v0 type veth peer name v1\nlink set v0 up\nlink set v1 up\n"
+                               "addr add 192.0.2.1/24 dev v0\naddr add 2001:db8:1::1/64 dev v0 nodad\n"
+                               "route add 198.18.0.0/24 via 192.0.2.2 dev v0\n"
+                               "-6 route add 2001:db8:f::/64 via 2001:db8:1::2 dev v0\n"
+                               "path add 198.18.0.2 dev v0 mtu 1280 expires 600\n"
+                               "path add 2001:db8:f::2 dev v0 mtu 1400\n"
+                               "path add 198.18.0.9 src 192.0.2.1 rtt 2500 rttvar 700\n";
+  const std::string file = "/tmp/ipmibd-cli-paths-" + std::to_string(getpid()) + ".scn";
+  std::ofstream(file) << scenario;
+  auto lineOf = [](const std::string& out, const std::string& start) {
+    const auto at = out.find("\n" + start + " ");
+    return at == std::string::npos ? std::string() : out.substr(at + 1, out.find('\n', at + 1) - at - 1);
+  };
+
+  const auto all = runCli({"--backend", "sim", "--scenario", file, "paths"});
+  INFO(all.err);
+  CHECK(all.exitCode == 0);
+  CHECK(all.out.find("# ip paths\nDESTINATION") == 0);
+  const auto pmtu = lineOf(all.out, "198.18.0.2");
+  CHECK(pmtu.find(" 192.0.2.2 ") != std::string::npos);
+  CHECK(pmtu.find(" 1280 ") != std::string::npos);
+  CHECK((pmtu.ends_with(" 600s") || pmtu.ends_with(" 599s")));
+  const auto tcp = lineOf(all.out, "198.18.0.9");
+  CHECK(tcp.find(" 192.0.2.1 ") != std::string::npos);
+  CHECK(tcp.find(" 2500 ") != std::string::npos);
+  CHECK(tcp.find(" 700 ") != std::string::npos);
+  CHECK(tcp.find(" 1500 ") != std::string::npos); // no exception: the interface's MTU
+  CHECK(lineOf(all.out, "2001:db8:f::2").find(" 1400 ") != std::string::npos);
+
+  const auto v6 = runCli({"--backend", "sim", "--scenario", file, "paths", "-6"});
+  CHECK(v6.exitCode == 0);
+  CHECK(v6.out.find("198.18.") == std::string::npos);
+  CHECK(!lineOf(v6.out, "2001:db8:f::2").empty());
+
+  const auto one = runCli({"--backend", "sim", "--scenario", file, "path", "198.18.0.2"});
+  CHECK(one.exitCode == 0);
+  CHECK(one.out.find("# ip path\n") == 0);
+  CHECK(lineOf(one.out, "198.18.0.2").find(" 1280 ") != std::string::npos);
+  const auto elsewhere = runCli({"--backend", "sim", "--scenario", file, "path", "198.18.0.2", "dev", "v1"});
+  CHECK(elsewhere.exitCode == 1);
+  CHECK(elsewhere.err.find("NotFound") != std::string::npos);
+
+  const auto flushed = runCli({"--backend", "sim", "--scenario", file, "flush-paths", "-4"});
+  CHECK(flushed.exitCode == 0);
+  CHECK(flushed.out.find("# ip paths\nDESTINATION") == 0); // the flushed family's table, now empty
+  CHECK(flushed.out.find("198.18.") == std::string::npos);
+  unlink(file.c_str());
+
+  for (const auto& bad : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"path"}, "path needs ADDR"},
+           {{"path", "198.18.0.2", "eth0"}, "unexpected 'eth0'"},
+           {{"paths", "-5"}, "unexpected argument '-5'"},
+       }) {
+    const auto run = runCli(bad.first);
+    INFO(bad.second << ": " << run.err);
+    CHECK(run.exitCode == 2);
+    CHECK(run.err.find(bad.second) != std::string::npos);
+  }
+}
+
 } // namespace
 } // namespace ipmibd::platform::cli

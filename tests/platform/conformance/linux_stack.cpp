@@ -13,10 +13,12 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -191,10 +193,165 @@ public:
     return Result::success();
   }
 
+  // ---- Issue 19, IP paths ----
+  Result buildPathLab() override {
+    router_ = std::make_unique<Namespace>(namespace_.name() + "-r");
+    host_ = std::make_unique<Namespace>(namespace_.name() + "-b");
+    if (!router_->created().ok()) return router_->created();
+    if (!host_->created().ok()) return host_->created();
+    const std::string& a = namespace_.name();
+    const std::string& r = router_->name();
+    const std::string& b = host_->name();
+    const std::string mtu = std::to_string(kPathLabMtu);
+    const std::vector<std::vector<std::string>> steps = {
+        {"-n", a, "link", "set", "v1", "netns", r},
+        {"-n", r, "link", "set", "lo", "up"},
+        {"-n", r, "link", "set", "v1", "up"},
+        {"-n", r, "addr", "add", std::string(kPathLabRouter4) + "/24", "dev", "v1"},
+        {"-n", r, "addr", "add", std::string(kPathLabRouter6) + "/64", "dev", "v1", "nodad"},
+        {"-n", r, "link", "add", "rb", "mtu", mtu, "type", "veth", "peer", "name", "pb", "mtu", mtu, "netns",
+         b},
+        {"-n", r, "link", "set", "rb", "up"},
+        {"-n", r, "addr", "add", "198.18.0.1/24", "dev", "rb"},
+        {"-n", r, "addr", "add", "2001:db8:f::1/64", "dev", "rb", "nodad"},
+        {"-n", b, "link", "set", "lo", "up"},
+        {"-n", b, "link", "set", "pb", "up"},
+        {"-n", b, "addr", "add", std::string(kPathLabHost4) + "/24", "dev", "pb"},
+        {"-n", b, "addr", "add", std::string(kPathLabHost6) + "/64", "dev", "pb", "nodad"},
+        {"-n", b, "route", "add", "default", "via", "198.18.0.1"},
+        {"-n", b, "-6", "route", "add", "default", "via", "2001:db8:f::1"},
+        {"netns", "exec", r, "sysctl", "-qw", "net.ipv4.ip_forward=1"},
+        {"netns", "exec", r, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"},
+    };
+    for (const auto& step : steps)
+      if (auto result = runIp(step); !result.ok()) return result;
+    for (const auto& command : pathLabRoutes())
+      if (auto result = outOfBand(command); !result.ok()) return result;
+    return Result::success();
+  }
+
+  Result sendTooBig(const std::string& destination) override {
+    Endpoint to;
+    if (!to.set(destination, 9))
+      return Result::failure(Status::InvalidParameter, "bad address " + destination);
+    Descriptor fd;
+    {
+      platform::linux_backend::NetnsScope scope(namespace_.name());
+      if (!scope.result().ok()) return scope.result();
+      fd.fd = socket(to.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    }
+    if (fd.fd < 0) return Result::failure(Status::GeneralFailure, std::strerror(errno));
+    int on = 1;
+    // DF on every datagram (IPv4), no local fragmentation (IPv6): a datagram over the path MTU is
+    // refused with EMSGSIZE once the stack knows it.
+    if (to.v6()) {
+      int probe = IPV6_PMTUDISC_DO;
+      setsockopt(fd.fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &probe, sizeof probe);
+      setsockopt(fd.fd, IPPROTO_IPV6, IPV6_DONTFRAG, &on, sizeof on);
+    } else {
+      int probe = IP_PMTUDISC_DO;
+      setsockopt(fd.fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof probe);
+    }
+    const std::vector<char> payload(1400, 'x');
+    const auto deadline = std::chrono::steady_clock::now() + kSettleTimeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (sendto(fd.fd, payload.data(), payload.size(), 0, to.address(), to.length()) < 0) {
+        if (errno == EMSGSIZE) return Result::success();
+        return Result::failure(Status::GeneralFailure, "sendto " + destination + ": " + std::strerror(errno));
+      }
+      usleep(20'000);
+    }
+    return Result::failure(Status::GeneralFailure, "no path MTU below 1400 learned for " + destination);
+  }
+
+  Result tcpExchange(const std::string& destination) override {
+    Endpoint to;
+    if (!to.set(destination, 5001))
+      return Result::failure(Status::InvalidParameter, "bad address " + destination);
+    Descriptor listener, client, accepted;
+    auto fail = [](const std::string& what) {
+      return Result::failure(Status::GeneralFailure, what + ": " + std::strerror(errno));
+    };
+    {
+      platform::linux_backend::NetnsScope scope(host_ ? host_->name() : std::string("?"));
+      if (!scope.result().ok()) return scope.result();
+      listener.fd = socket(to.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    }
+    {
+      platform::linux_backend::NetnsScope scope(namespace_.name());
+      if (!scope.result().ok()) return scope.result();
+      client.fd = socket(to.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    }
+    if (listener.fd < 0 || client.fd < 0) return fail("socket");
+    timeval timeout{5, 0};
+    for (int fd : {listener.fd, client.fd}) {
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    }
+    Endpoint any;
+    any.set(to.v6() ? "::" : "0.0.0.0", 5001);
+    if (bind(listener.fd, any.address(), any.length()) != 0 || listen(listener.fd, 1) != 0)
+      return fail("listen");
+    if (connect(client.fd, to.address(), to.length()) != 0) return fail("connect " + destination);
+    accepted.fd = accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (accepted.fd < 0) return fail("accept");
+    setsockopt(accepted.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    // A few round trips, so TCP has RTT samples to save.
+    char buffer[1000] = {};
+    for (int round = 0; round < 3; ++round) {
+      if (send(client.fd, buffer, sizeof buffer, 0) != ssize_t(sizeof buffer)) return fail("send");
+      for (std::size_t got = 0; got < sizeof buffer;) {
+        const ssize_t n = recv(accepted.fd, buffer, sizeof buffer - got, 0);
+        if (n <= 0) return fail("server recv");
+        got += std::size_t(n);
+      }
+      if (send(accepted.fd, buffer, 10, 0) != 10) return fail("server send");
+      for (std::size_t got = 0; got < 10;) {
+        const ssize_t n = recv(client.fd, buffer, 10 - got, 0);
+        if (n <= 0) return fail("recv");
+        got += std::size_t(n);
+      }
+    }
+    // This side closes first: its socket ends in TIME_WAIT, where the kernel saves its metrics.
+    close(std::exchange(client.fd, -1));
+    if (recv(accepted.fd, buffer, sizeof buffer, 0) != 0) return fail("waiting for the FIN");
+    return Result::success();
+  }
+
 private:
+  struct Descriptor {
+    int fd = -1;
+    ~Descriptor() {
+      if (fd >= 0) close(fd);
+    }
+  };
+  struct Endpoint {
+    sockaddr_storage storage{};
+    bool set(const std::string& text, std::uint16_t port) {
+      auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+      auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+      if (inet_pton(AF_INET, text.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        return true;
+      }
+      if (inet_pton(AF_INET6, text.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        return true;
+      }
+      return false;
+    }
+    bool v6() const { return storage.ss_family == AF_INET6; }
+    int family() const { return storage.ss_family; }
+    const sockaddr* address() const { return reinterpret_cast<const sockaddr*>(&storage); }
+    socklen_t length() const { return v6() ? sizeof(sockaddr_in6) : sizeof(sockaddr_in); }
+  };
+
   Namespace namespace_; // declared first: destroyed after the backend that lives in it
   std::unique_ptr<platform::linux_backend::LinuxBackend> backend_;
   std::multimap<std::pair<std::string, std::string>, int> groupSockets_;
+  std::unique_ptr<Namespace> router_, host_; // issue 19, IP paths: buildPathLab()'s R and B
 };
 
 } // namespace

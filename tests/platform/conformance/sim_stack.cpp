@@ -20,6 +20,22 @@ public:
   platform::Result leaveGroup(const std::string& group, const std::string& device) override {
     return backend_->apply("mcast leave " + group + " dev " + device);
   }
+  // Issue 19, IP paths: the simulator has no packets, so the scenario lines leave what the
+  // kernel's ICMP handling and TCP would (see stack_under_test.h).
+  platform::Result buildPathLab() override {
+    for (const auto& command : pathLabRoutes())
+      if (auto r = backend_->apply(command); !r.ok()) return r;
+    return platform::Result::success();
+  }
+  platform::Result sendTooBig(const std::string& destination) override {
+    return backend_->apply("path add " + destination + " dev v0 mtu " + std::to_string(kPathLabMtu) +
+                           " expires 600");
+  }
+  platform::Result tcpExchange(const std::string& destination) override {
+    const bool v6 = destination.find(':') != std::string::npos;
+    return backend_->apply("path add " + destination + " src " + (v6 ? "2001:db8:1::1" : "192.0.2.1") +
+                           " rtt 100");
+  }
 
 private:
   std::unique_ptr<platform::sim::SimBackend> backend_;

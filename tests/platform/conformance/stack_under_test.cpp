@@ -61,6 +61,14 @@ bool StackUnderTest::settleUntil(const std::function<bool()>& done, std::chrono:
   return true;
 }
 
+const std::vector<std::string>& pathLabRoutes() {
+  static const std::vector<std::string> commands = {
+      "route add 198.18.0.0/24 via 192.0.2.2 dev v0",
+      "-6 route add 2001:db8:f::/64 via 2001:db8:1::2 dev v0",
+  };
+  return commands;
+}
+
 const std::vector<std::string>& topologyCommands() {
   static const std::vector<std::string> commands = {
       "link set lo up",

@@ -34,6 +34,21 @@ public:
   virtual platform::Result joinGroup(const std::string& group, const std::string& device) = 0;
   virtual platform::Result leaveGroup(const std::string& group, const std::string& device) = 0;
 
+  // Issue 19, IP paths. buildPathLab(): a router R on v0's link (192.0.2.2, 2001:db8:1::2) and,
+  // behind it on a link of MTU kPathLabMtu, the host B (kPathLabHost4, kPathLabHost6), routed in
+  // this stack via R. Kernel: v1 moves into a namespace R with forwarding on, B is a third
+  // namespace; simulator: the routes only (it has no packets).
+  virtual platform::Result buildPathLab() = 0;
+  // A datagram too big for R's link to B, with DF (IPv4) / from a host that may not fragment it
+  // (IPv6): R answers fragmentation-needed / packet-too-big, and this stack records a route
+  // exception. Kernel: UDP sends from this namespace (IP(V6)_PMTUDISC_DO) until the socket sees
+  // EMSGSIZE, i.e. a route lookup has used the exception; simulator: the exception that ICMP leaves
+  // (`path add DEST dev v0 mtu kPathLabMtu expires 600`).
+  virtual platform::Result sendTooBig(const std::string& destination) = 0;
+  // A TCP connection from this stack to B that exchanges data and closes (the kernel saves its TCP
+  // metrics on close); simulator: `path add DEST src SOURCE rtt 100`.
+  virtual platform::Result tcpExchange(const std::string& destination) = 0;
+
   // Delivers every pending notification; for the kernel also waits (bounded) until the event
   // descriptor has been quiet for a short while, so asynchronous kernel work has been reported.
   void settle();
@@ -41,6 +56,15 @@ public:
   // after each dispatch, so callers can wait for a specific event rather than for silence.
   bool settleUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout = kSettleTimeout);
 };
+
+// Issue 19, IP paths: buildPathLab()'s addresses and the MTU of the link behind the router.
+inline constexpr std::uint32_t kPathLabMtu = 1280;
+inline constexpr const char* kPathLabHost4 = "198.18.0.2";
+inline constexpr const char* kPathLabHost6 = "2001:db8:f::2";
+inline constexpr const char* kPathLabRouter4 = "192.0.2.2";
+inline constexpr const char* kPathLabRouter6 = "2001:db8:1::2";
+// The routes to B this stack gets (both fixtures apply them with outOfBand).
+const std::vector<std::string>& pathLabRoutes();
 
 // The commands that build the shared topology, in order: lo up, veth pairs v0-v1 and v2-v3 (all
 // up), 192.0.2.1/24 + 2001:db8:1::1/64 on v0 and 198.51.100.1/24 + 2001:db8:2::1/64 on v2.

@@ -490,3 +490,31 @@ TEST_CASE("VrfView: the VRF deleted withdraws every row, re-created it is adopte
   CHECK(any(m.interfaces.seen, ChangeKind::Add, kV0));
   m.checkAgainst(*lab.view);
 }
+
+// Issue 19, IP paths.
+TEST_CASE("VrfView: the paths through the VRF's interfaces only; no flush of a VRF alone", "[unit][vrf]") {
+  Lab lab;
+  lab.run("path add 198.18.0.2 dev v0 mtu 1280");
+  lab.run("path add 198.18.0.2 dev v1 mtu 1400");
+  lab.run("path add 198.51.100.7 dev d9 mtu 1300");
+  std::vector<IpPathRow> rows;
+  REQUIRE(lab.view->getIpPathTable(Family::Unspecified, rows).ok());
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].interfaceIndex == kV0);
+  CHECK(rows[0].pathMtu == 1280);
+
+  IpPathRow entry;
+  entry.destination = ip("198.18.0.2");
+  entry.interfaceIndex = kV0;
+  REQUIRE(lab.view->getIpPathEntry(entry).ok());
+  CHECK(entry.pathMtu == 1280);
+  IpPathRow other;
+  other.destination = ip("198.18.0.2");
+  other.interfaceIndex = kV1; // red's
+  CHECK(lab.view->getIpPathEntry(other).status == Status::NotFound);
+
+  CHECK(lab.view->flushIpPathTable(Family::V4).status == Status::NotSupported);
+  CHECK(lab.view->flushIpPathTable(Family(9)).status == Status::InvalidParameter);
+  REQUIRE(lab.sim->getIpPathTable(Family::Unspecified, rows).ok());
+  CHECK(rows.size() == 3); // nothing flushed
+}

@@ -1,38 +1,17 @@
 // Tests of the scenario parser: every command form and every error, with line numbers.
 #include "platform/sim/route_protocol.h"
 #include "platform/sim/scenario_parser.h"
+#include "tests/platform/sim/scenario_line.h"
 
 #include <catch2/catch.hpp>
 
 using namespace ipmibd::platform;
 using namespace ipmibd::platform::sim;
+using ipmibd::platform::sim::test::command;
+using ipmibd::platform::sim::test::error;
+using ipmibd::platform::sim::test::parse;
 
 namespace {
-
-Statement parse(std::string_view line) {
-  std::optional<Statement> statement;
-  const Result r = parseLine(line, statement);
-  INFO(line << " -> " << r.toString());
-  REQUIRE(r.ok());
-  REQUIRE(statement);
-  return *statement;
-}
-
-template <class T> T command(std::string_view line) {
-  const Statement s = parse(line);
-  REQUIRE(std::holds_alternative<Command>(s));
-  const Command& c = std::get<Command>(s);
-  REQUIRE(std::holds_alternative<T>(c));
-  return std::get<T>(c);
-}
-
-std::string error(std::string_view line) {
-  std::optional<Statement> statement;
-  const Result r = parseLine(line, statement);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.status == Status::InvalidParameter);
-  return r.message;
-}
 
 IpAddress ip(const char* text) { return *IpAddress::parse(text); }
 

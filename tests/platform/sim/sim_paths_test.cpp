@@ -1,6 +1,7 @@
 // Tests of the simulator's IP paths beyond the conformance cases (issue 19): the `path` scenario
 // syntax and its errors, what the model refuses, expiry on the manual clock, and a link's deletion.
 #include "platform/sim/scenario_parser.h"
+#include "tests/platform/sim/scenario_line.h"
 #include "tests/platform/sim/sim_test_support.h"
 
 namespace {
@@ -9,29 +10,10 @@ using namespace ipmibd::platform;
 using namespace ipmibd::platform::sim;
 using namespace ipmibd::platform::sim::test;
 
-PathCommand pathCommand(std::string_view line) {
-  std::optional<Statement> statement;
-  const Result r = parseLine(line, statement);
-  INFO(line << " -> " << r.toString());
-  REQUIRE(r.ok());
-  REQUIRE(statement.has_value());
-  const auto* c = std::get_if<Command>(&*statement);
-  REQUIRE(c != nullptr);
-  REQUIRE(std::holds_alternative<PathCommand>(*c));
-  return std::get<PathCommand>(*c);
-}
-
-std::string error(std::string_view line) {
-  std::optional<Statement> statement;
-  const Result r = parseLine(line, statement);
-  REQUIRE_FALSE(r.ok());
-  return r.message;
-}
-
 TEST_CASE("scenario syntax: path add, del and flush", "[sim][parser][paths]") {
   const auto add =
-      pathCommand("path add 198.18.0.2 dev eth0 via 192.0.2.9 mtu 1280 expires 600 src 192.0.2.1 "
-                  "rtt 900 rttvar 300");
+      command<PathCommand>("path add 198.18.0.2 dev eth0 via 192.0.2.9 mtu 1280 expires 600 src 192.0.2.1 "
+                           "rtt 900 rttvar 300");
   CHECK(add.action == PathCommand::Action::Add);
   CHECK(add.destination == ip("198.18.0.2"));
   CHECK(add.device == "eth0");
@@ -41,10 +23,10 @@ TEST_CASE("scenario syntax: path add, del and flush", "[sim][parser][paths]") {
   CHECK(add.source == ip("192.0.2.1"));
   CHECK(add.rtt == 900u);
   CHECK(add.rttvar == 300u);
-  const auto del = pathCommand("path del 2001:db8:f::2 dev eth0");
+  const auto del = command<PathCommand>("path del 2001:db8:f::2 dev eth0");
   CHECK(del.action == PathCommand::Action::Delete);
-  CHECK(pathCommand("-6 path flush").family == Family::V6);
-  CHECK(pathCommand("path flush").family == Family::Unspecified);
+  CHECK(command<PathCommand>("-6 path flush").family == Family::V6);
+  CHECK(command<PathCommand>("path flush").family == Family::Unspecified);
 
   CHECK(error("path add 198.18.0.2 mtu 1280").find("needs 'dev NAME'") != std::string::npos);
   CHECK(error("path add 198.18.0.2 dev eth0").find("needs mtu, via or rtt") != std::string::npos);

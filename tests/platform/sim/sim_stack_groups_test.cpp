@@ -2,6 +2,7 @@
 // scenario syntax (and its errors), multicast joins counted per socket, and what the model derives.
 #include "platform/sim/scenario_parser.h"
 #include "platform/sim/sim_backend.h"
+#include "tests/platform/sim/scenario_line.h"
 
 #include <catch2/catch.hpp>
 
@@ -11,25 +12,8 @@ namespace {
 
 using namespace ipmibd::platform;
 using namespace ipmibd::platform::sim;
-
-template <class T> T command(std::string_view line) {
-  std::optional<Statement> statement;
-  const Result r = parseLine(line, statement);
-  INFO(line << " -> " << r.toString());
-  REQUIRE(r.ok());
-  REQUIRE(statement.has_value());
-  const auto* c = std::get_if<Command>(&*statement);
-  REQUIRE(c != nullptr);
-  REQUIRE(std::holds_alternative<T>(*c));
-  return std::get<T>(*c);
-}
-
-std::string error(std::string_view line) {
-  std::optional<Statement> statement;
-  const Result r = parseLine(line, statement);
-  REQUIRE_FALSE(r.ok());
-  return r.message;
-}
+using ipmibd::platform::sim::test::command;
+using ipmibd::platform::sim::test::error;
 
 TEST_CASE("scenario syntax: bridges, VLANs, macvlans, masters, socket memberships", "[sim][parser][stack]") {
   CHECK(command<LinkAddCommand>("link add br0 type bridge").kind == LinkKind::Bridge);

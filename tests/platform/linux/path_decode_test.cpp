@@ -2,6 +2,7 @@
 // exceptions (RTM_F_CLONED), the generic netlink controller's family reply and tcp_metrics replies,
 // plus the committed kernel seeds of tests/fuzz/corpus/path_decode_fuzz decoded as a backend would.
 #include "platform/linux/rtnl_decode.h"
+#include "tests/platform/linux/netlink_message.h"
 
 #include <catch2/catch.hpp>
 #include <libmnl/libmnl.h>
@@ -22,34 +23,7 @@ namespace {
 using namespace ipmibd::platform;
 using namespace ipmibd::platform::linux_backend;
 
-class Message {
-public:
-  template <class Header> Header* start(std::uint16_t type) {
-    header_ = mnl_nlmsg_put_header(bytes_.data());
-    header_->nlmsg_type = type;
-    return static_cast<Header*>(mnl_nlmsg_put_extra_header(header_, sizeof(Header)));
-  }
-  void u16(std::uint16_t type, std::uint16_t v) { mnl_attr_put_u16(header_, type, v); }
-  void u32(std::uint16_t type, std::uint32_t v) { mnl_attr_put_u32(header_, type, v); }
-  void u64(std::uint16_t type, std::uint64_t v) { mnl_attr_put_u64(header_, type, v); }
-  void str(std::uint16_t type, const char* v) { mnl_attr_put_strz(header_, type, v); }
-  void ip(std::uint16_t type, const char* text) {
-    auto a = IpAddress::parse(text);
-    REQUIRE(a.has_value());
-    mnl_attr_put(header_, type, a->size(), a->data());
-  }
-  void put(std::uint16_t type, const void* data, std::size_t length) {
-    mnl_attr_put(header_, type, length, data);
-  }
-  nlattr* nest(std::uint16_t type) { return mnl_attr_nest_start(header_, type); }
-  void end(nlattr* n) { mnl_attr_nest_end(header_, n); }
-  const nlmsghdr& get() const { return *header_; }
-  nlmsghdr& mutableHeader() { return *header_; }
-
-private:
-  alignas(nlmsghdr) std::array<char, 4096> bytes_{};
-  nlmsghdr* header_ = nullptr;
-};
+using ipmibd::testing::Message;
 
 long hz() { return sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100; }
 
@@ -74,7 +48,7 @@ void exception4(Message& m, std::uint32_t flags = RTM_F_CLONED, std::uint8_t dst
 TEST_CASE("decodeRouteException: an IPv4 PMTU exception", "[paths]") {
   Message m;
   exception4(m);
-  auto e = decodeRouteException(m.get());
+  auto e = decodeRouteException(m.message());
   REQUIRE(e);
   CHECK(e->destination == *IpAddress::parse("198.18.0.2"));
   CHECK(e->interfaceIndex == 3);
@@ -84,7 +58,7 @@ TEST_CASE("decodeRouteException: an IPv4 PMTU exception", "[paths]") {
   CHECK(e->table == RT_TABLE_MAIN);
   // The same message is not a route to decodeRoute.
   std::vector<RouteRow> routes;
-  CHECK(decodeRoute(m.get(), routes));
+  CHECK(decodeRoute(m.message(), routes));
   CHECK(routes.empty());
 }
 
@@ -96,7 +70,7 @@ TEST_CASE("decodeRouteException: an IPv6 exception without gateway is on-link; r
   r->rtm_flags = RTM_F_CLONED;
   m.ip(RTA_DST, "2001:db8:f::2");
   m.u32(RTA_OIF, 4);
-  auto e = decodeRouteException(m.get());
+  auto e = decodeRouteException(m.message());
   REQUIRE(e);
   CHECK(e->gateway == IpAddress::zero(Family::V6));
   CHECK(e->mtu == 0);
@@ -104,25 +78,25 @@ TEST_CASE("decodeRouteException: an IPv6 exception without gateway is on-link; r
 
   Message route; // a route, not an exception
   exception4(route, 0);
-  CHECK_FALSE(decodeRouteException(route.get()));
+  CHECK_FALSE(decodeRouteException(route.message()));
   Message prefix; // not a host destination
   exception4(prefix, RTM_F_CLONED, 24);
-  CHECK_FALSE(decodeRouteException(prefix.get()));
+  CHECK_FALSE(decodeRouteException(prefix.message()));
   Message noInterface;
   auto* h = noInterface.start<rtmsg>(RTM_NEWROUTE);
   h->rtm_family = AF_INET;
   h->rtm_dst_len = 32;
   h->rtm_flags = RTM_F_CLONED;
   noInterface.ip(RTA_DST, "198.18.0.2");
-  CHECK_FALSE(decodeRouteException(noInterface.get()));
+  CHECK_FALSE(decodeRouteException(noInterface.message()));
   // Truncated: every prefix of a good message decodes to nothing or to a row, never crashes.
   Message whole;
   exception4(whole);
-  for (std::uint32_t length = 0; length < whole.get().nlmsg_len; ++length) {
+  for (std::uint32_t length = 0; length < whole.message().nlmsg_len; ++length) {
     Message cut;
     exception4(cut);
-    cut.mutableHeader().nlmsg_len = length;
-    auto partial = decodeRouteException(cut.get());
+    cut.message().nlmsg_len = length;
+    auto partial = decodeRouteException(cut.message());
     if (partial) CHECK(partial->interfaceIndex != 0);
   }
 }
@@ -133,14 +107,14 @@ TEST_CASE("decodeGenericFamilyId: the controller's reply names the family", "[pa
   g->cmd = CTRL_CMD_NEWFAMILY;
   m.str(CTRL_ATTR_FAMILY_NAME, TCP_METRICS_GENL_NAME);
   m.u16(CTRL_ATTR_FAMILY_ID, 0x1d);
-  CHECK(decodeGenericFamilyId(m.get(), "tcp_metrics") == std::optional<std::uint16_t>(0x1d));
-  CHECK_FALSE(decodeGenericFamilyId(m.get(), "nl80211"));
+  CHECK(decodeGenericFamilyId(m.message(), "tcp_metrics") == std::optional<std::uint16_t>(0x1d));
+  CHECK_FALSE(decodeGenericFamilyId(m.message(), "nl80211"));
   Message low; // an id in the netlink control range is no family
   auto* l = low.start<genlmsghdr>(GENL_ID_CTRL);
   l->cmd = CTRL_CMD_NEWFAMILY;
   low.str(CTRL_ATTR_FAMILY_NAME, TCP_METRICS_GENL_NAME);
   low.u16(CTRL_ATTR_FAMILY_ID, 3);
-  CHECK_FALSE(decodeGenericFamilyId(low.get(), "tcp_metrics"));
+  CHECK_FALSE(decodeGenericFamilyId(low.message(), "tcp_metrics"));
 }
 
 TEST_CASE("decodeTcpMetric: destination, source, age and the unscaled RTT", "[paths]") {
@@ -157,14 +131,14 @@ TEST_CASE("decodeTcpMetric: destination, source, age and the unscaled RTT", "[pa
   m.u32(TCP_METRIC_RTTVAR_US + 1, 79 << 2); // mdev, scaled by 4
   m.u32(TCP_METRIC_CWND + 1, 12);
   m.end(vals);
-  auto metric = decodeTcpMetric(m.get(), kFamily);
+  auto metric = decodeTcpMetric(m.message(), kFamily);
   REQUIRE(metric);
   CHECK(metric->destination == *IpAddress::parse("198.18.0.2"));
   CHECK(metric->source == *IpAddress::parse("192.0.2.1"));
   CHECK(metric->ageMillis == 1620);
   CHECK(metric->rttMicros == 79); // what `ip tcp_metrics` prints as "rtt 79us"
   CHECK(metric->rttVarianceMicros == 79);
-  CHECK_FALSE(decodeTcpMetric(m.get(), kFamily + 1)); // another family's message
+  CHECK_FALSE(decodeTcpMetric(m.message(), kFamily + 1)); // another family's message
 
   // A kernel before the _US attributes: milliseconds, scaled the same way.
   Message old;
@@ -175,7 +149,7 @@ TEST_CASE("decodeTcpMetric: destination, source, age and the unscaled RTT", "[pa
   old.u32(TCP_METRIC_RTT + 1, 16);
   old.u32(TCP_METRIC_RTTVAR + 1, 8);
   old.end(oldVals);
-  metric = decodeTcpMetric(old.get(), kFamily);
+  metric = decodeTcpMetric(old.message(), kFamily);
   REQUIRE(metric);
   CHECK(metric->source.isUnspecified());
   CHECK(metric->rttMicros == 2000);
@@ -185,7 +159,7 @@ TEST_CASE("decodeTcpMetric: destination, source, age and the unscaled RTT", "[pa
   auto* n = none.start<genlmsghdr>(kFamily);
   n->cmd = TCP_METRICS_CMD_GET;
   none.u64(TCP_METRICS_ATTR_AGE, 5);
-  CHECK_FALSE(decodeTcpMetric(none.get(), kFamily));
+  CHECK_FALSE(decodeTcpMetric(none.message(), kFamily));
 }
 
 // The kernel's own answers, captured by tests/fuzz/seeds.py --paths (a 1280-byte link behind a

@@ -4,6 +4,7 @@
 #include "platform/if_stack.h"
 #include "platform/linux/group_decode.h"
 #include "platform/linux/rtnl_decode.h"
+#include "tests/platform/linux/netlink_message.h"
 
 #include <catch2/catch.hpp>
 #include <libmnl/libmnl.h>
@@ -24,26 +25,7 @@ namespace {
 using namespace ipmibd::platform;
 using namespace ipmibd::platform::linux_backend;
 
-class Message {
-public:
-  template <class Header> Header* start(std::uint16_t type) {
-    header_ = mnl_nlmsg_put_header(bytes_.data());
-    header_->nlmsg_type = type;
-    return static_cast<Header*>(mnl_nlmsg_put_extra_header(header_, sizeof(Header)));
-  }
-  void put(std::uint16_t type, const void* data, std::size_t length) {
-    mnl_attr_put(header_, type, length, data);
-  }
-  void u32(std::uint16_t type, std::uint32_t v) { mnl_attr_put_u32(header_, type, v); }
-  void str(std::uint16_t type, const char* v) { mnl_attr_put_strz(header_, type, v); }
-  nlattr* nest(std::uint16_t type) { return mnl_attr_nest_start(header_, type); }
-  void end(nlattr* nest) { mnl_attr_nest_end(header_, nest); }
-  nlmsghdr& message() { return *header_; }
-
-private:
-  alignas(8) std::array<char, 4096> bytes_{};
-  nlmsghdr* header_ = nullptr;
-};
+using ipmibd::testing::Message;
 
 IpAddress addr(const char* text) {
   auto a = IpAddress::parse(text);
